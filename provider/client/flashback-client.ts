@@ -1,0 +1,244 @@
+import type { FlashbackApiError } from "../errors/FlashbackApiError";
+import type { SecretRegistry } from "../errors/redact";
+import type { Settings } from "../settings/resolve-settings";
+import type {
+  ApiKeyRequestBody,
+  CreateApiKeyResponse,
+  Envelope,
+  ListApiKeysResponse,
+  ListedApiKey,
+  RefreshTokenResponse,
+} from "../types/api";
+import { API_PATHS, buildPath, type PathTemplate } from "./api-paths";
+import { createGotTransport, type HttpResult, type HttpTransport } from "./http-transport";
+import { RequestGate, sleep } from "./request-gate";
+import { computeRetryDelay, type AttemptOutcome } from "./retry-policy";
+import { errorFromBadAnswer, errorFromNetwork, errorFromStatus, type CallDescription } from "./to-flashback-error";
+import { TokenSource, type RenewedTokens } from "./token-source";
+
+export interface ClientOptions {
+  settings: Settings;
+  secrets: SecretRegistry;
+  /** Shared by every client of one provider process. */
+  gate?: RequestGate;
+  transport?: HttpTransport;
+  /** Injected for tests: jitter source and clock. */
+  random?: () => number;
+  now?: () => number;
+}
+
+interface ApiCall extends CallDescription {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  pathTemplate: PathTemplate;
+  params?: Record<string, string>;
+  body?: unknown;
+  /** Whether sending it twice is harmless. */
+  idempotent: boolean;
+  /** Statuses that are an expected answer rather than a failure (404 on delete). */
+  accept?: readonly number[];
+  /** False for the token renewal call itself. */
+  authenticated?: boolean;
+}
+
+interface Answer {
+  status: number;
+  body: Envelope;
+}
+
+/** `error_code`s of a 404 that mean the user, not the repository, was not found. */
+const USER_NOT_FOUND = /USER/i;
+
+/**
+ * Flashback's repository API key endpoints. Every call goes through one loop: the shared gate, the
+ * token, the retry policy and the operation deadline; every failure leaves as a `FlashbackApiError`
+ * with a redacted, readable message.
+ */
+export class FlashbackClient {
+  readonly #settings: Settings;
+  readonly #secrets: SecretRegistry;
+  readonly #gate: RequestGate;
+  readonly #transport: HttpTransport;
+  readonly #tokens: TokenSource;
+  readonly #random: () => number;
+  readonly #now: () => number;
+
+  constructor(options: ClientOptions) {
+    this.#settings = options.settings;
+    this.#secrets = options.secrets;
+    this.#gate = options.gate ?? new RequestGate(options.settings.maxConcurrency);
+    this.#transport =
+      options.transport ??
+      createGotTransport({
+        baseUrl: options.settings.apiUrl,
+        timeoutMs: options.settings.requestTimeoutMs,
+        maxSockets: options.settings.maxConcurrency,
+      });
+    this.#random = options.random ?? Math.random;
+    this.#now = options.now ?? Date.now;
+    this.#tokens = new TokenSource(options.settings, options.secrets, (refreshToken) => this.#renewTokens(refreshToken));
+  }
+
+  /** `POST /repo/{repoId}/apikey`. The answer holds the plaintext secret, which Flashback never shows again. */
+  async createApiKey(repoId: string, body: ApiKeyRequestBody): Promise<CreateApiKeyResponse> {
+    const answer = await this.#call({
+      operation: `create API key "${body.name}"`,
+      method: "POST",
+      pathTemplate: API_PATHS.apiKeys,
+      params: { repoId },
+      repoId,
+      body,
+      idempotent: false,
+    });
+    const created = answer.body as CreateApiKeyResponse;
+    this.#secrets.add(typeof created.secret === "string" ? created.secret : undefined);
+    return created;
+  }
+
+  /** `GET /repo/{repoId}/apikey`; `undefined` when the repository does not exist (404). */
+  async listApiKeys(repoId: string): Promise<ListedApiKey[] | undefined> {
+    const call = {
+      operation: "list API keys",
+      method: "GET",
+      pathTemplate: API_PATHS.apiKeys,
+      params: { repoId },
+      repoId,
+      idempotent: true,
+      accept: [404],
+    } as const;
+    const answer = await this.#call(call);
+    if (answer.status === 404) {
+      if (USER_NOT_FOUND.test(answer.body.error_code ?? "")) throw errorFromStatus(call, 404, "Not Found", answer.body, this.#secrets);
+      return undefined;
+    }
+    const keys = (answer.body as ListApiKeysResponse).keys;
+    if (!Array.isArray(keys)) throw errorFromBadAnswer(call, answer.status, "The answer has no `keys` list", answer.body, this.#secrets);
+    return keys.filter(isListedApiKey);
+  }
+
+  /** `PUT /repo/{repoId}/apikey/{apikeyId}`: replaces the name and the access type. */
+  async updateApiKey(repoId: string, keyId: string, body: ApiKeyRequestBody): Promise<void> {
+    await this.#call({
+      operation: "update API key",
+      method: "PUT",
+      pathTemplate: API_PATHS.apiKey,
+      params: { repoId, apikeyId: keyId },
+      repoId,
+      keyId,
+      body,
+      idempotent: true,
+    });
+  }
+
+  /** `DELETE /repo/{repoId}/apikey/{apikeyId}`: "absent" when the key or its repository is already gone. */
+  async deleteApiKey(repoId: string, keyId: string): Promise<"deleted" | "absent"> {
+    const answer = await this.#call({
+      operation: "delete API key",
+      method: "DELETE",
+      pathTemplate: API_PATHS.apiKey,
+      params: { repoId, apikeyId: keyId },
+      repoId,
+      keyId,
+      idempotent: true,
+      accept: [404],
+    });
+    return answer.status === 404 ? "absent" : "deleted";
+  }
+
+  /** `POST /user/refresh`, with the token under both names: the docs and the official client disagree on it. */
+  async #renewTokens(refreshToken: string): Promise<RenewedTokens> {
+    const call = {
+      operation: "renew the access token",
+      method: "POST",
+      pathTemplate: API_PATHS.refreshToken,
+      body: { refreshToken, refresh_token: refreshToken },
+      idempotent: false,
+      authenticated: false,
+    } as const;
+    const answer = await this.#call(call);
+    const renewed = answer.body as RefreshTokenResponse;
+    if (typeof renewed.accessToken !== "string" || renewed.accessToken === "") {
+      throw errorFromBadAnswer(call, answer.status, "The answer has no accessToken", undefined, this.#secrets);
+    }
+    return {
+      accessToken: renewed.accessToken,
+      refreshToken: typeof renewed.refreshToken === "string" && renewed.refreshToken !== "" ? renewed.refreshToken : undefined,
+    };
+  }
+
+  async #call(call: ApiCall): Promise<Answer> {
+    const deadline = this.#now() + this.#settings.operationTimeoutMs;
+    let renewedToken = false;
+    for (let retries = 0; ; ) {
+      const token = call.authenticated === false ? undefined : await this.#tokens.current();
+      const result = await this.#gate.run(() =>
+        this.#transport({ method: call.method, path: buildPath(call.pathTemplate, call.params), token, body: call.body }),
+      );
+      if (result.kind === "response" && result.status === 401 && token !== undefined && this.#tokens.canRenew && !renewedToken) {
+        renewedToken = true;
+        await this.#tokens.renewAfterRejection(token);
+        continue;
+      }
+      const answer = result.kind === "response" ? this.#readAnswer(call, result) : undefined;
+      if (answer !== undefined) return answer;
+
+      const outcome: AttemptOutcome =
+        result.kind === "response" ? { kind: "status", status: result.status, retryAfter: result.retryAfter } : { kind: "network", sent: result.sent };
+      const delay = computeRetryDelay(outcome, {
+        idempotent: call.idempotent,
+        retries,
+        maxRetries: this.#settings.maxRetries,
+        remainingMs: deadline - this.#now(),
+        now: this.#now(),
+        random: this.#random(),
+      });
+      if (delay === undefined) throw this.#failure(call, result);
+      if (outcome.kind === "status" && outcome.status === 429) this.#gate.pause(delay);
+      else retries += 1;
+      await sleep(delay);
+    }
+  }
+
+  /** The usable answer, or `undefined` when the status says the attempt failed. Throws for a 2xx that cannot be used. */
+  #readAnswer(call: ApiCall, result: Extract<HttpResult, { kind: "response" }>): Answer | undefined {
+    const expected = (result.status >= 200 && result.status < 300) || (call.accept ?? []).includes(result.status);
+    if (!expected) return undefined;
+    const body = parseEnvelope(result.text);
+    if (result.status >= 300) return { status: result.status, body: body ?? {} };
+    if (body === undefined) {
+      throw markMayHaveActed(call, errorFromBadAnswer(call, result.status, "The answer is not a JSON object", undefined, this.#secrets));
+    }
+    if (body.success === false) {
+      throw errorFromBadAnswer(call, result.status, "Flashback answered success: false", body, this.#secrets);
+    }
+    return { status: result.status, body };
+  }
+
+  #failure(call: ApiCall, result: HttpResult): FlashbackApiError {
+    if (result.kind === "network") {
+      const error = errorFromNetwork(call, result);
+      return result.sent ? markMayHaveActed(call, error) : error;
+    }
+    const error = errorFromStatus(call, result.status, result.statusText, parseEnvelope(result.text), this.#secrets);
+    return result.status >= 500 || result.status === 408 ? markMayHaveActed(call, error) : error;
+  }
+}
+
+/** For a request that is not idempotent, records that Flashback may have acted on it although the answer says nothing usable. */
+function markMayHaveActed(call: ApiCall, error: FlashbackApiError): FlashbackApiError {
+  return call.idempotent ? error : error.withMayHaveActed();
+}
+
+function parseEnvelope(text: string): Envelope | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Envelope) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isListedApiKey(value: unknown): value is ListedApiKey {
+  if (typeof value !== "object" || value === null) return false;
+  const entry = value as Record<string, unknown>;
+  return typeof entry.id === "string" && typeof entry.name === "string" && typeof entry.accessType === "string";
+}

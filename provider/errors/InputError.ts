@@ -1,0 +1,19 @@
+import { FlashbackError } from "./FlashbackError";
+
+export interface InputFailure {
+  property: string;
+  reason: string;
+}
+
+/**
+ * Inputs that `check` would have refused. The engine always calls `check` first, so this only
+ * fires when a lifecycle method is called directly; it guarantees no request is built from bad input.
+ */
+export class InputError extends FlashbackError {
+  override readonly name = "InputError";
+  readonly code = "FLASHBACK_INPUT_ERROR";
+
+  constructor(readonly failures: readonly InputFailure[]) {
+    super(`Invalid RepoApiKey inputs: ${failures.map((failure) => failure.reason).join("; ")}`);
+  }
+}

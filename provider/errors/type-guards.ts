@@ -1,0 +1,22 @@
+import type { FlashbackApiError } from "./FlashbackApiError";
+import type { FlashbackError } from "./FlashbackError";
+import type { SettingsError } from "./SettingsError";
+
+/*
+ * The guards compare `name` as well as the prototype: the program and the provider run in different
+ * processes and may load different copies of this package, and `instanceof` fails across copies.
+ */
+
+const FLASHBACK_ERROR_NAMES = new Set(["FlashbackApiError", "SettingsError", "InputError"]);
+
+export function isFlashbackError(error: unknown): error is FlashbackError {
+  return error instanceof Error && FLASHBACK_ERROR_NAMES.has(error.name) && "code" in error;
+}
+
+export function isFlashbackApiError(error: unknown): error is FlashbackApiError {
+  return isFlashbackError(error) && error.name === "FlashbackApiError";
+}
+
+export function isSettingsError(error: unknown): error is SettingsError {
+  return isFlashbackError(error) && error.name === "SettingsError";
+}

@@ -1,0 +1,16 @@
+/**
+ * `@flashbacktech/pulumi`: Flashback resources for Pulumi programs.
+ *
+ * The lifecycle the engine runs lives in `@flashbacktech/pulumi/lifecycle`; it is loaded by the
+ * provider process, never by the program, so it is not re-exported here.
+ */
+export { RepoApiKey, SECRET_OUTPUTS } from "./resources/RepoApiKey";
+export type { RepoApiKeyArgs } from "./resources/args";
+export { ACCESS_TYPES, type AccessType } from "./types/api";
+export type { RepoApiKeyInputs, RepoApiKeyOutputs } from "./types/resource";
+export { FlashbackError } from "./errors/FlashbackError";
+export { FlashbackApiError, type ApiFailure } from "./errors/FlashbackApiError";
+export { SettingsError } from "./errors/SettingsError";
+export { InputError, type InputFailure } from "./errors/InputError";
+export { isFlashbackError, isFlashbackApiError, isSettingsError } from "./errors/type-guards";
+export { SETTING_KEYS, DEFAULT_API_URL, DEFAULTS } from "./settings/settings-keys";

@@ -1,0 +1,83 @@
+import { ACCESS_TYPES, type AccessType } from "../types/api";
+import type { InputFailure } from "../errors/InputError";
+import type { RepoApiKeyInputs } from "../types/resource";
+
+/** What the engine sends for a value not known yet (during preview). Any input may be one. */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Flashback documents no bound; 255 is what common databases index, and keeps a name readable in a console. */
+export const MAX_NAME_LENGTH = 255;
+export const MAX_REPO_ID_LENGTH = 128;
+
+export interface CheckedInputs {
+  /** The inputs to store: the three fields, as given (unknowns kept as the engine's placeholder). */
+  inputs: Record<string, unknown>;
+  failures: InputFailure[];
+}
+
+type Rule = (value: string) => string | undefined;
+
+/* Control characters are refused in every field: they hide in consoles and break log lines. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+const REPO_ID_RULES: Rule[] = [
+  (value) => (value.trim() === "" ? "must not be empty or only whitespace" : undefined),
+  (value) => (value !== value.trim() ? "must not start or end with whitespace" : undefined),
+  (value) => (/[/\\?#]/.test(value) ? 'must not contain "/", "\\", "?" or "#"' : undefined),
+  (value) => (value.includes("..") ? 'must not contain ".."' : undefined),
+  (value) => (CONTROL_CHARACTERS.test(value) || /\s/.test(value) ? "must not contain whitespace or control characters" : undefined),
+  (value) => (value.length > MAX_REPO_ID_LENGTH ? `must be at most ${MAX_REPO_ID_LENGTH} characters; got ${value.length}` : undefined),
+];
+
+const NAME_RULES: Rule[] = [
+  (value) => (value.trim() === "" ? "must not be empty or only whitespace" : undefined),
+  (value) => (value.length > MAX_NAME_LENGTH ? `must be at most ${MAX_NAME_LENGTH} characters; got ${value.length}` : undefined),
+  (value) => (CONTROL_CHARACTERS.test(value) ? "must not contain control characters" : undefined),
+];
+
+/**
+ * Validates the user's inputs without any network call: every failure names its field and says
+ * what is allowed. Unknown values (preview) pass; they are checked again once known.
+ */
+export function checkInputs(news: Record<string, unknown>): CheckedInputs {
+  const failures: InputFailure[] = [];
+  const fail = (property: string, reason: string): void => {
+    failures.push({ property, reason: `${property} ${reason}` });
+  };
+  checkString("repoId", news.repoId, REPO_ID_RULES, fail);
+  checkString("name", news.name, NAME_RULES, fail);
+  checkAccessType(news.accessType, fail);
+  return { inputs: { repoId: news.repoId, name: news.name, accessType: news.accessType }, failures };
+}
+
+/** True when no input is the unknown placeholder: the values are final. */
+export function isKnown(inputs: Record<string, unknown>): inputs is Record<string, unknown> & RepoApiKeyInputs {
+  return [inputs.repoId, inputs.name, inputs.accessType].every((value) => value !== UNKNOWN_VALUE);
+}
+
+function checkString(property: string, value: unknown, rules: Rule[], fail: (property: string, reason: string) => void): void {
+  if (value === UNKNOWN_VALUE) return;
+  if (value === undefined || value === null) return fail(property, "is required: give a non-empty string");
+  if (typeof value !== "string") return fail(property, `must be a string; got ${describeType(value)}`);
+  for (const rule of rules) {
+    const reason = rule(value);
+    if (reason !== undefined) return fail(property, reason);
+  }
+}
+
+function checkAccessType(value: unknown, fail: (property: string, reason: string) => void): void {
+  if (value === UNKNOWN_VALUE) return;
+  const allowed = ACCESS_TYPES.join(", ");
+  if (value === undefined || value === null) return fail("accessType", `is required: one of ${allowed}`);
+  if (!ACCESS_TYPES.includes(value as AccessType)) {
+    const got = typeof value === "string" ? JSON.stringify(value) : describeType(value);
+    fail("accessType", `must be one of ${allowed}; got ${got}`);
+  }
+}
+
+function describeType(value: unknown): string {
+  if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}

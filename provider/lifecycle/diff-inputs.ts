@@ -1,0 +1,37 @@
+import type { RepoApiKeyOutputs } from "../types/resource";
+import { UNKNOWN_VALUE } from "./check-inputs";
+
+/** A key cannot move to another repository: a new repoId makes a new key. */
+export const REPLACE_ON_CHANGE = ["repoId"] as const;
+/** Flashback's PUT replaces these two in place, key and secret unchanged. */
+export const UPDATE_IN_PLACE = ["name", "accessType"] as const;
+/** Outputs that an in-place update never changes. */
+export const STABLE_OUTPUTS = ["key", "secret"] as const;
+
+export interface InputsDiff {
+  changes: boolean;
+  replaces: string[];
+  stables: string[];
+  deleteBeforeReplace: false;
+}
+
+/**
+ * Compares the stored outputs with the new inputs. An unknown new value counts as a change, since
+ * it may differ. A stored key without its secret (left by a create whose answer was incomplete) is
+ * replaced, because nobody can use it.
+ *
+ * `deleteBeforeReplace` stays false: the new key exists before the old one is revoked, so consumers
+ * updated in the same deployment never hold a revoked key.
+ */
+export function diffInputs(olds: Partial<RepoApiKeyOutputs>, news: Record<string, unknown>): InputsDiff {
+  const changed = (field: keyof RepoApiKeyOutputs): boolean => news[field] === UNKNOWN_VALUE || news[field] !== olds[field];
+  const replaces: string[] = REPLACE_ON_CHANGE.filter(changed);
+  if (typeof olds.secret !== "string" || olds.secret === "") replaces.push("secret");
+  const updates = UPDATE_IN_PLACE.filter(changed);
+  return {
+    changes: replaces.length > 0 || updates.length > 0,
+    replaces,
+    stables: replaces.length > 0 ? [] : [...STABLE_OUTPUTS],
+    deleteBeforeReplace: false,
+  };
+}

@@ -1,0 +1,132 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { FlashbackClient } from "../client/flashback-client";
+import type { HttpTransport } from "../client/http-transport";
+import { RequestGate } from "../client/request-gate";
+import { InputError } from "../errors/InputError";
+import { SecretRegistry } from "../errors/redact";
+import { requireCredentials, resolveSettings, type SettingsSources } from "../settings/resolve-settings";
+import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
+import { checkInputs, isKnown } from "./check-inputs";
+import { createKeyWithoutOrphans, IncompleteKeyError } from "./create-without-orphans";
+import { diffInputs } from "./diff-inputs";
+import { KeyedMutex } from "./keyed-mutex";
+import { pickOutputs, toCreatedOutputs, toRefreshedOutputs } from "./to-outputs";
+
+/** The serialized provider travels with every resource under this key; partial resources must carry it too. */
+const PROVIDER_KEY = "__provider";
+
+export interface ProviderOptions {
+  /** Environment to read settings from when the stack config has none; `process.env` by default. */
+  env?: NodeJS.ProcessEnv;
+  /** For tests: a transport other than got, a pinned clock and jitter. */
+  transport?: HttpTransport;
+  random?: () => number;
+  now?: () => number;
+}
+
+/**
+ * What the engine calls for each `RepoApiKey`: thin methods that validate, call the client and map
+ * its answers to results. One instance per provider process, so the gate, the token and the record
+ * of created keys are shared by every resource in the deployment.
+ */
+export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoApiKeyInputs, RepoApiKeyOutputs> {
+  readonly #options: ProviderOptions;
+  #sources: SettingsSources;
+  #client: FlashbackClient | undefined;
+  readonly #secrets = new SecretRegistry();
+  readonly #knownKeyIds = new Set<string>();
+  readonly #createLocks = new KeyedMutex();
+
+  constructor(options: ProviderOptions = {}) {
+    this.#options = options;
+    this.#sources = { env: options.env ?? process.env };
+  }
+
+  /** Receives the stack config; settings are read from it (and the environment) at the first call that needs them. */
+  async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.#sources = { config: request.config, env: this.#sources.env ?? process.env };
+    this.#client = undefined;
+  }
+
+  async check(_olds: RepoApiKeyInputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.CheckResult<RepoApiKeyInputs>> {
+    const { inputs, failures } = checkInputs(news as unknown as Record<string, unknown>);
+    return { inputs: inputs as unknown as RepoApiKeyInputs, failures };
+  }
+
+  async diff(_id: string, olds: RepoApiKeyOutputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.DiffResult> {
+    return diffInputs(olds, news as unknown as Record<string, unknown>);
+  }
+
+  async create(inputs: RepoApiKeyInputs): Promise<pulumi.dynamic.CreateResult<RepoApiKeyOutputs>> {
+    const valid = requireValid(inputs);
+    const context = { client: this.#getClient(), knownKeyIds: this.#knownKeyIds, now: this.#options.now ?? Date.now };
+    try {
+      const created = await this.#createLocks.run(JSON.stringify([valid.repoId, valid.name]), () => createKeyWithoutOrphans(context, valid));
+      return { id: created.id, outs: toCreatedOutputs(valid, created) };
+    } catch (error) {
+      if (error instanceof IncompleteKeyError) throw toInitError(error, valid, inputs);
+      throw error;
+    }
+  }
+
+  async read(id: string, props?: RepoApiKeyOutputs): Promise<pulumi.dynamic.ReadResult<RepoApiKeyOutputs>> {
+    if (props === undefined || typeof props.repoId !== "string") {
+      // Only `import` reads without stored properties, and Node.js dynamic resources cannot be imported.
+      throw new InputError([{ property: "repoId", reason: `reading key "${id}" needs its stored repoId; importing a RepoApiKey is not supported` }]);
+    }
+    const listed = await this.#getClient().listApiKeys(props.repoId);
+    const current = listed?.find((key) => key.id === id);
+    // An empty id tells the engine the key is gone: it leaves the state.
+    if (current === undefined) return { id: "" };
+    return { id, props: toRefreshedOutputs(props, current) };
+  }
+
+  async update(id: string, olds: RepoApiKeyOutputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.UpdateResult<RepoApiKeyOutputs>> {
+    const valid = requireValid(news);
+    await this.#getClient().updateApiKey(olds.repoId, id, { name: valid.name, accessType: valid.accessType });
+    return { outs: { ...pickOutputs(olds), name: valid.name, accessType: valid.accessType } };
+  }
+
+  async delete(id: string, props: RepoApiKeyOutputs): Promise<void> {
+    await this.#getClient().deleteApiKey(props.repoId, id);
+  }
+
+  #getClient(): FlashbackClient {
+    if (this.#client === undefined) {
+      const settings = resolveSettings(this.#sources);
+      requireCredentials(settings);
+      this.#client = new FlashbackClient({
+        settings,
+        secrets: this.#secrets,
+        gate: new RequestGate(settings.maxConcurrency),
+        ...(this.#options.transport ? { transport: this.#options.transport } : {}),
+        ...(this.#options.random ? { random: this.#options.random } : {}),
+        ...(this.#options.now ? { now: this.#options.now } : {}),
+      });
+    }
+    return this.#client;
+  }
+}
+
+/** Lifecycle methods may be called without `check` (tests, tools): bad input must still never reach Flashback. */
+function requireValid(inputs: RepoApiKeyInputs): RepoApiKeyInputs {
+  const record = inputs as unknown as Record<string, unknown>;
+  const { failures } = checkInputs(record);
+  if (failures.length > 0 || !isKnown(record)) {
+    throw new InputError(failures.length > 0 ? failures : [{ property: "inputs", reason: "inputs are not known yet" }]);
+  }
+  return { repoId: inputs.repoId, name: inputs.name, accessType: inputs.accessType };
+}
+
+/**
+ * An "init error": the engine records the key (id and properties) as a partial resource instead of
+ * forgetting it, so the next `up` replaces it and `destroy` deletes it.
+ */
+function toInitError(error: IncompleteKeyError, inputs: RepoApiKeyInputs, rawInputs: RepoApiKeyInputs): Error {
+  const outputs: RepoApiKeyOutputs = { ...inputs, key: error.key, secret: "" };
+  return Object.assign(new Error(error.message), {
+    id: error.keyId,
+    properties: { ...outputs, [PROVIDER_KEY]: (rawInputs as unknown as Record<string, unknown>)[PROVIDER_KEY] },
+    reasons: [error.message],
+  });
+}

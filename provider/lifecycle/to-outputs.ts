@@ -1,0 +1,41 @@
+import { type AccessType, type CreateApiKeyResponse, type ListedApiKey } from "../types/api";
+import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
+
+export type CreatedKey = { id: string; key: string; secret: string };
+
+/**
+ * The id, key and secret of a create answer, or which of them is missing. `key` may be empty:
+ * Flashback gives none for Azure Blob repositories, where the secret alone is the credential.
+ */
+export function readCreatedKey(response: CreateApiKeyResponse): { created: CreatedKey } | { missing: string[] } {
+  const missing = [
+    isNonEmpty(response.id) ? undefined : "id",
+    typeof response.key === "string" ? undefined : "key",
+    isNonEmpty(response.secret) ? undefined : "secret",
+  ].filter((field): field is string => field !== undefined);
+  if (missing.length > 0) return { missing };
+  return { created: { id: response.id as string, key: response.key as string, secret: response.secret as string } };
+}
+
+export function toCreatedOutputs(inputs: RepoApiKeyInputs, created: CreatedKey): RepoApiKeyOutputs {
+  return { repoId: inputs.repoId, name: inputs.name, accessType: inputs.accessType, key: created.key, secret: created.secret };
+}
+
+/**
+ * Outputs after a refresh: name and access type as Flashback has them now (drift), key and secret
+ * from the state, because the list call never returns the plaintext secret.
+ */
+export function toRefreshedOutputs(stored: RepoApiKeyOutputs, listed: ListedApiKey): RepoApiKeyOutputs {
+  // An access type this package does not know is kept as Flashback says: the next `up` then sees the drift and puts it back.
+  const accessType = listed.accessType as AccessType;
+  return { ...pickOutputs(stored), name: listed.name, accessType, key: typeof listed.key === "string" ? listed.key : stored.key };
+}
+
+/** Only the documented output fields, whatever else a stored state holds. */
+export function pickOutputs(stored: RepoApiKeyOutputs): RepoApiKeyOutputs {
+  return { repoId: stored.repoId, name: stored.name, accessType: stored.accessType, key: stored.key, secret: stored.secret };
+}
+
+function isNonEmpty(value: unknown): value is string {
+  return typeof value === "string" && value !== "";
+}

@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import { repoApiKeyProviderStub } from "../lifecycle/stub";
+import type { AccessType } from "../types/api";
+import type { RepoApiKeyArgs } from "./args";
+
+/** Outputs that are encrypted in the state and masked by the CLI, whatever the user passes in `opts`. */
+export const SECRET_OUTPUTS = ["key", "secret"] as const;
+
+/**
+ * A Flashback repository API key: the key id and secret that a storage client (an S3, GCS or Azure
+ * SDK) uses to reach a Flashback repository.
+ *
+ * ```ts
+ * const reader = new RepoApiKey("ci-reader", { repoId, name: "ci-reader", accessType: "READ" });
+ * export const accessKey = reader.key;    // secret
+ * export const secretKey = reader.secret; // secret
+ * ```
+ *
+ * The provider reads its settings at run time: the token from the stack config
+ * `flashback:accessToken` (set it with `pulumi config set --secret`) or the environment variable
+ * `FLASHBACK_ACCESS_TOKEN`; the endpoint from `flashback:apiUrl` or `FLASHBACK_API_URL`.
+ * The resource id is Flashback's id of the key.
+ */
+export class RepoApiKey extends pulumi.dynamic.Resource {
+  /** The repository the key opens. */
+  declare readonly repoId: pulumi.Output<string>;
+  /** The key's name, as Flashback has it. */
+  declare readonly name: pulumi.Output<string>;
+  /** The key's access level. */
+  declare readonly accessType: pulumi.Output<AccessType>;
+  /**
+   * The key id a storage client sends (the S3 access key id; the client email for GCS). Empty for
+   * Azure Blob repositories. Always a secret output.
+   */
+  declare readonly key: pulumi.Output<string>;
+  /** The secret that goes with `key`. Flashback shows it once, at creation; it lives only in the (encrypted) state. Always a secret output. */
+  declare readonly secret: pulumi.Output<string>;
+
+  constructor(name: string, args: RepoApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      repoApiKeyProviderStub,
+      name,
+      { repoId: args.repoId, name: args.name, accessType: args.accessType, key: undefined, secret: undefined },
+      { ...opts, additionalSecretOutputs: mergeSecretOutputs(opts?.additionalSecretOutputs) },
+      "flashback",
+      "RepoApiKey",
+    );
+  }
+}
+
+function mergeSecretOutputs(fromUser: string[] | undefined): string[] {
+  return [...new Set([...(fromUser ?? []), ...SECRET_OUTPUTS])];
+}

@@ -1,0 +1,18 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { AccessType } from "../types/api";
+
+/** The inputs of a `RepoApiKey`. */
+export interface RepoApiKeyArgs {
+  /**
+   * The Flashback repository the key opens. Changing it replaces the key: a new key is made in the
+   * new repository before the old one is deleted.
+   */
+  repoId: pulumi.Input<string>;
+  /** A name for the key, shown in Flashback's console. 1 to 255 characters. Changing it updates the key in place. */
+  name: pulumi.Input<string>;
+  /**
+   * What the key may do: `"READ"`, `"WRITE"` or `"ADMIN"` (upper case). Changing it updates the key
+   * in place; the key and secret stay the same.
+   */
+  accessType: pulumi.Input<AccessType>;
+}

@@ -1,0 +1,117 @@
+import { isIP } from "node:net";
+import { SettingsError } from "../errors/SettingsError";
+import { DEFAULT_API_URL, DEFAULTS, SETTING_KEYS, type SettingKey, type SettingName } from "./settings-keys";
+
+/** Where settings come from: the stack config the engine hands to `configure`, and the environment. */
+export interface SettingsSources {
+  config?: { get(key: string): string | undefined };
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Settings {
+  /** Base URL, always ending in `/` so that relative paths append to it. */
+  readonly apiUrl: string;
+  readonly accessToken: string | undefined;
+  readonly refreshToken: string | undefined;
+  readonly requestTimeoutMs: number;
+  readonly operationTimeoutMs: number;
+  readonly maxRetries: number;
+  readonly maxConcurrency: number;
+}
+
+interface FoundValue {
+  value: string;
+  /** Where it was found, for error messages: never the value itself. */
+  source: string;
+}
+
+/** Reads every setting: stack config, else environment, else default. Throws a `SettingsError` naming the setting on bad values. */
+export function resolveSettings(sources: SettingsSources = {}): Settings {
+  const find = (name: SettingName): FoundValue | undefined => findSetting(SETTING_KEYS[name], sources);
+  return Object.freeze({
+    apiUrl: parseApiUrl(find("apiUrl")),
+    accessToken: find("accessToken")?.value,
+    refreshToken: find("refreshToken")?.value,
+    requestTimeoutMs: parseNumber("requestTimeout", find("requestTimeout"), DEFAULTS.requestTimeout, 0.001) * 1000,
+    operationTimeoutMs: parseNumber("operationTimeout", find("operationTimeout"), DEFAULTS.operationTimeout, 0.001) * 1000,
+    maxRetries: parseWholeNumber("maxRetries", find("maxRetries"), DEFAULTS.maxRetries, 0),
+    maxConcurrency: parseWholeNumber("maxConcurrency", find("maxConcurrency"), DEFAULTS.maxConcurrency, 1),
+  });
+}
+
+/** Throws unless an access token or a refresh token is set; names both ways to set each. */
+export function requireCredentials(settings: Settings): void {
+  if (settings.accessToken === undefined && settings.refreshToken === undefined) {
+    const token = SETTING_KEYS.accessToken;
+    throw new SettingsError(
+      `No Flashback access token: set it with \`pulumi config set --secret ${token.config} <token>\` ` +
+        `or the environment variable ${token.env} (or give a refresh token as ${SETTING_KEYS.refreshToken.config} / ${SETTING_KEYS.refreshToken.env})`,
+      token.config,
+    );
+  }
+}
+
+function findSetting(key: SettingKey, { config, env = process.env }: SettingsSources): FoundValue | undefined {
+  const fromConfig = config?.get(key.config);
+  if (isGiven(fromConfig)) return { value: fromConfig.trim(), source: `stack config ${key.config}` };
+  const fromEnv = env[key.env];
+  if (isGiven(fromEnv)) return { value: fromEnv.trim(), source: `environment variable ${key.env}` };
+  return undefined;
+}
+
+function isGiven(value: string | undefined): value is string {
+  return typeof value === "string" && value.trim() !== "";
+}
+
+function parseApiUrl(found: FoundValue | undefined): string {
+  const key = SETTING_KEYS.apiUrl.config;
+  if (found === undefined) return `${DEFAULT_API_URL}/`;
+  let url: URL;
+  try {
+    url = new URL(found.value);
+  } catch {
+    throw new SettingsError(`${found.source} is not a valid URL: give an absolute URL such as ${DEFAULT_API_URL}`, key);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new SettingsError(`${found.source} must be an https:// URL; got the scheme "${url.protocol}"`, key);
+  }
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+    throw new SettingsError(
+      `${found.source} uses http:// for a host that is not a loopback address; the access token would travel in clear text. Use https://`,
+      key,
+    );
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new SettingsError(`${found.source} must not hold credentials; give the token as ${SETTING_KEYS.accessToken.config}`, key);
+  }
+  if (url.search !== "" || url.hash !== "") {
+    throw new SettingsError(`${found.source} must not have a query or a fragment`, key);
+  }
+  return url.href.endsWith("/") ? url.href : `${url.href}/`;
+}
+
+/** Loopback only: 127.0.0.0/8, ::1 and localhost. */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "");
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  if (isIP(host) === 4) return host.startsWith("127.");
+  return isIP(host) === 6 && (host === "::1" || host === "0:0:0:0:0:0:0:1");
+}
+
+function parseNumber(name: SettingName, found: FoundValue | undefined, fallback: number, minimum: number): number {
+  if (found === undefined) return fallback;
+  const value = Number(found.value);
+  if (!Number.isFinite(value) || value < minimum) {
+    throw new SettingsError(`${found.source} must be a number of seconds greater than 0; got "${found.value}"`, SETTING_KEYS[name].config);
+  }
+  return value;
+}
+
+function parseWholeNumber(name: SettingName, found: FoundValue | undefined, fallback: number, minimum: number): number {
+  if (found === undefined) return fallback;
+  const value = Number(found.value);
+  if (!Number.isInteger(value) || value < minimum) {
+    throw new SettingsError(`${found.source} must be a whole number of at least ${minimum}; got "${found.value}"`, SETTING_KEYS[name].config);
+  }
+  return value;
+}

@@ -1,0 +1,41 @@
+/**
+ * Every setting the provider reads, where from, and whether its value is a secret. Stack config
+ * (the `flashback:` namespace) wins over the environment, which wins over the default.
+ */
+export interface SettingKey {
+  /** Stack config key, set with `pulumi config set [--secret] <config> <value>`. */
+  config: string;
+  /** Environment variable read by the provider process when the stack config has no value. */
+  env: string;
+  /** Secret values are masked in every text the provider produces, and never named by value. */
+  secret: boolean;
+}
+
+export const SETTING_KEYS = {
+  apiUrl: { config: "flashback:apiUrl", env: "FLASHBACK_API_URL", secret: false },
+  accessToken: { config: "flashback:accessToken", env: "FLASHBACK_ACCESS_TOKEN", secret: true },
+  refreshToken: { config: "flashback:refreshToken", env: "FLASHBACK_REFRESH_TOKEN", secret: true },
+  requestTimeout: { config: "flashback:requestTimeout", env: "FLASHBACK_REQUEST_TIMEOUT", secret: false },
+  operationTimeout: { config: "flashback:operationTimeout", env: "FLASHBACK_OPERATION_TIMEOUT", secret: false },
+  maxRetries: { config: "flashback:maxRetries", env: "FLASHBACK_MAX_RETRIES", secret: false },
+  maxConcurrency: { config: "flashback:maxConcurrency", env: "FLASHBACK_MAX_CONCURRENCY", secret: false },
+} as const satisfies Record<string, SettingKey>;
+
+export type SettingName = keyof typeof SETTING_KEYS;
+
+/** The documented production endpoint (the official client's default host differs; the docs and the API page say this one). */
+export const DEFAULT_API_URL = "https://backend.flashback.tech";
+
+export const DEFAULTS = {
+  /** Seconds one HTTP request may take before it counts as failed. */
+  requestTimeout: 30,
+  /** Seconds one operation (create, read, update, delete) may take with all its retries. */
+  operationTimeout: 300,
+  /** Retries of one request after its first attempt. */
+  maxRetries: 6,
+  /**
+   * Requests in flight at once from one provider process. The engine runs up to 4 x CPUs
+   * operations at once; this only caps a much larger `--parallel`.
+   */
+  maxConcurrency: 64,
+} as const;

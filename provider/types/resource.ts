@@ -1,0 +1,17 @@
+import type { AccessType } from "./api";
+
+/** What the lifecycle methods receive once `check` has validated the user's inputs: plain values. */
+export interface RepoApiKeyInputs {
+  repoId: string;
+  name: string;
+  accessType: AccessType;
+}
+
+/**
+ * What the engine stores for a key. `key` and `secret` are registered as additional secret outputs,
+ * so the engine encrypts them in the state.
+ */
+export interface RepoApiKeyOutputs extends RepoApiKeyInputs {
+  key: string;
+  secret: string;
+}
