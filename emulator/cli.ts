@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { startEmulator } from "./server";
+
+const usage = `flashback-emulator: a local Flashback API for repository API keys
+
+  --port N              port to listen on (0, the default, picks a free one)
+  --repo ID             a repository that exists (repeatable; default repo-demo)
+  --token T             an accepted access token (repeatable; default dev-token)
+  --refresh-token T     an accepted refresh token (repeatable)
+  --state-file PATH     keep keys in this JSON file between runs
+  --latency MS          added to every request
+  --rate-limit N        requests per second before 429 with Retry-After
+  --burst N             requests allowed at once above the rate (default 2 x rate)
+  --token-lifetime S    access tokens expire S seconds after first use
+
+Prints its URL on the first line, then serves until stopped.`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: "0" },
+      repo: { type: "string", multiple: true },
+      token: { type: "string", multiple: true },
+      "refresh-token": { type: "string", multiple: true },
+      "state-file": { type: "string" },
+      latency: { type: "string" },
+      "rate-limit": { type: "string" },
+      burst: { type: "string" },
+      "token-lifetime": { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const emulator = await startEmulator({
+    port: toNumber("--port", values.port),
+    repos: values.repo ?? ["repo-demo"],
+    accessTokens: values.token ?? ["dev-token"],
+    refreshTokens: values["refresh-token"] ?? [],
+    stateFile: values["state-file"],
+  });
+  if (values.latency !== undefined) emulator.faults.latencyMs = toNumber("--latency", values.latency);
+  if (values["rate-limit"] !== undefined) {
+    const requestsPerSecond = toNumber("--rate-limit", values["rate-limit"]);
+    emulator.faults.rateLimit = { requestsPerSecond, burst: values.burst === undefined ? 2 * requestsPerSecond : toNumber("--burst", values.burst) };
+  }
+  if (values["token-lifetime"] !== undefined) emulator.faults.tokenLifetimeMs = toNumber("--token-lifetime", values["token-lifetime"]) * 1000;
+  console.log(emulator.url);
+  const stop = (): void => void emulator.close().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+function toNumber(flag: string, value: string | undefined): number {
+  const number = Number(value);
+  if (value === undefined || !Number.isFinite(number) || number < 0) {
+    console.error(`${flag} takes a number of at least 0; got "${value}"\n\n${usage}`);
+    process.exit(2);
+  }
+  return number;
+}
+
+void main();

@@ -1,0 +1,83 @@
+/**
+ * Scripted misbehaviour of the emulator, for tests and experiments: what Flashback and the network
+ * between do on a bad day.
+ */
+
+/** What one faulty answer is. */
+export type FaultKind =
+  /** Answer this status with Flashback's error envelope (and `Retry-After` if given), without acting. */
+  | { kind: "status"; status: number; retryAfter?: string }
+  /** Close the connection before acting on the request. */
+  | { kind: "reset-before" }
+  /** Act on the request, then close the connection without answering. */
+  | { kind: "reset-after" }
+  /** Act, then answer 200 with a body that is not JSON. */
+  | { kind: "malformed-json" }
+  /** Do not act; answer 200 `{success: false}`. */
+  | { kind: "success-false" }
+  /** Act, then answer 200 without the fields the documentation promises (`id`, `key`, `secret`, `keys`). */
+  | { kind: "missing-fields" }
+  /** Wait this long before handling the request. */
+  | { kind: "delay"; ms: number };
+
+export interface FaultRule {
+  fault: FaultKind;
+  /** Only requests with this method (any when absent). */
+  method?: string;
+  /** Only requests whose path starts with this (any when absent). */
+  pathPrefix?: string;
+  /** How many matching requests get the fault; then the rule is spent. Default 1. */
+  times?: number;
+}
+
+export interface RateLimit {
+  requestsPerSecond: number;
+  burst: number;
+}
+
+/** The faults in force; tests change them between steps. */
+export class FaultPlan {
+  #rules: Array<FaultRule & { left: number }> = [];
+  #bucket: { tokens: number; updatedAt: number } | undefined;
+  rateLimit: RateLimit | undefined;
+  /** Added to every request. */
+  latencyMs = 0;
+  /** Access tokens stop working this long after they are first seen or issued. */
+  tokenLifetimeMs: number | undefined;
+
+  add(rule: FaultRule): void {
+    this.#rules.push({ ...rule, left: rule.times ?? 1 });
+  }
+
+  reset(): void {
+    this.#rules = [];
+    this.#bucket = undefined;
+    this.rateLimit = undefined;
+    this.latencyMs = 0;
+    this.tokenLifetimeMs = undefined;
+  }
+
+  /** The fault for this request, if a rule matches; spends one use of the rule. */
+  take(method: string, path: string): FaultKind | undefined {
+    const rule = this.#rules.find(
+      (candidate) => candidate.left > 0 && (candidate.method ?? method) === method && path.startsWith(candidate.pathPrefix ?? ""),
+    );
+    if (rule === undefined) return undefined;
+    rule.left -= 1;
+    return rule.fault;
+  }
+
+  /** Token bucket: undefined when the request may pass, else the seconds until it may (for `Retry-After`). */
+  takeRateToken(now: number): number | undefined {
+    if (this.rateLimit === undefined) return undefined;
+    const { requestsPerSecond, burst } = this.rateLimit;
+    const bucket = (this.#bucket ??= { tokens: burst, updatedAt: now });
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * requestsPerSecond);
+    bucket.updatedAt = now;
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / requestsPerSecond));
+  }
+}
