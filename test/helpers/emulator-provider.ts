@@ -1,0 +1,31 @@
+import { inspect } from "node:util";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
+import { RepoApiKeyProvider, type ProviderOptions } from "../../provider/lifecycle";
+
+/** A recognisable token: every leak test searches for it. */
+export const TEST_TOKEN = "tok-SECRET-4f9d2a7c-never-print-me";
+export const TEST_REPO = "repo-test";
+
+export function startTestEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  return startEmulator({ repos: [TEST_REPO, "repo-other"], accessTokens: [TEST_TOKEN], forbiddenRepos: ["repo-forbidden"], ...options });
+}
+
+/** A provider pointed at the emulator through the environment, as a user's shell would set it; retries are quick. */
+export function providerFor(emulator: RunningEmulator, env: NodeJS.ProcessEnv = {}, options: ProviderOptions = {}): RepoApiKeyProvider {
+  return new RepoApiKeyProvider({
+    env: {
+      FLASHBACK_API_URL: emulator.url,
+      FLASHBACK_ACCESS_TOKEN: TEST_TOKEN,
+      FLASHBACK_OPERATION_TIMEOUT: "20",
+      ...env,
+    },
+    random: () => 0,
+    ...options,
+  });
+}
+
+/** Every text a thrown error can show: message, stack, inspect and JSON. */
+export function everythingPrinted(error: unknown): string {
+  const asError = error as Error;
+  return [asError.message, asError.stack ?? "", inspect(error, { depth: 10, showHidden: true }), JSON.stringify(error)].join("\n");
+}

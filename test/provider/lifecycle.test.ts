@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { RunningEmulator } from "../../emulator";
+import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../../provider/types/resource";
+import { everythingPrinted, providerFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
+
+let emulator: RunningEmulator;
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+});
+afterAll(() => emulator.close());
+beforeEach(() => emulator.reset());
+
+const reader: RepoApiKeyInputs = { repoId: TEST_REPO, name: "ci-reader", accessType: "READ" };
+
+async function createReader(): Promise<{ id: string; outs: RepoApiKeyOutputs }> {
+  const created = await providerFor(emulator).create(reader);
+  return { id: created.id, outs: created.outs as RepoApiKeyOutputs };
+}
+
+describe("create", () => {
+  it("posts name and access type and returns Flashback's id, key and secret", async () => {
+    const { id, outs } = await createReader();
+    const stored = emulator.store.get(TEST_REPO, id);
+    expect(stored?.name).toBe("ci-reader");
+    expect(outs).toMatchObject({ repoId: TEST_REPO, name: "ci-reader", accessType: "READ", key: stored?.key });
+    expect(outs.secret.length).toBeGreaterThan(20);
+    expect(emulator.requests.map((request) => [request.method, request.path, request.body])).toEqual([
+      ["POST", `/repo/${TEST_REPO}/apikey`, { name: "ci-reader", accessType: "READ" }],
+    ]);
+  });
+
+  it("encodes ids in the path", async () => {
+    emulator.store.addRepo("repo%ü:1");
+    const { id } = await providerFor(emulator).create({ ...reader, repoId: "repo%ü:1" });
+    expect(emulator.requests[0]?.path).toBe("/repo/repo%25%C3%BC%3A1/apikey");
+    expect(emulator.store.get("repo%ü:1", id)).toBeDefined();
+  });
+
+  it.each([
+    { name: "lowercase accessType", inputs: { ...reader, accessType: "read" } },
+    { name: "repoId with a slash", inputs: { ...reader, repoId: "a/b" } },
+    { name: "empty name", inputs: { ...reader, name: "" } },
+  ])("refuses $name without sending a request", async ({ inputs }) => {
+    await expect(providerFor(emulator).create(inputs as RepoApiKeyInputs)).rejects.toThrow("Invalid RepoApiKey inputs");
+    expect(emulator.requests).toHaveLength(0);
+  });
+
+  it("fails clearly without a token, naming both ways to set it", async () => {
+    const provider = providerFor(emulator, { FLASHBACK_ACCESS_TOKEN: "" });
+    await expect(provider.create(reader)).rejects.toThrow(/flashback:accessToken.*FLASHBACK_ACCESS_TOKEN/);
+    expect(emulator.requests).toHaveLength(0);
+  });
+
+  it("reads the token from the stack config given to configure, over the environment", async () => {
+    const provider = providerFor(emulator, { FLASHBACK_ACCESS_TOKEN: "wrong-token" });
+    await provider.configure({ config: { get: (key: string) => (key === "flashback:accessToken" ? TEST_TOKEN : undefined) } } as never);
+    await expect(provider.create(reader)).resolves.toMatchObject({ outs: { name: "ci-reader" } });
+  });
+});
+
+describe("update", () => {
+  it("puts both fields and carries key and secret over", async () => {
+    const { id, outs } = await createReader();
+    const result = await providerFor(emulator).update(id, outs, { ...reader, name: "renamed", accessType: "WRITE" });
+    expect(result.outs).toEqual({ ...outs, name: "renamed", accessType: "WRITE" });
+    expect(emulator.store.get(TEST_REPO, id)).toMatchObject({ name: "renamed", accessType: "WRITE" });
+    expect(emulator.requests.at(-1)).toMatchObject({ method: "PUT", path: `/repo/${TEST_REPO}/apikey/${id}`, body: { name: "renamed", accessType: "WRITE" } });
+  });
+});
+
+describe("read", () => {
+  it("keeps the outputs when nothing changed", async () => {
+    const { id, outs } = await createReader();
+    expect(await providerFor(emulator).read(id, outs)).toEqual({ id, props: outs });
+  });
+
+  it("picks up drift of name and access type, keeping the secret from the state", async () => {
+    const { id, outs } = await createReader();
+    emulator.store.update(TEST_REPO, id, { name: "changed-in-console", accessType: "ADMIN" });
+    const result = await providerFor(emulator).read(id, outs);
+    expect(result.props).toEqual({ ...outs, name: "changed-in-console", accessType: "ADMIN" });
+  });
+
+  it("returns an empty id for a key deleted out of band", async () => {
+    const { id, outs } = await createReader();
+    emulator.store.delete(TEST_REPO, id);
+    expect((await providerFor(emulator).read(id, outs)).id).toBe("");
+  });
+
+  it("returns an empty id when the repository is gone", async () => {
+    const { id, outs } = await createReader();
+    emulator.store.removeRepo(TEST_REPO);
+    expect((await providerFor(emulator).read(id, outs)).id).toBe("");
+  });
+});
+
+describe("delete", () => {
+  it("deletes the key", async () => {
+    const { id, outs } = await createReader();
+    await providerFor(emulator).delete(id, outs);
+    expect(emulator.store.get(TEST_REPO, id)).toBeUndefined();
+  });
+
+  it("treats a key that is already gone (404) as deleted", async () => {
+    const { id, outs } = await createReader();
+    emulator.store.delete(TEST_REPO, id);
+    await expect(providerFor(emulator).delete(id, outs)).resolves.toBeUndefined();
+    expect(emulator.requests.at(-1)?.status).toBe(404);
+  });
+});
+
+describe("errors from Flashback", () => {
+  it.each([
+    {
+      name: "401 for a bad token",
+      provider: () => providerFor(emulator, { FLASHBACK_ACCESS_TOKEN: "tok-WRONG-but-still-secret" }),
+      inputs: reader,
+      expected: /create API key "ci-reader" \(repository "repo-test"\) failed: POST \/repo\/\{repoId\}\/apikey answered 401 Unauthorized: NO_AUTH_USER .*pulumi config set --secret flashback:accessToken/,
+    },
+    {
+      name: "403 for a forbidden repository",
+      provider: () => providerFor(emulator),
+      inputs: { ...reader, repoId: "repo-forbidden" },
+      expected: /answered 403 Forbidden: INSUFFICIENT_PERMISSIONS .*lacks permission/,
+    },
+    {
+      name: "404 for an unknown repository",
+      provider: () => providerFor(emulator),
+      inputs: { ...reader, repoId: "repo-unknown" },
+      expected: /\(repository "repo-unknown"\) failed: .* answered 404 Not Found: REPO_NOT_FOUND "Repository not found"/,
+    },
+  ])("$name is one readable message without the token", async ({ provider, inputs, expected }) => {
+    const error = await provider().create(inputs).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(expected);
+    const printed = everythingPrinted(error);
+    expect(printed).not.toContain(TEST_TOKEN);
+    expect(printed).not.toContain("tok-WRONG-but-still-secret");
+  });
+
+  it("an update of a key deleted out of band names the key and says 404", async () => {
+    const { id, outs } = await createReader();
+    emulator.store.delete(TEST_REPO, id);
+    await expect(providerFor(emulator).update(id, outs, { ...reader, name: "x" })).rejects.toThrow(`key "${id}") failed: PUT /repo/{repoId}/apikey/{apikeyId} answered 404`);
+  });
+});
