@@ -1,0 +1,155 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { createInterface } from "node:readline";
+import { DYNAMIC_PROVIDER_ENTRY, fromStruct, grpc, providerGrpc, providerProto, statusProto, toStruct, type Props } from "./pulumi-internals";
+
+export interface ProviderCallError extends Error {
+  code: number;
+  details: string;
+  /** For an init error: the partial resource the provider asks the engine to record. */
+  initFailure?: { id: string; properties: Props; reasons: string[] };
+}
+
+/**
+ * The real dynamic-provider process, started as the engine starts it (cwd = the program directory,
+ * the engine address as argument, the port read from the first stdout line) and called over gRPC.
+ */
+export class ProviderProcess {
+  /** Everything the process wrote to stderr: leak tests search it. */
+  stderr = "";
+
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly client: InstanceType<typeof grpc.Client> & Record<string, (...args: unknown[]) => unknown>,
+  ) {
+    child.stderr.on("data", (chunk: Buffer) => {
+      this.stderr += chunk.toString();
+    });
+  }
+
+  static async start(options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<ProviderProcess> {
+    // The engine passes its own address; the dynamic provider requires it but never dials it.
+    const child = spawn(process.execPath, [DYNAMIC_PROVIDER_ENTRY, "127.0.0.1:1"], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+    });
+    const port = await new Promise<string>((resolve, reject) => {
+      const lines = createInterface({ input: child.stdout });
+      lines.once("line", (line) => resolve(line.trim()));
+      child.once("exit", (code) => reject(new Error(`dynamic provider exited with ${code} before printing its port`)));
+    });
+    const Client = providerGrpc.ResourceProviderClient;
+    const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const process_ = new ProviderProcess(child, client);
+    child.stdout.resume();
+    return process_;
+  }
+
+  /** Configure, with the whole stack config as the engine sends it (keys `flashback:accessToken`...). */
+  async configure(config: Record<string, string>): Promise<void> {
+    const request = new providerProto.ConfigureRequest();
+    request.setArgs(toStruct(config));
+    request.setAcceptsecrets(true);
+    request.setAcceptresources(true);
+    await this.call("configure", request);
+  }
+
+  async check(urn: string, olds: Props, news: Props): Promise<{ inputs: Props; failures: Array<{ property: string; reason: string }> }> {
+    const request = new providerProto.CheckRequest();
+    request.setUrn(urn);
+    request.setOlds(toStruct(olds));
+    request.setNews(toStruct(news));
+    const response = await this.call("check", request);
+    return {
+      inputs: fromStruct(response.getInputs()),
+      failures: response.getFailuresList().map((failure: { getProperty(): string; getReason(): string }) => ({
+        property: failure.getProperty(),
+        reason: failure.getReason(),
+      })),
+    };
+  }
+
+  async diff(urn: string, id: string, olds: Props, news: Props): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+    const request = new providerProto.DiffRequest();
+    request.setUrn(urn);
+    request.setId(id);
+    request.setOlds(toStruct(olds));
+    request.setNews(toStruct(news));
+    const response = await this.call("diff", request);
+    return {
+      changes: response.getChanges() === providerProto.DiffResponse.DiffChanges.DIFF_SOME,
+      replaces: response.getReplacesList(),
+      deleteBeforeReplace: response.getDeletebeforereplace(),
+    };
+  }
+
+  async create(urn: string, properties: Props): Promise<{ id: string; properties: Props }> {
+    const request = new providerProto.CreateRequest();
+    request.setUrn(urn);
+    request.setProperties(toStruct(properties));
+    const response = await this.call("create", request);
+    return { id: response.getId(), properties: fromStruct(response.getProperties()) };
+  }
+
+  async read(urn: string, id: string, properties: Props): Promise<{ id: string; properties: Props }> {
+    const request = new providerProto.ReadRequest();
+    request.setUrn(urn);
+    request.setId(id);
+    request.setProperties(toStruct(properties));
+    const response = await this.call("read", request);
+    return { id: response.getId(), properties: fromStruct(response.getProperties()) };
+  }
+
+  async update(urn: string, id: string, olds: Props, news: Props): Promise<{ properties: Props }> {
+    const request = new providerProto.UpdateRequest();
+    request.setUrn(urn);
+    request.setId(id);
+    request.setOlds(toStruct(olds));
+    request.setNews(toStruct(news));
+    const response = await this.call("update", request);
+    return { properties: fromStruct(response.getProperties()) };
+  }
+
+  async delete(urn: string, id: string, properties: Props): Promise<void> {
+    const request = new providerProto.DeleteRequest();
+    request.setUrn(urn);
+    request.setId(id);
+    request.setProperties(toStruct(properties));
+    await this.call("delete", request);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  async stop(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once("exit", resolve));
+    this.child.kill();
+    await exited;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private call(method: string, request: unknown): Promise<any> {
+    return new Promise((resolve, reject) => {
+      this.client[method]?.(request, (error: (Error & { code: number; details: string; metadata?: InstanceType<typeof grpc.Metadata> }) | null, response: unknown) => {
+        if (error) reject(toProviderCallError(error));
+        else resolve(response);
+      });
+    });
+  }
+}
+
+/** Decodes the "init error" detail the dynamic provider packs into `grpc-status-details-bin`. */
+function toProviderCallError(error: Error & { code: number; details: string; metadata?: InstanceType<typeof grpc.Metadata> }): ProviderCallError {
+  const result = Object.assign(new Error(error.details), { code: error.code, details: error.details }) as ProviderCallError;
+  const [detailsBin] = error.metadata?.get("grpc-status-details-bin") ?? [];
+  if (detailsBin instanceof Buffer) {
+    const status = statusProto.Status.deserializeBinary(new Uint8Array(detailsBin));
+    for (const any of status.getDetailsList()) {
+      const detail = providerProto.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
+      result.initFailure = { id: detail.getId(), properties: fromStruct(detail.getProperties()), reasons: detail.getReasonsList() };
+    }
+  }
+  return result;
+}
