@@ -175,7 +175,7 @@ export class MiniEngine {
   private async withProvider(task: (provider: ProviderProcess) => Promise<void>): Promise<{ providerStderr: string }> {
     const provider = await ProviderProcess.start({ cwd: this.options.programDir, env: this.options.env });
     try {
-      await provider.configure(this.options.config ?? {});
+      await provider.configure(this.options.config ?? {}, this.options.secretConfigKeys);
       await task(provider);
       return { providerStderr: provider.stderr };
     } finally {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
-import { DYNAMIC_PROVIDER_ENTRY, fromStruct, grpc, providerGrpc, providerProto, statusProto, toStruct, type Props } from "./pulumi-internals";
+import { DYNAMIC_PROVIDER_ENTRY, fromStruct, grpc, providerGrpc, providerProto, statusProto, toStruct, wrapSecret, type Props } from "./pulumi-internals";
 
 export interface ProviderCallError extends Error {
   code: number;
@@ -44,10 +44,11 @@ export class ProviderProcess {
     return process_;
   }
 
-  /** Configure, with the whole stack config as the engine sends it (keys `flashback:accessToken`...). */
-  async configure(config: Record<string, string>): Promise<void> {
+  /** Configure, with the whole stack config as the engine sends it (keys `flashback:accessToken`...), secret values wrapped. */
+  async configure(config: Record<string, string>, secretKeys: readonly string[] = []): Promise<void> {
     const request = new providerProto.ConfigureRequest();
-    request.setArgs(toStruct(config));
+    const args = Object.fromEntries(Object.entries(config).map(([key, value]) => [key, secretKeys.includes(key) ? wrapSecret(value) : value]));
+    request.setArgs(toStruct(args));
     request.setAcceptsecrets(true);
     request.setAcceptresources(true);
     await this.call("configure", request);
