@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { parseFaultRule } from "./faults";
 import { startEmulator } from "./server";
 
 const usage = `flashback-emulator: a local Flashback API for repository API keys
@@ -13,6 +14,8 @@ const usage = `flashback-emulator: a local Flashback API for repository API keys
   --rate-limit N        requests per second before 429 with Retry-After
   --burst N             requests allowed at once above the rate (default 2 x rate)
   --token-lifetime S    access tokens expire S seconds after first use
+  --fault RULE          a scripted fault (repeatable): KIND[,status=N][,retryAfter=S][,ms=N][,method=M][,path=P][,times=N|always]
+                        KIND is status, reset-before, reset-after, malformed-json, success-false, missing-fields or delay
 
 Prints its URL on the first line, then serves until stopped.`;
 
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
       "rate-limit": { type: "string" },
       burst: { type: "string" },
       "token-lifetime": { type: "string" },
+      fault: { type: "string", multiple: true },
       help: { type: "boolean", default: false },
     },
   });
@@ -48,6 +52,14 @@ async function main(): Promise<void> {
     emulator.faults.rateLimit = { requestsPerSecond, burst: values.burst === undefined ? 2 * requestsPerSecond : toNumber("--burst", values.burst) };
   }
   if (values["token-lifetime"] !== undefined) emulator.faults.tokenLifetimeMs = toNumber("--token-lifetime", values["token-lifetime"]) * 1000;
+  for (const rule of values.fault ?? []) {
+    try {
+      emulator.faults.add(parseFaultRule(rule));
+    } catch (error) {
+      console.error(`--fault: ${(error as Error).message}\n\n${usage}`);
+      process.exit(2);
+    }
+  }
   console.log(emulator.url);
   const stop = (): void => void emulator.close().then(() => process.exit(0));
   process.on("SIGINT", stop);

@@ -81,3 +81,29 @@ export class FaultPlan {
     return Math.max(1, Math.ceil((1 - bucket.tokens) / requestsPerSecond));
   }
 }
+
+const FAULT_KINDS = ["status", "reset-before", "reset-after", "malformed-json", "success-false", "missing-fields", "delay"] as const;
+
+/**
+ * Reads a fault rule from the command line: `KIND[,status=N][,retryAfter=S][,ms=N][,method=M][,path=P][,times=N]`,
+ * e.g. `reset-after,method=POST,times=2` or `status,status=503,times=3`.
+ */
+export function parseFaultRule(text: string): FaultRule {
+  const [kind, ...pairs] = text.split(",");
+  const options = Object.fromEntries(pairs.map((pair) => pair.split("=") as [string, string]));
+  if (!FAULT_KINDS.includes(kind as (typeof FAULT_KINDS)[number])) {
+    throw new Error(`unknown fault "${kind}": one of ${FAULT_KINDS.join(", ")}`);
+  }
+  const fault: FaultKind =
+    kind === "status"
+      ? { kind, status: Number(options.status ?? 500), ...(options.retryAfter ? { retryAfter: options.retryAfter } : {}) }
+      : kind === "delay"
+        ? { kind, ms: Number(options.ms ?? 1000) }
+        : ({ kind } as FaultKind);
+  return {
+    fault,
+    ...(options.method ? { method: options.method.toUpperCase() } : {}),
+    ...(options.path ? { pathPrefix: options.path } : {}),
+    times: options.times === "always" ? Infinity : Number(options.times ?? 1),
+  };
+}

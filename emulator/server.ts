@@ -42,8 +42,12 @@ export interface RunningEmulator {
   requests: RecordedRequest[];
   /** Forgets requests, faults and keys; keeps the seeded repositories. */
   reset(): void;
-  /** Adds an access token, e.g. one a test wants to expire. */
+  /** Adds an access token. */
   acceptToken(token: string): void;
+  /** Makes an accepted access token answer 401 from now on, as an expired one does. */
+  expireToken(token: string): void;
+  /** The most requests the emulator was handling at once since the last reset. */
+  readonly peakInFlight: number;
   close(): Promise<void>;
 }
 
@@ -145,7 +149,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return handleKeys(method, segments, body, fault);
   };
 
+  let inFlight = 0;
+  let peakInFlight = 0;
   const server = createServer((request, response) => {
+    inFlight += 1;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    response.once("close", () => (inFlight -= 1));
     void handle(request, response);
   });
 
@@ -192,10 +201,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     requests,
     reset() {
       requests.length = 0;
+      peakInFlight = inFlight;
       faults.reset();
       store.clear(seededRepos);
     },
     acceptToken,
+    expireToken: (token) => accessTokens.set(token, 0),
+    get peakInFlight() {
+      return peakInFlight;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -36,6 +36,8 @@ interface ApiCall extends CallDescription {
   idempotent: boolean;
   /** Statuses that are an expected answer rather than a failure (404 on delete). */
   accept?: readonly number[];
+  /** What a 2xx answer lacks, if anything: such an answer counts as garbled. */
+  incomplete?: (body: Envelope) => string | undefined;
   /** False for the token renewal call itself. */
   authenticated?: boolean;
 }
@@ -104,15 +106,14 @@ export class FlashbackClient {
       repoId,
       idempotent: true,
       accept: [404],
+      incomplete: (body: Envelope) => (Array.isArray((body as ListApiKeysResponse).keys) ? undefined : "The answer has no `keys` list"),
     } as const;
     const answer = await this.#call(call);
     if (answer.status === 404) {
       if (USER_NOT_FOUND.test(answer.body.error_code ?? "")) throw errorFromStatus(call, 404, "Not Found", answer.body, this.#secrets);
       return undefined;
     }
-    const keys = (answer.body as ListApiKeysResponse).keys;
-    if (!Array.isArray(keys)) throw errorFromBadAnswer(call, answer.status, "The answer has no `keys` list", answer.body, this.#secrets);
-    return keys.filter(isListedApiKey);
+    return ((answer.body as ListApiKeysResponse).keys ?? []).filter(isListedApiKey);
   }
 
   /** `PUT /repo/{repoId}/apikey/{apikeyId}`: replaces the name and the access type. */
@@ -153,15 +154,12 @@ export class FlashbackClient {
       body: { refreshToken, refresh_token: refreshToken },
       idempotent: false,
       authenticated: false,
+      incomplete: (body: Envelope) => (isNonEmptyString((body as RefreshTokenResponse).accessToken) ? undefined : "The answer has no accessToken"),
     } as const;
-    const answer = await this.#call(call);
-    const renewed = answer.body as RefreshTokenResponse;
-    if (typeof renewed.accessToken !== "string" || renewed.accessToken === "") {
-      throw errorFromBadAnswer(call, answer.status, "The answer has no accessToken", undefined, this.#secrets);
-    }
+    const renewed = (await this.#call(call)).body as RefreshTokenResponse;
     return {
-      accessToken: renewed.accessToken,
-      refreshToken: typeof renewed.refreshToken === "string" && renewed.refreshToken !== "" ? renewed.refreshToken : undefined,
+      accessToken: renewed.accessToken as string,
+      refreshToken: isNonEmptyString(renewed.refreshToken) ? renewed.refreshToken : undefined,
     };
   }
 
@@ -178,12 +176,9 @@ export class FlashbackClient {
         await this.#tokens.renewAfterRejection(token);
         continue;
       }
-      const answer = result.kind === "response" ? this.#readAnswer(call, result) : undefined;
-      if (answer !== undefined) return answer;
-
-      const outcome: AttemptOutcome =
-        result.kind === "response" ? { kind: "status", status: result.status, retryAfter: result.retryAfter } : { kind: "network", sent: result.sent };
-      const delay = computeRetryDelay(outcome, {
+      const judged = this.#judge(call, result);
+      if ("answer" in judged) return judged.answer;
+      const delay = computeRetryDelay(judged.outcome, {
         idempotent: call.idempotent,
         retries,
         maxRetries: this.#settings.maxRetries,
@@ -191,35 +186,38 @@ export class FlashbackClient {
         now: this.#now(),
         random: this.#random(),
       });
-      if (delay === undefined) throw this.#failure(call, result);
-      if (outcome.kind === "status" && outcome.status === 429) this.#gate.pause(delay);
+      if (delay === undefined) throw judged.failure;
+      if (judged.outcome.kind === "status" && judged.outcome.status === 429) this.#gate.pause(delay);
       else retries += 1;
       await sleep(delay);
     }
   }
 
-  /** The usable answer, or `undefined` when the status says the attempt failed. Throws for a 2xx that cannot be used. */
-  #readAnswer(call: ApiCall, result: Extract<HttpResult, { kind: "response" }>): Answer | undefined {
-    const expected = (result.status >= 200 && result.status < 300) || (call.accept ?? []).includes(result.status);
-    if (!expected) return undefined;
-    const body = parseEnvelope(result.text);
-    if (result.status >= 300) return { status: result.status, body: body ?? {} };
-    if (body === undefined) {
-      throw markMayHaveActed(call, errorFromBadAnswer(call, result.status, "The answer is not a JSON object", undefined, this.#secrets));
-    }
-    if (body.success === false) {
-      throw errorFromBadAnswer(call, result.status, "Flashback answered success: false", body, this.#secrets);
-    }
-    return { status: result.status, body };
-  }
-
-  #failure(call: ApiCall, result: HttpResult): FlashbackApiError {
+  /** A usable answer, or why the attempt failed and how the retry policy should see it. */
+  #judge(call: ApiCall, result: HttpResult): { answer: Answer } | { outcome: AttemptOutcome; failure: FlashbackApiError } {
     if (result.kind === "network") {
-      const error = errorFromNetwork(call, result);
-      return result.sent ? markMayHaveActed(call, error) : error;
+      const failure = errorFromNetwork(call, result);
+      return { outcome: { kind: "network", sent: result.sent }, failure: result.sent ? markMayHaveActed(call, failure) : failure };
     }
-    const error = errorFromStatus(call, result.status, result.statusText, parseEnvelope(result.text), this.#secrets);
-    return result.status >= 500 || result.status === 408 ? markMayHaveActed(call, error) : error;
+    const body = parseEnvelope(result.text);
+    const expected = (result.status >= 200 && result.status < 300) || (call.accept ?? []).includes(result.status);
+    if (!expected) {
+      const failure = errorFromStatus(call, result.status, result.statusText, body, this.#secrets);
+      const outcome: AttemptOutcome = { kind: "status", status: result.status, retryAfter: result.retryAfter };
+      return { outcome, failure: result.status >= 500 || result.status === 408 ? markMayHaveActed(call, failure) : failure };
+    }
+    if (result.status >= 300) return { answer: { status: result.status, body: body ?? {} } };
+    if (body?.success === false) {
+      const failure = errorFromBadAnswer(call, result.status, "Flashback answered success: false", body, this.#secrets);
+      return { outcome: { kind: "status", status: result.status }, failure };
+    }
+    const problem = body === undefined ? "The answer is not a JSON object" : call.incomplete?.(body);
+    if (problem !== undefined) {
+      // A garbled answer tells as little as a lost one: retried when harmless, reconciled when it was a create.
+      const failure = markMayHaveActed(call, errorFromBadAnswer(call, result.status, problem, body, this.#secrets));
+      return { outcome: { kind: "network", sent: true }, failure };
+    }
+    return { answer: { status: result.status, body: body as Envelope } };
   }
 }
 
@@ -235,6 +233,10 @@ function parseEnvelope(text: string): Envelope | undefined {
   } catch {
     return undefined;
   }
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === "string" && value !== "";
 }
 
 function isListedApiKey(value: unknown): value is ListedApiKey {

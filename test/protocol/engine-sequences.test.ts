@@ -130,3 +130,19 @@ describe("failures reach the engine as readable gRPC errors without the token", 
     expect(emulator.store.list(TEST_REPO)).toHaveLength(0);
   });
 });
+
+describe("what the provider process prints", () => {
+  it("holds no token, key or secret when refresh and destroy fail", async () => {
+    const created = await up();
+    emulator.faults.add({ fault: { kind: "status", status: 500 }, times: Infinity });
+    const errors = await Promise.all([
+      provider.read(URN, created.id, created.properties).catch((error: unknown) => error),
+      provider.delete(URN, created.id, created.properties).catch((error: unknown) => error),
+    ]);
+    const printed = [provider.stderr, ...errors.map((error) => everythingPrinted(error))].join("\n");
+    expect(printed).toMatch(/answered 500/);
+    for (const secret of [TEST_TOKEN, created.properties.key as string, created.properties.secret as string]) {
+      expect(printed).not.toContain(secret);
+    }
+  });
+});
