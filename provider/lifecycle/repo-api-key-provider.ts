@@ -10,6 +10,7 @@ import { checkInputs, isKnown } from "./check-inputs";
 import { createKeyWithoutOrphans, IncompleteKeyError } from "./create-without-orphans";
 import { diffInputs } from "./diff-inputs";
 import { KeyedMutex } from "./keyed-mutex";
+import { ListCache } from "./list-cache";
 import { pickOutputs, toCreatedOutputs, toRefreshedOutputs } from "./to-outputs";
 
 /** The serialized provider travels with every resource under this key; partial resources must carry it too. */
@@ -36,10 +37,12 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
   readonly #secrets = new SecretRegistry();
   readonly #knownKeyIds = new Set<string>();
   readonly #createLocks = new KeyedMutex();
+  readonly #listings: ListCache;
 
   constructor(options: ProviderOptions = {}) {
     this.#options = options;
     this.#sources = { env: options.env ?? process.env };
+    this.#listings = new ListCache(options.now);
   }
 
   /** Receives the stack config; settings are read from it (and the environment) at the first call that needs them. */
@@ -61,7 +64,9 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
     const valid = requireValid(inputs);
     const context = { client: this.#getClient(), knownKeyIds: this.#knownKeyIds, now: this.#options.now ?? Date.now };
     try {
-      const created = await this.#createLocks.run(JSON.stringify([valid.repoId, valid.name]), () => createKeyWithoutOrphans(context, valid));
+      const created = await this.#writing(valid.repoId, () =>
+        this.#createLocks.run(JSON.stringify([valid.repoId, valid.name]), () => createKeyWithoutOrphans(context, valid)),
+      );
       return { id: created.id, outs: toCreatedOutputs(valid, created) };
     } catch (error) {
       if (error instanceof IncompleteKeyError) throw toInitError(error, valid, inputs);
@@ -74,7 +79,8 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
       // Only `import` reads without stored properties, and Node.js dynamic resources cannot be imported.
       throw new InputError([{ property: "repoId", reason: `reading key "${id}" needs its stored repoId; importing a RepoApiKey is not supported` }]);
     }
-    const listed = await this.#getClient().listApiKeys(props.repoId);
+    const client = this.#getClient();
+    const listed = await this.#listings.get(props.repoId, () => client.listApiKeys(props.repoId));
     const current = listed?.find((key) => key.id === id);
     // An empty id tells the engine the key is gone: it leaves the state.
     if (current === undefined) return { id: "" };
@@ -83,12 +89,22 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
 
   async update(id: string, olds: RepoApiKeyOutputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.UpdateResult<RepoApiKeyOutputs>> {
     const valid = requireValid(news);
-    await this.#getClient().updateApiKey(olds.repoId, id, { name: valid.name, accessType: valid.accessType });
+    await this.#writing(olds.repoId, () => this.#getClient().updateApiKey(olds.repoId, id, { name: valid.name, accessType: valid.accessType }));
     return { outs: { ...pickOutputs(olds), name: valid.name, accessType: valid.accessType } };
   }
 
   async delete(id: string, props: RepoApiKeyOutputs): Promise<void> {
-    await this.#getClient().deleteApiKey(props.repoId, id);
+    await this.#writing(props.repoId, () => this.#getClient().deleteApiKey(props.repoId, id));
+  }
+
+  /** A write drops the repository's shared listing before and after, so no read is answered from a listing older than it. */
+  async #writing<T>(repoId: string, write: () => Promise<T>): Promise<T> {
+    this.#listings.invalidate(repoId);
+    try {
+      return await write();
+    } finally {
+      this.#listings.invalidate(repoId);
+    }
   }
 
   #getClient(): FlashbackClient {

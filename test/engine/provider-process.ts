@@ -26,9 +26,10 @@ export class ProviderProcess {
     });
   }
 
-  static async start(options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<ProviderProcess> {
+  /** `nodeArgs` are flags for node itself, e.g. `--cpu-prof` to profile the provider. */
+  static async start(options: { cwd: string; env?: NodeJS.ProcessEnv | undefined; nodeArgs?: string[] }): Promise<ProviderProcess> {
     // The engine passes its own address; the dynamic provider requires it but never dials it.
-    const child = spawn(process.execPath, [DYNAMIC_PROVIDER_ENTRY, "127.0.0.1:1"], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), DYNAMIC_PROVIDER_ENTRY, "127.0.0.1:1"], {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
     });

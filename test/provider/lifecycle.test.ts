@@ -94,6 +94,27 @@ describe("read", () => {
   });
 });
 
+describe("read of many keys", () => {
+  it("shares one listing of the repository between the reads of a refresh", async () => {
+    const provider = providerFor(emulator);
+    const created = await Promise.all(["a", "b", "c", "d", "e"].map((name) => provider.create({ ...reader, name })));
+    emulator.requests.length = 0;
+    const reads = await Promise.all(created.map((key) => provider.read(key.id, key.outs as RepoApiKeyOutputs)));
+    expect(reads.map((read) => read.id)).toEqual(created.map((key) => key.id));
+    expect(emulator.requests.map((request) => request.method)).toEqual(["GET"]);
+  });
+
+  it("never answers a read from a listing older than this process's own write", async () => {
+    const provider = providerFor(emulator);
+    const { id, outs } = await provider.create(reader);
+    await provider.read(id, outs as RepoApiKeyOutputs);
+    const updated = await provider.update(id, outs as RepoApiKeyOutputs, { ...reader, name: "renamed" });
+    expect((await provider.read(id, updated.outs as RepoApiKeyOutputs)).props?.name).toBe("renamed");
+    await provider.delete(id, updated.outs as RepoApiKeyOutputs);
+    expect((await provider.read(id, updated.outs as RepoApiKeyOutputs)).id).toBe("");
+  });
+});
+
 describe("delete", () => {
   it("deletes the key", async () => {
     const { id, outs } = await createReader();

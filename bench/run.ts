@@ -1,0 +1,285 @@
+/**
+ * `npm run bench`: this provider beside a minimal docs-style dynamic provider (bench/baseline),
+ * both driven over gRPC in the real dynamic-provider process as the engine drives them, against
+ * the emulator with a set latency. Writes bench/results/latest.{json,md} and prints the table.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { startEmulator, type RunningEmulator } from "../emulator";
+import { MiniEngine } from "../test/engine/mini-engine";
+import { median, peakRssMiB, runPool, startSubject, timed, upNew, upRenamed, type Subject } from "./drive";
+
+const ROOT = resolve(__dirname, "..");
+const TOKEN = "bench-token";
+const REPO = "repo-bench";
+const LATENCY_MS = 50;
+const RUNS = 3;
+const LIFECYCLE_PARALLEL = 16;
+
+interface Row {
+  figure: string;
+  ours: number;
+  baseline: number | string;
+  /** The same work with no HTTP at all: what the provider process and the driver cost by themselves. */
+  floor?: number;
+  unit: string;
+  reference: string;
+  ratio: number;
+  goal: string;
+  met: boolean;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const [ours, baseline, floor] = (await serializeSubjects()) as [Subject, Subject, Subject];
+  const subjects = [ours, baseline];
+  const rows: Row[] = [];
+
+  for (const parallel of [8, 64]) {
+    const times = await sideBySide([ours, baseline, floor], RUNS, (subject) => createMany(subject, 200, parallel));
+    const ideal = Math.ceil(200 / parallel) * LATENCY_MS;
+    const ratio = median(times.ours) / ideal;
+    rows.push({
+      figure: `1. create 200 keys, P=${parallel}, ${LATENCY_MS} ms latency`,
+      ours: median(times.ours),
+      baseline: median(times.baseline),
+      floor: median(times.floor),
+      unit: "ms",
+      reference: `ideal ${ideal} ms`,
+      ratio,
+      goal: "≤ 1.10 x ideal, ≤ baseline",
+      met: ratio <= 1.1 && median(times.ours) <= median(times.baseline),
+    });
+  }
+
+  const cold = await sideBySide(subjects, 5, (subject) => coldStart(subject));
+  rows.push(ratioRow("2. cold start: spawn to first Create answered", cold, "ms", 1.25));
+
+  rows.push({
+    figure: "3. __provider size per resource (stored twice)",
+    ours: Buffer.byteLength(ours.serializedProvider),
+    baseline: Buffer.byteLength(baseline.serializedProvider),
+    unit: "bytes",
+    reference: "3,000 bytes",
+    ratio: Buffer.byteLength(ours.serializedProvider) / 3000,
+    goal: "≤ 3,000 bytes",
+    met: Buffer.byteLength(ours.serializedProvider) <= 3000,
+  });
+
+  const limited = await sideBySide(subjects, 1, (subject) => underRateLimit(subject));
+  const minimum = ((100 - 20) / 10) * 1000;
+  rows.push({
+    figure: "4. 100 keys under 10 req/s (burst 20), P=8",
+    ours: median(limited.ours.map((run) => run.ms)),
+    baseline: describeLimited(limited.baseline[0] as LimitedRun),
+    unit: "ms",
+    reference: `limit's minimum ${minimum} ms`,
+    ratio: median(limited.ours.map((run) => run.ms)) / minimum,
+    goal: "all created, 0 duplicates, ≤ 1.2 x minimum",
+    met: limited.ours.every((run) => run.created === 100 && run.duplicates === 0) && median(limited.ours.map((run) => run.ms)) <= 1.2 * minimum,
+  });
+
+  const memory = await sideBySide(subjects, RUNS, (subject) => memoryWith(subject, 1000));
+  rows.push(ratioRow("5. provider peak RSS with 1,000 keys", memory, "MiB", 1.2));
+
+  const lifecycle = await sideBySide([ours, baseline, floor], RUNS, (subject) => wholeLifecycle(subject, 200, LIFECYCLE_PARALLEL));
+  const lifecycleIdeal = 4 * Math.ceil(200 / LIFECYCLE_PARALLEL) * LATENCY_MS;
+  rows.push({
+    figure: `6. lifecycle of 200 keys (create, rename, refresh, destroy), P=${LIFECYCLE_PARALLEL}`,
+    ours: median(lifecycle.ours),
+    baseline: median(lifecycle.baseline),
+    floor: median(lifecycle.floor),
+    unit: "ms",
+    reference: `ideal ${lifecycleIdeal} ms`,
+    ratio: median(lifecycle.ours) / lifecycleIdeal,
+    goal: "report against ideal",
+    met: true,
+  });
+
+  report(rows, Date.now() - started);
+}
+
+/** The `__provider` each subject's program produces, through the real serializer. */
+async function serializeSubjects(): Promise<Subject[]> {
+  const emulator = await startEmulator({ repos: [REPO], accessTokens: [TOKEN] });
+  try {
+    const serialize = async (name: string, main: string, typescript: boolean, project: string): Promise<Subject> => {
+      const engine = new MiniEngine({ programDir: ROOT, main, project, stack: "bench", typescript, config: { [`${project}:repoId`]: REPO } });
+      const preview = await engine.preview();
+      return { name, serializedProvider: preview.registrations.find((registration) => registration.custom)?.object.__provider as string };
+    };
+    return [
+      await serialize("ours", "examples/basic/index.ts", true, "flashback-basic"),
+      await serialize("baseline", "bench/baseline/index.js", false, "flashback-bench-baseline"),
+      await serialize("floor", "bench/floor/index.js", false, "flashback-bench-floor"),
+    ];
+  } finally {
+    await emulator.close();
+  }
+}
+
+/** Runs `measure` for each subject in turn, `runs` times, so both meet the same machine noise. */
+/** Results by subject name; a subject not measured has an empty list. */
+type BySubject<T> = { ours: T[]; baseline: T[]; floor: T[] };
+
+async function sideBySide<T>(subjects: Subject[], runs: number, measure: (subject: Subject) => Promise<T>): Promise<BySubject<T>> {
+  const results: BySubject<T> = { ours: [], baseline: [], floor: [] };
+  for (let run = 0; run < runs; run += 1) {
+    for (const subject of subjects) results[subject.name as keyof BySubject<T>].push(await measure(subject));
+  }
+  return results;
+}
+
+async function withEmulator<T>(configure: (emulator: RunningEmulator) => void, work: (emulator: RunningEmulator) => Promise<T>): Promise<T> {
+  const emulator = await startEmulator({ repos: [REPO], accessTokens: [TOKEN] });
+  configure(emulator);
+  try {
+    return await work(emulator);
+  } finally {
+    await emulator.close();
+  }
+}
+
+const envFor = (emulator: RunningEmulator): NodeJS.ProcessEnv => ({
+  FLASHBACK_API_URL: emulator.url,
+  FLASHBACK_ACCESS_TOKEN: TOKEN,
+  BENCH_LATENCY_MS: String(emulator.faults.latencyMs),
+});
+
+function createMany(subject: Subject, count: number, parallel: number): Promise<number> {
+  return withEmulator(
+    (emulator) => (emulator.faults.latencyMs = LATENCY_MS),
+    async (emulator) => {
+      const provider = await startSubject(subject, ROOT, envFor(emulator));
+      try {
+        return (await timed(() => runPool(count, parallel, (index) => upNew(provider, subject, index, REPO)))).ms;
+      } finally {
+        await provider.stop();
+      }
+    },
+  );
+}
+
+function coldStart(subject: Subject): Promise<number> {
+  return withEmulator(
+    () => undefined,
+    async (emulator) => {
+      const { ms, result: provider } = await timed(async () => {
+        const provider = await startSubject(subject, ROOT, envFor(emulator));
+        await upNew(provider, subject, 0, REPO);
+        return provider;
+      });
+      await provider.stop();
+      return ms;
+    },
+  );
+}
+
+interface LimitedRun {
+  ms: number;
+  created: number;
+  duplicates: number;
+  failed: number;
+}
+
+function underRateLimit(subject: Subject): Promise<LimitedRun> {
+  return withEmulator(
+    (emulator) => (emulator.faults.rateLimit = { requestsPerSecond: 10, burst: 20 }),
+    async (emulator) => {
+      const provider = await startSubject(subject, ROOT, envFor(emulator));
+      try {
+        const { ms, result } = await timed(() =>
+          runPool(100, 8, (index) => upNew(provider, subject, index, REPO).then(() => true, () => false)),
+        );
+        const keys = emulator.store.list(REPO);
+        return { ms, created: keys.length, duplicates: keys.length - new Set(keys.map((key) => key.name)).size, failed: result.filter((ok) => !ok).length };
+      } finally {
+        await provider.stop();
+      }
+    },
+  );
+}
+
+function describeLimited(run: LimitedRun): string {
+  return `${Math.round(run.ms)} ms, ${run.failed} of 100 failed`;
+}
+
+function memoryWith(subject: Subject, count: number): Promise<number> {
+  return withEmulator(
+    () => undefined,
+    async (emulator) => {
+      const provider = await startSubject(subject, ROOT, envFor(emulator));
+      try {
+        await runPool(count, 64, (index) => upNew(provider, subject, index, REPO));
+        return await peakRssMiB(provider.pid);
+      } finally {
+        await provider.stop();
+      }
+    },
+  );
+}
+
+function wholeLifecycle(subject: Subject, count: number, parallel: number): Promise<number> {
+  return withEmulator(
+    (emulator) => (emulator.faults.latencyMs = LATENCY_MS),
+    async (emulator) => {
+      const provider = await startSubject(subject, ROOT, envFor(emulator));
+      try {
+        const { ms } = await timed(async () => {
+          const created = await runPool(count, parallel, (index) => upNew(provider, subject, index, REPO));
+          const renamed = await runPool(count, parallel, (index) => upRenamed(provider, subject, created[index] as (typeof created)[number]));
+          await runPool(count, parallel, (index) => {
+            const key = renamed[index] as (typeof renamed)[number];
+            return provider.read(key.urn, key.id, key.properties);
+          });
+          await runPool(count, parallel, (index) => {
+            const key = renamed[index] as (typeof renamed)[number];
+            return provider.delete(key.urn, key.id, key.properties);
+          });
+        });
+        if (emulator.store.list(REPO).length !== 0) throw new Error(`${subject.name}: keys left after the lifecycle`);
+        if (subject.name !== "floor" && emulator.requests.length < 3 * count) throw new Error(`${subject.name}: too few requests for the lifecycle`);
+        return ms;
+      } finally {
+        await provider.stop();
+      }
+    },
+  );
+}
+
+function ratioRow(figure: string, values: { ours: number[]; baseline: number[] }, unit: string, goal: number): Row {
+  const ratio = median(values.ours) / median(values.baseline);
+  return { figure, ours: median(values.ours), baseline: median(values.baseline), unit, reference: "baseline", ratio, goal: `≤ ${goal} x baseline`, met: ratio <= goal };
+}
+
+function report(rows: Row[], elapsedMs: number): void {
+  const machine = `${cpus().length} x ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const format = (value: number | string): string => (typeof value === "number" ? value.toFixed(value < 10 ? 2 : 0) : value);
+  const lines = [
+    `Machine: ${machine}. Each figure is the median of its runs (${RUNS} for throughput, memory and lifecycle; 5 for cold start; 1 under the rate limit).`,
+    "",
+    "| figure | ours | baseline | floor (no HTTP) | unit | against | ratio | goal | met |",
+    "|---|---|---|---|---|---|---|---|---|",
+    ...rows.map(
+      (row) =>
+        `| ${row.figure} | ${format(row.ours)} | ${format(row.baseline)} | ${row.floor === undefined ? "" : format(row.floor)} | ${row.unit} | ${row.reference} | ${row.ratio.toFixed(2)} | ${row.goal} | ${row.met ? "yes" : "**no**"} |`,
+    ),
+    "",
+    "The floor is the same work through a dynamic provider that sends no request and only waits out the latency: what Pulumi's provider",
+    "process, its gRPC calls and this driver cost on this machine. No provider that makes HTTP requests can be faster than it.",
+    "",
+    `Bench took ${(elapsedMs / 1000).toFixed(0)} s.`,
+  ];
+  const markdown = lines.join("\n");
+  const directory = join(ROOT, "bench", "results");
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(join(directory, "latest.json"), JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 2));
+  writeFileSync(join(directory, "latest.md"), `${markdown}\n`);
+  console.log(markdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
