@@ -6,6 +6,8 @@
  */
 export { RepoApiKey, SECRET_OUTPUTS } from "./resources/RepoApiKey";
 export type { RepoApiKeyArgs } from "./resources/args";
+export { RotatingRepoApiKey, type RotatingRepoApiKeyArgs } from "./resources/RotatingRepoApiKey";
+export { rotationNumber } from "./resources/rotation";
 export { ACCESS_TYPES, type AccessType } from "./types/api";
 export type { RepoApiKeyInputs, RepoApiKeyOutputs } from "./types/resource";
 export { FlashbackError } from "./errors/FlashbackError";

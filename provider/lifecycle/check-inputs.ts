@@ -8,6 +8,7 @@ export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** Flashback documents no bound; 255 is what common databases index, and keeps a name readable in a console. */
 export const MAX_NAME_LENGTH = 255;
 export const MAX_REPO_ID_LENGTH = 128;
+export const MAX_ROTATION_TRIGGER_LENGTH = 1024;
 
 export interface CheckedInputs {
   /** The inputs to store: the three fields, as given (unknowns kept as the engine's placeholder). */
@@ -48,7 +49,10 @@ export function checkInputs(news: Record<string, unknown>): CheckedInputs {
   checkString("repoId", news.repoId, REPO_ID_RULES, fail);
   checkString("name", news.name, NAME_RULES, fail);
   checkAccessType(news.accessType, fail);
-  return { inputs: { repoId: news.repoId, name: news.name, accessType: news.accessType }, failures };
+  checkRotationTrigger(news.rotateWhenChanged, fail);
+  const inputs: Record<string, unknown> = { repoId: news.repoId, name: news.name, accessType: news.accessType };
+  if (news.rotateWhenChanged !== undefined && news.rotateWhenChanged !== null) inputs.rotateWhenChanged = news.rotateWhenChanged;
+  return { inputs, failures };
 }
 
 /** True when no input is the unknown placeholder: the values are final. */
@@ -73,6 +77,14 @@ function checkAccessType(value: unknown, fail: (property: string, reason: string
   if (!ACCESS_TYPES.includes(value as AccessType)) {
     const got = typeof value === "string" ? JSON.stringify(value) : describeType(value);
     fail("accessType", `must be one of ${allowed}; got ${got}`);
+  }
+}
+
+function checkRotationTrigger(value: unknown, fail: (property: string, reason: string) => void): void {
+  if (value === undefined || value === null || value === UNKNOWN_VALUE) return;
+  if (typeof value !== "string") return fail("rotateWhenChanged", `must be a string; got ${describeType(value)}`);
+  if (value.length > MAX_ROTATION_TRIGGER_LENGTH) {
+    fail("rotateWhenChanged", `must be at most ${MAX_ROTATION_TRIGGER_LENGTH} characters; got ${value.length}`);
   }
 }
 

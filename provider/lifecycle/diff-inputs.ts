@@ -1,8 +1,8 @@
 import type { RepoApiKeyOutputs } from "../types/resource";
 import { UNKNOWN_VALUE } from "./check-inputs";
 
-/** A key cannot move to another repository: a new repoId makes a new key. */
-export const REPLACE_ON_CHANGE = ["repoId"] as const;
+/** A key cannot move to another repository: a new repoId makes a new key; a new rotation trigger asks for one. */
+export const REPLACE_ON_CHANGE = ["repoId", "rotateWhenChanged"] as const;
 /** Flashback's PUT replaces these two in place, key and secret unchanged. */
 export const UPDATE_IN_PLACE = ["name", "accessType"] as const;
 /** Outputs that an in-place update never changes. */
@@ -25,7 +25,8 @@ export interface InputsDiff {
  */
 export function diffInputs(olds: Partial<RepoApiKeyOutputs>, news: Record<string, unknown>): InputsDiff {
   const changed = (field: keyof RepoApiKeyOutputs): boolean => news[field] === UNKNOWN_VALUE || news[field] !== olds[field];
-  const replaces: string[] = REPLACE_ON_CHANGE.filter(changed);
+  // Dropping the rotation trigger stops rotating; it is no reason to replace a working key.
+  const replaces: string[] = REPLACE_ON_CHANGE.filter((field) => changed(field) && news[field] !== undefined);
   if (typeof olds.secret !== "string" || olds.secret === "") replaces.push("secret");
   const updates = UPDATE_IN_PLACE.filter(changed);
   return {

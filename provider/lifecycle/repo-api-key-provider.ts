@@ -11,7 +11,7 @@ import { createKeyWithoutOrphans, IncompleteKeyError } from "./create-without-or
 import { diffInputs } from "./diff-inputs";
 import { KeyedMutex } from "./keyed-mutex";
 import { ListCache } from "./list-cache";
-import { pickOutputs, toCreatedOutputs, toRefreshedOutputs } from "./to-outputs";
+import { pickInputs, pickOutputs, toCreatedOutputs, toRefreshedOutputs } from "./to-outputs";
 
 /** The serialized provider travels with every resource under this key; partial resources must carry it too. */
 const PROVIDER_KEY = "__provider";
@@ -131,7 +131,7 @@ function requireValid(inputs: RepoApiKeyInputs): RepoApiKeyInputs {
   if (failures.length > 0 || !isKnown(record)) {
     throw new InputError(failures.length > 0 ? failures : [{ property: "inputs", reason: "inputs are not known yet" }]);
   }
-  return { repoId: inputs.repoId, name: inputs.name, accessType: inputs.accessType };
+  return pickInputs(inputs);
 }
 
 /**

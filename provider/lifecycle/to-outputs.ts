@@ -18,7 +18,14 @@ export function readCreatedKey(response: CreateApiKeyResponse): { created: Creat
 }
 
 export function toCreatedOutputs(inputs: RepoApiKeyInputs, created: CreatedKey): RepoApiKeyOutputs {
-  return { repoId: inputs.repoId, name: inputs.name, accessType: inputs.accessType, key: created.key, secret: created.secret };
+  return { ...pickInputs(inputs), key: created.key, secret: created.secret };
+}
+
+/** The documented input fields, the rotation trigger only when there is one. */
+export function pickInputs(inputs: RepoApiKeyInputs): RepoApiKeyInputs {
+  const picked: RepoApiKeyInputs = { repoId: inputs.repoId, name: inputs.name, accessType: inputs.accessType };
+  if (typeof inputs.rotateWhenChanged === "string") picked.rotateWhenChanged = inputs.rotateWhenChanged;
+  return picked;
 }
 
 /**
@@ -33,7 +40,7 @@ export function toRefreshedOutputs(stored: RepoApiKeyOutputs, listed: ListedApiK
 
 /** Only the documented output fields, whatever else a stored state holds. */
 export function pickOutputs(stored: RepoApiKeyOutputs): RepoApiKeyOutputs {
-  return { repoId: stored.repoId, name: stored.name, accessType: stored.accessType, key: stored.key, secret: stored.secret };
+  return { ...pickInputs(stored), key: stored.key, secret: stored.secret };
 }
 
 function isNonEmpty(value: unknown): value is string {

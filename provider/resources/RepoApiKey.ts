@@ -28,6 +28,8 @@ export class RepoApiKey extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   /** The key's access level. */
   declare readonly accessType: pulumi.Output<AccessType>;
+  /** The rotation trigger the key was created with, if any. */
+  declare readonly rotateWhenChanged: pulumi.Output<string | undefined>;
   /**
    * The key id a storage client sends (the S3 access key id; the client email for GCS). Empty for
    * Azure Blob repositories. Always a secret output.
@@ -40,7 +42,7 @@ export class RepoApiKey extends pulumi.dynamic.Resource {
     super(
       repoApiKeyProviderStub,
       name,
-      { repoId: args.repoId, name: args.name, accessType: args.accessType, key: undefined, secret: undefined },
+      { repoId: args.repoId, name: args.name, accessType: args.accessType, rotateWhenChanged: args.rotateWhenChanged, key: undefined, secret: undefined },
       { ...opts, additionalSecretOutputs: mergeSecretOutputs(opts?.additionalSecretOutputs) },
       "flashback",
       "RepoApiKey",

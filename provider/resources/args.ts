@@ -15,4 +15,11 @@ export interface RepoApiKeyArgs {
    * in place; the key and secret stay the same.
    */
   accessType: pulumi.Input<AccessType>;
+  /**
+   * Rotation: any text (a date, a quarter, a counter) whose change replaces the key with a new one.
+   * The new key is created before the old one is deleted, so consumers updated in the same
+   * deployment never hold a revoked key. Up to 1,024 characters; leave it out for a key that never
+   * rotates.
+   */
+  rotateWhenChanged?: pulumi.Input<string>;
 }

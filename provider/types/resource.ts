@@ -5,6 +5,8 @@ export interface RepoApiKeyInputs {
   repoId: string;
   name: string;
   accessType: AccessType;
+  /** Any text; a new value replaces the key (rotation). Absent for keys that do not rotate. */
+  rotateWhenChanged?: string;
 }
 
 /**

@@ -20,6 +20,8 @@ describe("checkInputs", () => {
     { name: "lowercase accessType", news: { ...valid, accessType: "read" }, property: "accessType", reason: 'accessType must be one of READ, WRITE, ADMIN; got "read"' },
     { name: "unknown accessType", news: { ...valid, accessType: "OWNER" }, property: "accessType", reason: 'accessType must be one of READ, WRITE, ADMIN; got "OWNER"' },
     { name: "accessType as a number", news: { ...valid, accessType: 1 }, property: "accessType", reason: "accessType must be one of READ, WRITE, ADMIN; got a number" },
+    { name: "rotateWhenChanged as a number", news: { ...valid, rotateWhenChanged: 3 }, property: "rotateWhenChanged", reason: "rotateWhenChanged must be a string; got a number" },
+    { name: "too long rotateWhenChanged", news: { ...valid, rotateWhenChanged: "r".repeat(1025) }, property: "rotateWhenChanged", reason: "rotateWhenChanged must be at most 1024 characters" },
   ])("refuses $name, naming the field", ({ news, property, reason }) => {
     const { failures } = checkInputs(news);
     expect(failures).toHaveLength(1);
@@ -30,6 +32,10 @@ describe("checkInputs", () => {
   it("accepts valid inputs and keeps only the three fields", () => {
     const result = checkInputs({ ...valid, key: undefined, extra: "x" });
     expect(result).toEqual({ inputs: valid, failures: [] });
+  });
+
+  it("keeps a rotation trigger when one is given", () => {
+    expect(checkInputs({ ...valid, rotateWhenChanged: "2026-Q4" }).inputs).toEqual({ ...valid, rotateWhenChanged: "2026-Q4" });
   });
 
   it("reports every bad field at once", () => {
