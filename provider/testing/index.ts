@@ -1,0 +1,48 @@
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/** The type token of `RepoApiKey`, as the mocks see it. */
+export const REPO_API_KEY_TYPE = "pulumi-nodejs:dynamic/flashback:RepoApiKey";
+
+/**
+ * Mocks for `pulumi.runtime.setMocks` that answer every `RepoApiKey` the way Flashback would: an id,
+ * a key id like `FBK…` and a 40-character secret, all derived from the resource's name so that they
+ * are the same on every run (snapshots stay stable). Other resources and calls go to `next`, or
+ * echo their inputs.
+ */
+export function repoApiKeyMocks(next?: Partial<pulumi.runtime.Mocks>): pulumi.runtime.Mocks {
+  return {
+    newResource(args: pulumi.runtime.MockResourceArgs) {
+      if (args.type === REPO_API_KEY_TYPE) return fakeRepoApiKey(args);
+      return next?.newResource?.(args) ?? { id: `${args.name}-id`, state: args.inputs };
+    },
+    call(args: pulumi.runtime.MockCallArgs) {
+      return next?.call?.(args) ?? args.inputs;
+    },
+  };
+}
+
+/** Installs `repoApiKeyMocks(next)`; call it before the program under test is imported. */
+export function setRepoApiKeyMocks(
+  next?: Partial<pulumi.runtime.Mocks>,
+  options: { project?: string; stack?: string; preview?: boolean } = {},
+): Promise<void> {
+  return pulumi.runtime.setMocks(repoApiKeyMocks(next), options.project ?? "project", options.stack ?? "stack", options.preview ?? false);
+}
+
+/** The fake key and secret a mock `RepoApiKey` named `name` gets. */
+export function fakeCredentials(name: string): { id: string; key: string; secret: string } {
+  const digest = createHash("sha256").update(`flashback-mock:${name}`).digest();
+  const hex = digest.toString("hex");
+  return {
+    id: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`,
+    key: `FBK${hex.slice(0, 20).toUpperCase()}`,
+    secret: digest.toString("base64url").slice(0, 40),
+  };
+}
+
+function fakeRepoApiKey(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+  const { id, key, secret } = fakeCredentials(args.name);
+  const { repoId, name, accessType, rotateWhenChanged } = args.inputs as Record<string, unknown>;
+  return { id, state: { repoId, name, accessType, rotateWhenChanged, key, secret } };
+}
