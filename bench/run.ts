@@ -77,7 +77,9 @@ async function main(): Promise<void> {
     reference: `limit's minimum ${minimum} ms`,
     ratio: median(limited.ours.map((run) => run.ms)) / minimum,
     goal: "all created, 0 duplicates, ≤ 1.2 x minimum",
-    met: limited.ours.every((run) => run.created === 100 && run.duplicates === 0) && median(limited.ours.map((run) => run.ms)) <= 1.2 * minimum,
+    met:
+      limited.ours.every((run) => run.created === 100 && run.duplicates === 0) &&
+      median(limited.ours.map((run) => run.ms)) <= 1.2 * minimum,
   });
 
   const memory = await sideBySide(subjects, RUNS, (subject) => memoryWith(subject, 1000));
@@ -105,7 +107,14 @@ async function serializeSubjects(): Promise<Subject[]> {
   const emulator = await startEmulator({ repos: [REPO], accessTokens: [TOKEN] });
   try {
     const serialize = async (name: string, main: string, typescript: boolean, project: string): Promise<Subject> => {
-      const engine = new MiniEngine({ programDir: ROOT, main, project, stack: "bench", typescript, config: { [`${project}:repoId`]: REPO } });
+      const engine = new MiniEngine({
+        programDir: ROOT,
+        main,
+        project,
+        stack: "bench",
+        typescript,
+        config: { [`${project}:repoId`]: REPO },
+      });
       const preview = await engine.preview();
       return { name, serializedProvider: preview.registrations.find((registration) => registration.custom)?.object.__provider as string };
     };
@@ -131,7 +140,10 @@ async function sideBySide<T>(subjects: Subject[], runs: number, measure: (subjec
   return results;
 }
 
-async function withEmulator<T>(configure: (emulator: RunningEmulator) => void, work: (emulator: RunningEmulator) => Promise<T>): Promise<T> {
+async function withEmulator<T>(
+  configure: (emulator: RunningEmulator) => void,
+  work: (emulator: RunningEmulator) => Promise<T>,
+): Promise<T> {
   const emulator = await startEmulator({ repos: [REPO], accessTokens: [TOKEN] });
   configure(emulator);
   try {
@@ -190,10 +202,20 @@ function underRateLimit(subject: Subject): Promise<LimitedRun> {
       const provider = await startSubject(subject, ROOT, envFor(emulator));
       try {
         const { ms, result } = await timed(() =>
-          runPool(100, 8, (index) => upNew(provider, subject, index, REPO).then(() => true, () => false)),
+          runPool(100, 8, (index) =>
+            upNew(provider, subject, index, REPO).then(
+              () => true,
+              () => false,
+            ),
+          ),
         );
         const keys = emulator.store.list(REPO);
-        return { ms, created: keys.length, duplicates: keys.length - new Set(keys.map((key) => key.name)).size, failed: result.filter((ok) => !ok).length };
+        return {
+          ms,
+          created: keys.length,
+          duplicates: keys.length - new Set(keys.map((key) => key.name)).size,
+          failed: result.filter((ok) => !ok).length,
+        };
       } finally {
         await provider.stop();
       }
@@ -228,7 +250,9 @@ function wholeLifecycle(subject: Subject, count: number, parallel: number): Prom
       try {
         const { ms } = await timed(async () => {
           const created = await runPool(count, parallel, (index) => upNew(provider, subject, index, REPO));
-          const renamed = await runPool(count, parallel, (index) => upRenamed(provider, subject, created[index] as (typeof created)[number]));
+          const renamed = await runPool(count, parallel, (index) =>
+            upRenamed(provider, subject, created[index] as (typeof created)[number]),
+          );
           await runPool(count, parallel, (index) => {
             const key = renamed[index] as (typeof renamed)[number];
             return provider.read(key.urn, key.id, key.properties);
@@ -239,7 +263,8 @@ function wholeLifecycle(subject: Subject, count: number, parallel: number): Prom
           });
         });
         if (emulator.store.list(REPO).length !== 0) throw new Error(`${subject.name}: keys left after the lifecycle`);
-        if (subject.name !== "floor" && emulator.requests.length < 3 * count) throw new Error(`${subject.name}: too few requests for the lifecycle`);
+        if (subject.name !== "floor" && emulator.requests.length < 3 * count)
+          throw new Error(`${subject.name}: too few requests for the lifecycle`);
         return ms;
       } finally {
         await provider.stop();
@@ -250,7 +275,16 @@ function wholeLifecycle(subject: Subject, count: number, parallel: number): Prom
 
 function ratioRow(figure: string, values: { ours: number[]; baseline: number[] }, unit: string, goal: number): Row {
   const ratio = median(values.ours) / median(values.baseline);
-  return { figure, ours: median(values.ours), baseline: median(values.baseline), unit, reference: "baseline", ratio, goal: `≤ ${goal} x baseline`, met: ratio <= goal };
+  return {
+    figure,
+    ours: median(values.ours),
+    baseline: median(values.baseline),
+    unit,
+    reference: "baseline",
+    ratio,
+    goal: `≤ ${goal} x baseline`,
+    met: ratio <= goal,
+  };
 }
 
 function report(rows: Row[], elapsedMs: number): void {

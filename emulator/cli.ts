@@ -49,9 +49,13 @@ async function main(): Promise<void> {
   if (values.latency !== undefined) emulator.faults.latencyMs = toNumber("--latency", values.latency);
   if (values["rate-limit"] !== undefined) {
     const requestsPerSecond = toNumber("--rate-limit", values["rate-limit"]);
-    emulator.faults.rateLimit = { requestsPerSecond, burst: values.burst === undefined ? 2 * requestsPerSecond : toNumber("--burst", values.burst) };
+    emulator.faults.rateLimit = {
+      requestsPerSecond,
+      burst: values.burst === undefined ? 2 * requestsPerSecond : toNumber("--burst", values.burst),
+    };
   }
-  if (values["token-lifetime"] !== undefined) emulator.faults.tokenLifetimeMs = toNumber("--token-lifetime", values["token-lifetime"]) * 1000;
+  if (values["token-lifetime"] !== undefined)
+    emulator.faults.tokenLifetimeMs = toNumber("--token-lifetime", values["token-lifetime"]) * 1000;
   for (const rule of values.fault ?? []) {
     try {
       emulator.faults.add(parseFaultRule(rule));

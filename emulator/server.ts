@@ -94,7 +94,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const renewTokens = (body: Record<string, unknown>): Reply => {
     const given = typeof body.refreshToken === "string" ? body.refreshToken : body.refresh_token;
-    if (typeof given !== "string" || !refreshTokens.has(given)) return error(401, "INVALID_REFRESH_TOKEN", "Refresh token is invalid or expired");
+    if (typeof given !== "string" || !refreshTokens.has(given))
+      return error(401, "INVALID_REFRESH_TOKEN", "Refresh token is invalid or expired");
     const accessToken = `at-${randomBytes(16).toString("hex")}`;
     acceptToken(accessToken);
     let refreshToken = given;
@@ -112,7 +113,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (!store.hasRepo(repoId)) return error(404, "REPO_NOT_FOUND", "Repository not found");
     const invalid = validateKeyBody(method, body);
     if (invalid) return invalid;
-    if (fault?.kind === "success-false") return { status: 200, body: { success: false, error_code: "INTERNAL_ERROR", message: "Request failed" } };
+    if (fault?.kind === "success-false")
+      return { status: 200, body: { success: false, error_code: "INTERNAL_ERROR", message: "Request failed" } };
     if (apikeyId === undefined && method === "POST") {
       const { stored, secret } = store.create(repoId, body.name as string, body.accessType as string);
       if (fault?.kind === "missing-fields") return { status: 200, body: { success: true, id: stored.id } };
@@ -132,16 +134,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     if (apikeyId !== undefined && method === "PUT") {
       const updated = store.update(repoId, apikeyId, { name: body.name as string, accessType: body.accessType as string });
-      return updated ? { status: 200, body: { success: true, message: "API key updated" } } : error(404, "APIKEY_NOT_FOUND", "API key not found");
+      return updated
+        ? { status: 200, body: { success: true, message: "API key updated" } }
+        : error(404, "APIKEY_NOT_FOUND", "API key not found");
     }
     if (apikeyId !== undefined && method === "DELETE") {
       const deleted = store.delete(repoId, apikeyId);
-      return deleted ? { status: 200, body: { success: true, message: "API key deleted" } } : error(404, "APIKEY_NOT_FOUND", "API key not found");
+      return deleted
+        ? { status: 200, body: { success: true, message: "API key deleted" } }
+        : error(404, "APIKEY_NOT_FOUND", "API key not found");
     }
     return error(405, "METHOD_NOT_ALLOWED", "Method not allowed");
   };
 
-  const route = (method: string, segments: string[], body: Record<string, unknown>, request: IncomingMessage, fault: FaultKind | undefined): Reply => {
+  const route = (
+    method: string,
+    segments: string[],
+    body: Record<string, unknown>,
+    request: IncomingMessage,
+    fault: FaultKind | undefined,
+  ): Reply => {
     if (method === "POST" && segments.join("/") === "user/refresh") return renewTokens(body);
     const isKeyPath = segments[0] === "repo" && segments[2] === "apikey" && (segments.length === 3 || segments.length === 4);
     if (!isKeyPath) return error(404, "NOT_FOUND", "No such endpoint");

@@ -31,7 +31,9 @@ async function main(): Promise<void> {
 }
 
 function runWithCli(cli: string, emulator: RunningEmulator): void {
-  console.log(`Pulumi CLI at ${cli}: running the demo stack with a local state backend in .pulumi-demo/ against the Flashback emulator at ${emulator.url}`);
+  console.log(
+    `Pulumi CLI at ${cli}: running the demo stack with a local state backend in .pulumi-demo/ against the Flashback emulator at ${emulator.url}`,
+  );
   const env = {
     ...process.env,
     PULUMI_BACKEND_URL: `file://${join(WORK_DIR, "state")}`,
@@ -67,7 +69,9 @@ async function runWithTestEngine(emulator: RunningEmulator): Promise<void> {
   });
   const preview = await engine.preview();
   const planned = preview.registrations.filter((registration) => registration.custom);
-  console.log(`Preview: ${planned.length} to create (${planned.map((registration) => registration.name).join(", ")}); ${emulator.requests.length} requests sent to Flashback`);
+  console.log(
+    `Preview: ${planned.length} to create (${planned.map((registration) => registration.name).join(", ")}); ${emulator.requests.length} requests sent to Flashback`,
+  );
   const up = await engine.up();
   console.log(`Up: created ${engine.state.size} keys in Flashback\n`);
   console.log("Outputs:");

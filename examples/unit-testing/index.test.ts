@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fakeCredentials, setRepoApiKeyMocks } from "@flashbacktech/pulumi/testing";
 import { storageSettings } from "./index";

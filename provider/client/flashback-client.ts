@@ -154,7 +154,8 @@ export class FlashbackClient {
       body: { refreshToken, refresh_token: refreshToken },
       idempotent: false,
       authenticated: false,
-      incomplete: (body: Envelope) => (isNonEmptyString((body as RefreshTokenResponse).accessToken) ? undefined : "The answer has no accessToken"),
+      incomplete: (body: Envelope) =>
+        isNonEmptyString((body as RefreshTokenResponse).accessToken) ? undefined : "The answer has no accessToken",
     } as const;
     const renewed = (await this.#call(call)).body as RefreshTokenResponse;
     return {
@@ -166,7 +167,7 @@ export class FlashbackClient {
   async #call(call: ApiCall): Promise<Answer> {
     const deadline = this.#now() + this.#settings.operationTimeoutMs;
     let renewedToken = false;
-    for (let retries = 0; ; ) {
+    for (let retries = 0; ;) {
       const token = call.authenticated === false ? undefined : await this.#tokens.current();
       const result = await this.#gate.run(() =>
         this.#transport({ method: call.method, path: buildPath(call.pathTemplate, call.params), token, body: call.body }),

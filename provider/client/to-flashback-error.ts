@@ -67,7 +67,13 @@ export function errorFromNetwork(call: CallDescription, network: NetworkFailure)
 }
 
 /** A 2xx answer that cannot be used: not JSON, `success: false`, or a required field missing. */
-export function errorFromBadAnswer(call: CallDescription, status: number, problem: string, body: Envelope | undefined, secrets: SecretRegistry): FlashbackApiError {
+export function errorFromBadAnswer(
+  call: CallDescription,
+  status: number,
+  problem: string,
+  body: Envelope | undefined,
+  secrets: SecretRegistry,
+): FlashbackApiError {
   const failure = errorFromStatus(call, status, undefined, body, secrets).failure;
   return new FlashbackApiError({ ...failure, hint: problem });
 }

@@ -67,10 +67,9 @@ function describeFailure(failure: ApiFailure): string {
     failure.status === undefined
       ? `got no answer${failure.networkCode ? ` (${failure.networkCode})` : ""}`
       : `answered ${failure.status}${failure.statusText ? ` ${failure.statusText}` : ""}`;
-  const vendor = [
-    failure.errorCode,
-    failure.vendorMessage === undefined ? undefined : JSON.stringify(failure.vendorMessage),
-  ].filter(Boolean);
+  const vendor = [failure.errorCode, failure.vendorMessage === undefined ? undefined : JSON.stringify(failure.vendorMessage)].filter(
+    Boolean,
+  );
   const detail = vendor.length > 0 ? `: ${vendor.join(" ")}` : "";
   const hint = failure.hint ? `. ${failure.hint}` : "";
   return `Flashback ${failure.operation}${subject} failed: ${failure.method} ${failure.pathTemplate} ${outcome}${detail}${hint}`;

@@ -64,7 +64,13 @@ export async function createKeyWithoutOrphans(context: CreateContext, inputs: Re
   }
 }
 
-async function deleteIncompleteKey(context: CreateContext, inputs: RepoApiKeyInputs, keyId: string, key: string, missing: string[]): Promise<never> {
+async function deleteIncompleteKey(
+  context: CreateContext,
+  inputs: RepoApiKeyInputs,
+  keyId: string,
+  key: string,
+  missing: string[],
+): Promise<never> {
   const what = `Flashback created API key "${keyId}" in repository "${inputs.repoId}" but its answer lacked ${missing.join(", ")}`;
   try {
     await context.client.deleteApiKey(inputs.repoId, keyId);
@@ -93,12 +99,21 @@ function incompleteAnswer(inputs: RepoApiKeyInputs, missing: string[], hint: str
 }
 
 /** Deletes the keys a lost create may have made; returns their ids. Throws, saying what may be left, when it cannot tell. */
-async function removeOrphans(context: CreateContext, inputs: RepoApiKeyInputs, startedAt: number, cause: FlashbackApiError): Promise<string[]> {
+async function removeOrphans(
+  context: CreateContext,
+  inputs: RepoApiKeyInputs,
+  startedAt: number,
+  cause: FlashbackApiError,
+): Promise<string[]> {
   let listed: ListedApiKey[] | undefined;
   try {
     listed = await context.client.listApiKeys(inputs.repoId);
   } catch (error) {
-    throw unresolved(cause, inputs, `listing the repository's keys to find it failed: ${error instanceof Error ? error.message : "unknown failure"}`);
+    throw unresolved(
+      cause,
+      inputs,
+      `listing the repository's keys to find it failed: ${error instanceof Error ? error.message : "unknown failure"}`,
+    );
   }
   const orphans = (listed ?? []).filter((key) => isOrphanOf(key, inputs, startedAt, context.knownKeyIds));
   const removed: string[] = [];
@@ -107,7 +122,11 @@ async function removeOrphans(context: CreateContext, inputs: RepoApiKeyInputs, s
       await context.client.deleteApiKey(inputs.repoId, orphan.id);
       removed.push(orphan.id);
     } catch (error) {
-      throw unresolved(cause, inputs, `deleting the orphaned key "${orphan.id}" failed: ${error instanceof Error ? error.message : "unknown failure"}`);
+      throw unresolved(
+        cause,
+        inputs,
+        `deleting the orphaned key "${orphan.id}" failed: ${error instanceof Error ? error.message : "unknown failure"}`,
+      );
     }
   }
   return removed;

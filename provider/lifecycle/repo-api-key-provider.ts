@@ -77,7 +77,9 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
   async read(id: string, props?: RepoApiKeyOutputs): Promise<pulumi.dynamic.ReadResult<RepoApiKeyOutputs>> {
     if (props === undefined || typeof props.repoId !== "string") {
       // Only `import` reads without stored properties, and Node.js dynamic resources cannot be imported.
-      throw new InputError([{ property: "repoId", reason: `reading key "${id}" needs its stored repoId; importing a RepoApiKey is not supported` }]);
+      throw new InputError([
+        { property: "repoId", reason: `reading key "${id}" needs its stored repoId; importing a RepoApiKey is not supported` },
+      ]);
     }
     const client = this.#getClient();
     const listed = await this.#listings.get(props.repoId, () => client.listApiKeys(props.repoId));
@@ -89,7 +91,9 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
 
   async update(id: string, olds: RepoApiKeyOutputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.UpdateResult<RepoApiKeyOutputs>> {
     const valid = requireValid(news);
-    await this.#writing(olds.repoId, () => this.#getClient().updateApiKey(olds.repoId, id, { name: valid.name, accessType: valid.accessType }));
+    await this.#writing(olds.repoId, () =>
+      this.#getClient().updateApiKey(olds.repoId, id, { name: valid.name, accessType: valid.accessType }),
+    );
     return { outs: { ...pickOutputs(olds), name: valid.name, accessType: valid.accessType } };
   }
 

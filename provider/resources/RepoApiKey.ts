@@ -42,7 +42,14 @@ export class RepoApiKey extends pulumi.dynamic.Resource {
     super(
       repoApiKeyProviderStub,
       name,
-      { repoId: args.repoId, name: args.name, accessType: args.accessType, rotateWhenChanged: args.rotateWhenChanged, key: undefined, secret: undefined },
+      {
+        repoId: args.repoId,
+        name: args.name,
+        accessType: args.accessType,
+        rotateWhenChanged: args.rotateWhenChanged,
+        key: undefined,
+        secret: undefined,
+      },
       { ...opts, additionalSecretOutputs: mergeSecretOutputs(opts?.additionalSecretOutputs) },
       "flashback",
       "RepoApiKey",

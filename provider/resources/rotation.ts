@@ -35,7 +35,9 @@ export function currentSlot(rotation: number): Slot {
 /** Throws unless `rotation` is a whole number of at least 0. */
 export function requireRotation(resourceName: string, rotation: unknown): number {
   if (typeof rotation !== "number" || !Number.isInteger(rotation) || rotation < 0) {
-    throw new RangeError(`RotatingRepoApiKey "${resourceName}": rotation must be a whole number of at least 0; got ${JSON.stringify(rotation)}`);
+    throw new RangeError(
+      `RotatingRepoApiKey "${resourceName}": rotation must be a whole number of at least 0; got ${JSON.stringify(rotation)}`,
+    );
   }
   return rotation;
 }

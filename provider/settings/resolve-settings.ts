@@ -111,7 +111,10 @@ function parseWholeNumber(name: SettingName, found: FoundValue | undefined, fall
   if (found === undefined) return fallback;
   const value = Number(found.value);
   if (!Number.isInteger(value) || value < minimum) {
-    throw new SettingsError(`${found.source} must be a whole number of at least ${minimum}; got "${found.value}"`, SETTING_KEYS[name].config);
+    throw new SettingsError(
+      `${found.source} must be a whole number of at least ${minimum}; got "${found.value}"`,
+      SETTING_KEYS[name].config,
+    );
   }
   return value;
 }

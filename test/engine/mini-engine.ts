@@ -73,7 +73,9 @@ export class MiniEngine {
     return this.withProvider(async (provider) => {
       await Promise.all(
         [...this.state.values()].map(async (resource) => {
-          const read = await this.track({ method: "read", urn: resource.urn, id: resource.id }, () => provider.read(resource.urn, resource.id, resource.outputs));
+          const read = await this.track({ method: "read", urn: resource.urn, id: resource.id }, () =>
+            provider.read(resource.urn, resource.id, resource.outputs),
+          );
           if (read.id === "") this.state.delete(resource.urn);
           else this.state.set(resource.urn, { ...resource, id: read.id, outputs: read.properties });
         }),
@@ -85,7 +87,9 @@ export class MiniEngine {
   async destroy(): Promise<{ providerStderr: string }> {
     return this.withProvider(async (provider) => {
       for (const resource of [...this.state.values()].reverse()) {
-        await this.track({ method: "delete", urn: resource.urn, id: resource.id }, () => provider.delete(resource.urn, resource.id, resource.outputs));
+        await this.track({ method: "delete", urn: resource.urn, id: resource.id }, () =>
+          provider.delete(resource.urn, resource.id, resource.outputs),
+        );
         this.state.delete(resource.urn);
       }
     });
@@ -111,10 +115,17 @@ export class MiniEngine {
     return { ...(result as RunResult), providerStderr };
   }
 
-  private async register(provider: ProviderProcess, registration: Registration, dryRun: boolean, registered: Set<string>, replaced: StoredResource[]): Promise<RegisterResult> {
+  private async register(
+    provider: ProviderProcess,
+    registration: Registration,
+    dryRun: boolean,
+    registered: Set<string>,
+    replaced: StoredResource[],
+  ): Promise<RegisterResult> {
     const urn = `urn:pulumi:${this.options.stack}::${this.options.project}::${registration.type}::${registration.name}`;
     if (!registration.custom) return { urn, object: {} };
-    if (!registration.type.startsWith("pulumi-nodejs:dynamic")) throw new Error(`the mini engine runs dynamic resources only; got ${registration.type}`);
+    if (!registration.type.startsWith("pulumi-nodejs:dynamic"))
+      throw new Error(`the mini engine runs dynamic resources only; got ${registration.type}`);
     registered.add(urn);
     const { plain: news, secretKeys } = unwrapSecrets(registration.object);
     const secretOutputs = [...new Set([...registration.additionalSecretOutputs, ...secretKeys])];
@@ -147,7 +158,13 @@ export class MiniEngine {
   }
 
   /** Create; on an init error, records the partial resource as the engine does, then fails. */
-  private async createOrRecordPartial(provider: ProviderProcess, urn: string, type: string, inputs: Props, secretOutputs: string[]): Promise<StoredResource> {
+  private async createOrRecordPartial(
+    provider: ProviderProcess,
+    urn: string,
+    type: string,
+    inputs: Props,
+    secretOutputs: string[],
+  ): Promise<StoredResource> {
     try {
       const created = await this.track({ method: "create", urn }, () => provider.create(urn, inputs));
       if (created.id === "") throw new Error(`${urn}: the provider returned an empty id from create`);
@@ -164,11 +181,15 @@ export class MiniEngine {
   private async deleteLeftovers(provider: ProviderProcess, registered: Set<string>, replaced: StoredResource[]): Promise<void> {
     for (const resource of [...this.state.values()].reverse()) {
       if (registered.has(resource.urn)) continue;
-      await this.track({ method: "delete", urn: resource.urn, id: resource.id }, () => provider.delete(resource.urn, resource.id, resource.outputs));
+      await this.track({ method: "delete", urn: resource.urn, id: resource.id }, () =>
+        provider.delete(resource.urn, resource.id, resource.outputs),
+      );
       this.state.delete(resource.urn);
     }
     for (const resource of replaced) {
-      await this.track({ method: "delete", urn: resource.urn, id: resource.id }, () => provider.delete(resource.urn, resource.id, resource.outputs));
+      await this.track({ method: "delete", urn: resource.urn, id: resource.id }, () =>
+        provider.delete(resource.urn, resource.id, resource.outputs),
+      );
     }
   }
 
@@ -192,7 +213,17 @@ export class MiniEngine {
     const { options } = this;
     const toEnvKey = (key: string): string => key.replace(/^([^:]+):/, "$1:config:");
     const config = Object.fromEntries(Object.entries(options.config ?? {}).map(([key, value]) => [toEnvKey(key), value]));
-    const args = [PROGRAM_RUNNER_ENTRY, "--monitor", monitorAddress, "--project", options.project, "--stack", options.stack, "--pwd", options.programDir];
+    const args = [
+      PROGRAM_RUNNER_ENTRY,
+      "--monitor",
+      monitorAddress,
+      "--project",
+      options.project,
+      "--stack",
+      options.stack,
+      "--pwd",
+      options.programDir,
+    ];
     if (dryRun) args.push("--dry-run");
     args.push("--parallel", String(options.parallel ?? 8), options.main ?? ".");
     const child = spawn(process.execPath, args, {

@@ -1,6 +1,16 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
-import { DYNAMIC_PROVIDER_ENTRY, fromStruct, grpc, providerGrpc, providerProto, statusProto, toStruct, wrapSecret, type Props } from "./pulumi-internals";
+import {
+  DYNAMIC_PROVIDER_ENTRY,
+  fromStruct,
+  grpc,
+  providerGrpc,
+  providerProto,
+  statusProto,
+  toStruct,
+  wrapSecret,
+  type Props,
+} from "./pulumi-internals";
 
 export interface ProviderCallError extends Error {
   code: number;
@@ -48,7 +58,9 @@ export class ProviderProcess {
   /** Configure, with the whole stack config as the engine sends it (keys `flashback:accessToken`...), secret values wrapped. */
   async configure(config: Record<string, string>, secretKeys: readonly string[] = []): Promise<void> {
     const request = new providerProto.ConfigureRequest();
-    const args = Object.fromEntries(Object.entries(config).map(([key, value]) => [key, secretKeys.includes(key) ? wrapSecret(value) : value]));
+    const args = Object.fromEntries(
+      Object.entries(config).map(([key, value]) => [key, secretKeys.includes(key) ? wrapSecret(value) : value]),
+    );
     request.setArgs(toStruct(args));
     request.setAcceptsecrets(true);
     request.setAcceptresources(true);
@@ -70,7 +82,12 @@ export class ProviderProcess {
     };
   }
 
-  async diff(urn: string, id: string, olds: Props, news: Props): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+  async diff(
+    urn: string,
+    id: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
     const request = new providerProto.DiffRequest();
     request.setUrn(urn);
     request.setId(id);
@@ -134,16 +151,21 @@ export class ProviderProcess {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private call(method: string, request: unknown): Promise<any> {
     return new Promise((resolve, reject) => {
-      this.client[method]?.(request, (error: (Error & { code: number; details: string; metadata?: InstanceType<typeof grpc.Metadata> }) | null, response: unknown) => {
-        if (error) reject(toProviderCallError(error));
-        else resolve(response);
-      });
+      this.client[method]?.(
+        request,
+        (error: (Error & { code: number; details: string; metadata?: InstanceType<typeof grpc.Metadata> }) | null, response: unknown) => {
+          if (error) reject(toProviderCallError(error));
+          else resolve(response);
+        },
+      );
     });
   }
 }
 
 /** Decodes the "init error" detail the dynamic provider packs into `grpc-status-details-bin`. */
-function toProviderCallError(error: Error & { code: number; details: string; metadata?: InstanceType<typeof grpc.Metadata> }): ProviderCallError {
+function toProviderCallError(
+  error: Error & { code: number; details: string; metadata?: InstanceType<typeof grpc.Metadata> },
+): ProviderCallError {
   const result = Object.assign(new Error(error.details), { code: error.code, details: error.details }) as ProviderCallError;
   const [detailsBin] = error.metadata?.get("grpc-status-details-bin") ?? [];
   if (detailsBin instanceof Buffer) {

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import type * as grpcJs from "@grpc/grpc-js";
 
 /*
  * The gRPC stubs and protobuf classes come from @pulumi/pulumi's own resolution, so that the
@@ -8,7 +9,7 @@ import { createRequire } from "node:module";
 const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/package.json"));
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-export const grpc: typeof import("@grpc/grpc-js") = pulumiRequire("@grpc/grpc-js");
+export const grpc: typeof grpcJs = pulumiRequire("@grpc/grpc-js");
 export const structProto: any = pulumiRequire("google-protobuf/google/protobuf/struct_pb");
 export const emptyProto: any = pulumiRequire("google-protobuf/google/protobuf/empty_pb");
 export const providerProto: any = pulumiRequire("./proto/provider_pb");

@@ -19,7 +19,14 @@ export interface RegisterResult {
 }
 
 /** Features the Node.js SDK asks about; without `secrets` it silently drops secret markers. */
-const SUPPORTED_FEATURES = new Set(["secrets", "resourceReferences", "outputValues", "deletedWith", "aliasSpecs", "additionalSecretOutputs"]);
+const SUPPORTED_FEATURES = new Set([
+  "secrets",
+  "resourceReferences",
+  "outputValues",
+  "deletedWith",
+  "aliasSpecs",
+  "additionalSecretOutputs",
+]);
 
 /**
  * A small ResourceMonitor: the gRPC service a Pulumi program talks to. It hands every
@@ -32,11 +39,15 @@ export class ResourceMonitor {
 
   private constructor(private readonly onRegister: (registration: Registration) => Promise<RegisterResult>) {}
 
-  static async start(onRegister: (registration: Registration) => Promise<RegisterResult>): Promise<{ monitor: ResourceMonitor; address: string }> {
+  static async start(
+    onRegister: (registration: Registration) => Promise<RegisterResult>,
+  ): Promise<{ monitor: ResourceMonitor; address: string }> {
     const monitor = new ResourceMonitor(onRegister);
     monitor.server.addService(resourceGrpc.ResourceMonitorService, monitor.handlers());
     const port = await new Promise<number>((resolve, reject) =>
-      monitor.server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+      monitor.server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
     );
     return { monitor, address: `127.0.0.1:${port}` };
   }

@@ -79,7 +79,12 @@ describe("the basic example", () => {
   it("creates one key per access level, and destroy removes them all", async () => {
     const engine = engineFor(emulator);
     await engine.up();
-    expect(emulator.store.list(TEST_REPO).map((key) => key.accessType).sort()).toEqual(["ADMIN", "READ", "WRITE"]);
+    expect(
+      emulator.store
+        .list(TEST_REPO)
+        .map((key) => key.accessType)
+        .sort(),
+    ).toEqual(["ADMIN", "READ", "WRITE"]);
     await engine.destroy();
     expect(emulator.store.allKeys()).toHaveLength(0);
   });

@@ -51,7 +51,12 @@ afterAll(async () => {
 describe("RotatingRepoApiKey across three rotations", () => {
   it("keeps exactly two partner keys in Flashback at every step", () => {
     for (const rotation of rotations) {
-      expect(rotation.keysInFlashback.filter((key) => key.name.startsWith("partner-")).map((key) => key.name).sort()).toEqual(["partner-a", "partner-b"]);
+      expect(
+        rotation.keysInFlashback
+          .filter((key) => key.name.startsWith("partner-"))
+          .map((key) => key.name)
+          .sort(),
+      ).toEqual(["partner-a", "partner-b"]);
     }
   });
 
@@ -83,7 +88,14 @@ describe("RotatingRepoApiKey across three rotations", () => {
   it("marks every key and secret output secret", () => {
     for (const rotation of rotations) {
       expect(rotation.secretFields).toEqual(
-        expect.arrayContaining(["appCredentials.key", "appCredentials.secret", "partnerCurrent.key", "partnerCurrent.secret", "partnerPrevious.key", "partnerPrevious.secret"]),
+        expect.arrayContaining([
+          "appCredentials.key",
+          "appCredentials.secret",
+          "partnerCurrent.key",
+          "partnerCurrent.secret",
+          "partnerPrevious.key",
+          "partnerPrevious.secret",
+        ]),
       );
     }
   });
@@ -99,7 +111,8 @@ describe("a RepoApiKey with rotateWhenChanged", () => {
 
 function unwrap(value: unknown): unknown {
   if (isSecret(value)) return unwrap(value.value);
-  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value as Props).map(([key, field]) => [key, unwrap(field)]));
+  if (typeof value === "object" && value !== null)
+    return Object.fromEntries(Object.entries(value as Props).map(([key, field]) => [key, unwrap(field)]));
   return value;
 }
 

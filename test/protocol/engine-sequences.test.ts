@@ -30,7 +30,13 @@ beforeEach(async () => {
 });
 afterEach(() => provider.stop());
 
-const inputs = (overrides: Props = {}): Props => ({ repoId: TEST_REPO, name: "reader", accessType: "READ", __provider: serializedProvider, ...overrides });
+const inputs = (overrides: Props = {}): Props => ({
+  repoId: TEST_REPO,
+  name: "reader",
+  accessType: "READ",
+  __provider: serializedProvider,
+  ...overrides,
+});
 
 async function up(news: Props = inputs()): Promise<{ id: string; properties: Props }> {
   const checked = await provider.check(URN, {}, news);
@@ -56,7 +62,13 @@ describe("up", () => {
   it("check then create returns Flashback's id and the outputs, __provider kept", async () => {
     const created = await up();
     const stored = emulator.store.get(TEST_REPO, created.id);
-    expect(created.properties).toMatchObject({ repoId: TEST_REPO, name: "reader", accessType: "READ", key: stored?.key, __provider: serializedProvider });
+    expect(created.properties).toMatchObject({
+      repoId: TEST_REPO,
+      name: "reader",
+      accessType: "READ",
+      key: stored?.key,
+      __provider: serializedProvider,
+    });
     expect(typeof created.properties.secret).toBe("string");
   });
 
@@ -96,7 +108,12 @@ describe("refresh", () => {
     emulator.store.update(TEST_REPO, created.id, { name: "edited-in-console", accessType: "ADMIN" });
     const read = await provider.read(URN, created.id, created.properties);
     expect(read.id).toBe(created.id);
-    expect(read.properties).toMatchObject({ name: "edited-in-console", accessType: "ADMIN", secret: created.properties.secret, __provider: serializedProvider });
+    expect(read.properties).toMatchObject({
+      name: "edited-in-console",
+      accessType: "ADMIN",
+      secret: created.properties.secret,
+      __provider: serializedProvider,
+    });
   });
 
   it("gives an empty id for a key deleted out of band", async () => {
@@ -118,9 +135,23 @@ describe("destroy", () => {
 describe("failures reach the engine as readable gRPC errors without the token", () => {
   it.each([
     { status: 401, setup: () => emulator.faults.add({ fault: { kind: "status", status: 401 }, times: 5 }), expected: /answered 401/ },
-    { status: 403, setup: () => undefined, news: { repoId: "repo-forbidden" }, expected: /answered 403 Forbidden: INSUFFICIENT_PERMISSIONS/ },
-    { status: 404, setup: () => undefined, news: { repoId: "repo-missing" }, expected: /\(repository "repo-missing"\) failed: .*answered 404 Not Found: REPO_NOT_FOUND/ },
-    { status: 500, setup: () => emulator.faults.add({ fault: { kind: "status", status: 500 }, method: "POST", times: 10 }), expected: /answered 500 Internal Server Error.*no key was left behind/ },
+    {
+      status: 403,
+      setup: () => undefined,
+      news: { repoId: "repo-forbidden" },
+      expected: /answered 403 Forbidden: INSUFFICIENT_PERMISSIONS/,
+    },
+    {
+      status: 404,
+      setup: () => undefined,
+      news: { repoId: "repo-missing" },
+      expected: /\(repository "repo-missing"\) failed: .*answered 404 Not Found: REPO_NOT_FOUND/,
+    },
+    {
+      status: 500,
+      setup: () => emulator.faults.add({ fault: { kind: "status", status: 500 }, method: "POST", times: 10 }),
+      expected: /answered 500 Internal Server Error.*no key was left behind/,
+    },
   ])("$status", async ({ setup, news, expected }) => {
     setup();
     const error = await up(inputs(news)).catch((caught: unknown) => caught);

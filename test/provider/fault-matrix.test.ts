@@ -86,7 +86,9 @@ afterAll(() => {
   );
 });
 
-const cells = FAULTS.flatMap((fault) => (["create", "read", "update", "delete"] as const).map((operation) => ({ fault, operation, title: `${operation} under ${fault.name}` })));
+const cells = FAULTS.flatMap((fault) =>
+  (["create", "read", "update", "delete"] as const).map((operation) => ({ fault, operation, title: `${operation} under ${fault.name}` })),
+);
 
 describe.concurrent("fault matrix", () => {
   it.each(cells)("$title", async ({ fault, operation }) => {
@@ -112,7 +114,9 @@ describe.concurrent("fault matrix", () => {
       );
 
       const expected = fault.expected[operation];
-      expect(outcome.ok ? "succeeded" : `failed: ${(outcome as { error: Error }).error.message}`).toMatch(expected.ok ? /^succeeded$/ : /^failed: Flashback .* failed: /);
+      expect(outcome.ok ? "succeeded" : `failed: ${(outcome as { error: Error }).error.message}`).toMatch(
+        expected.ok ? /^succeeded$/ : /^failed: Flashback .* failed: /,
+      );
       expect(emulator.requests.length).toBe(expected.requests);
 
       const keys = emulator.store.list(TEST_REPO);
@@ -127,7 +131,9 @@ describe.concurrent("fault matrix", () => {
 
       if (!outcome.ok) {
         const printed = everythingPrinted(outcome.error);
-        const secrets = [TEST_TOKEN, REFRESH_TOKEN, existing?.secret, existing?.stored.key].filter((value): value is string => value !== undefined);
+        const secrets = [TEST_TOKEN, REFRESH_TOKEN, existing?.secret, existing?.stored.key].filter(
+          (value): value is string => value !== undefined,
+        );
         const leaks = secrets.filter((secret) => printed.includes(secret));
         totals.leaked += leaks.length;
         expect(leaks).toEqual([]);

@@ -64,7 +64,11 @@ describe("update", () => {
     const result = await providerFor(emulator).update(id, outs, { ...reader, name: "renamed", accessType: "WRITE" });
     expect(result.outs).toEqual({ ...outs, name: "renamed", accessType: "WRITE" });
     expect(emulator.store.get(TEST_REPO, id)).toMatchObject({ name: "renamed", accessType: "WRITE" });
-    expect(emulator.requests.at(-1)).toMatchObject({ method: "PUT", path: `/repo/${TEST_REPO}/apikey/${id}`, body: { name: "renamed", accessType: "WRITE" } });
+    expect(emulator.requests.at(-1)).toMatchObject({
+      method: "PUT",
+      path: `/repo/${TEST_REPO}/apikey/${id}`,
+      body: { name: "renamed", accessType: "WRITE" },
+    });
   });
 });
 
@@ -136,7 +140,8 @@ describe("errors from Flashback", () => {
       name: "401 for a bad token",
       provider: () => providerFor(emulator, { FLASHBACK_ACCESS_TOKEN: "tok-WRONG-but-still-secret" }),
       inputs: reader,
-      expected: /create API key "ci-reader" \(repository "repo-test"\) failed: POST \/repo\/\{repoId\}\/apikey answered 401 Unauthorized: NO_AUTH_USER .*pulumi config set --secret flashback:accessToken/,
+      expected:
+        /create API key "ci-reader" \(repository "repo-test"\) failed: POST \/repo\/\{repoId\}\/apikey answered 401 Unauthorized: NO_AUTH_USER .*pulumi config set --secret flashback:accessToken/,
     },
     {
       name: "403 for a forbidden repository",
@@ -151,7 +156,9 @@ describe("errors from Flashback", () => {
       expected: /\(repository "repo-unknown"\) failed: .* answered 404 Not Found: REPO_NOT_FOUND "Repository not found"/,
     },
   ])("$name is one readable message without the token", async ({ provider, inputs, expected }) => {
-    const error = await provider().create(inputs).catch((caught: unknown) => caught);
+    const error = await provider()
+      .create(inputs)
+      .catch((caught: unknown) => caught);
     expect((error as Error).message).toMatch(expected);
     const printed = everythingPrinted(error);
     expect(printed).not.toContain(TEST_TOKEN);
@@ -161,6 +168,8 @@ describe("errors from Flashback", () => {
   it("an update of a key deleted out of band names the key and says 404", async () => {
     const { id, outs } = await createReader();
     emulator.store.delete(TEST_REPO, id);
-    await expect(providerFor(emulator).update(id, outs, { ...reader, name: "x" })).rejects.toThrow(`key "${id}") failed: PUT /repo/{repoId}/apikey/{apikeyId} answered 404`);
+    await expect(providerFor(emulator).update(id, outs, { ...reader, name: "x" })).rejects.toThrow(
+      `key "${id}") failed: PUT /repo/{repoId}/apikey/{apikeyId} answered 404`,
+    );
   });
 });

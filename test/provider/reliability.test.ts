@@ -31,7 +31,10 @@ describe("token renewal", () => {
     await start();
     const provider = providerFor(emulator, { FLASHBACK_ACCESS_TOKEN: "", FLASHBACK_REFRESH_TOKEN: REFRESH_TOKEN });
     await provider.create(inputs("first"));
-    expect(emulator.requests.map((request) => `${request.method} ${request.path}`)).toEqual(["POST /user/refresh", `POST /repo/${TEST_REPO}/apikey`]);
+    expect(emulator.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      "POST /user/refresh",
+      `POST /repo/${TEST_REPO}/apikey`,
+    ]);
   });
 
   it("follows a rotated refresh token across renewals", async () => {
@@ -49,7 +52,9 @@ describe("token renewal", () => {
   it("without a refresh token, a 401 is a readable failure that says what to do", async () => {
     await start();
     emulator.expireToken(TEST_TOKEN);
-    const error = await providerFor(emulator).create(inputs("x")).catch((caught: unknown) => caught);
+    const error = await providerFor(emulator)
+      .create(inputs("x"))
+      .catch((caught: unknown) => caught);
     expect((error as Error).message).toMatch(/answered 401 Unauthorized: NO_AUTH_USER .*flashback:refreshToken/);
     expect(everythingPrinted(error)).not.toContain(TEST_TOKEN);
   });
@@ -116,9 +121,9 @@ describe("retries and deadlines", () => {
     await start();
     emulator.faults.add({ fault: { kind: "status", status: 400 }, method: "PUT" });
     const stored = emulator.store.create(TEST_REPO, "k", "READ");
-    await expect(providerFor(emulator).update(stored.stored.id, { ...inputs("k"), key: stored.stored.key, secret: stored.secret }, inputs("k2"))).rejects.toThrow(
-      "answered 400",
-    );
+    await expect(
+      providerFor(emulator).update(stored.stored.id, { ...inputs("k"), key: stored.stored.key, secret: stored.secret }, inputs("k2")),
+    ).rejects.toThrow("answered 400");
     expect(emulator.requests).toHaveLength(1);
   });
 
@@ -128,7 +133,9 @@ describe("retries and deadlines", () => {
     await emulator.close();
     const provider = providerFor({ url: closedUrl } as RunningEmulator, { FLASHBACK_MAX_RETRIES: "2" });
     const error = await provider.create(inputs("x")).catch((caught: unknown) => caught);
-    expect((error as Error).message).toMatch(/create API key "x" \(repository "repo-test"\) failed: POST \/repo\/\{repoId\}\/apikey got no answer \(ECONNREFUSED\)/);
+    expect((error as Error).message).toMatch(
+      /create API key "x" \(repository "repo-test"\) failed: POST \/repo\/\{repoId\}\/apikey got no answer \(ECONNREFUSED\)/,
+    );
     expect(everythingPrinted(error)).not.toContain(TEST_TOKEN);
     emulator = await start();
   });
@@ -136,8 +143,12 @@ describe("retries and deadlines", () => {
   it("a create whose answer was lost three times deletes what it made and says so", async () => {
     await start();
     emulator.faults.add({ fault: { kind: "reset-after" }, method: "POST", times: 3 });
-    const error = await providerFor(emulator).create(inputs("lost")).catch((caught: unknown) => caught);
-    expect((error as Error).message).toMatch(/got no answer \(ECONNRESET\)\. 3 attempts failed without a usable answer; the 3 orphaned key\(s\) it made .* were deleted/);
+    const error = await providerFor(emulator)
+      .create(inputs("lost"))
+      .catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(
+      /got no answer \(ECONNRESET\)\. 3 attempts failed without a usable answer; the 3 orphaned key\(s\) it made .* were deleted/,
+    );
     expect(emulator.store.list(TEST_REPO)).toHaveLength(0);
   });
 
@@ -147,6 +158,11 @@ describe("retries and deadlines", () => {
     const first = await provider.create(inputs("twin"));
     emulator.faults.add({ fault: { kind: "reset-after" }, method: "POST" });
     const second = await provider.create(inputs("twin"));
-    expect(emulator.store.list(TEST_REPO).map((key) => key.id).sort()).toEqual([first.id, second.id].sort());
+    expect(
+      emulator.store
+        .list(TEST_REPO)
+        .map((key) => key.id)
+        .sort(),
+    ).toEqual([first.id, second.id].sort());
   });
 });

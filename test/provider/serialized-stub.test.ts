@@ -54,7 +54,10 @@ describe("the serialized provider stub", () => {
     writeFileSync(file, serialized.text);
     // The program directory sits inside the repository, where the package resolves as it does from a user's node_modules.
     const result = JSON.parse(
-      await runNode(loadScript(file), { cwd: join(REPO_ROOT, "examples"), env: { FLASHBACK_API_URL: emulator.url, FLASHBACK_ACCESS_TOKEN: TEST_TOKEN } }),
+      await runNode(loadScript(file), {
+        cwd: join(REPO_ROOT, "examples"),
+        env: { FLASHBACK_API_URL: emulator.url, FLASHBACK_ACCESS_TOKEN: TEST_TOKEN },
+      }),
     );
     expect(result.failures[0].property).toBe("accessType");
     expect(typeof result.id).toBe("string");

@@ -5,7 +5,10 @@ describe("parseFaultRule (the emulator's --fault flag)", () => {
   it.each([
     ["reset-after", { fault: { kind: "reset-after" }, times: 1 }],
     ["status,status=503,times=3", { fault: { kind: "status", status: 503 }, times: 3 }],
-    ["status,status=429,retryAfter=2,method=post,path=/repo/", { fault: { kind: "status", status: 429, retryAfter: "2" }, method: "POST", pathPrefix: "/repo/", times: 1 }],
+    [
+      "status,status=429,retryAfter=2,method=post,path=/repo/",
+      { fault: { kind: "status", status: 429, retryAfter: "2" }, method: "POST", pathPrefix: "/repo/", times: 1 },
+    ],
     ["delay,ms=250,times=always", { fault: { kind: "delay", ms: 250 }, times: Infinity }],
   ])("%s", (text, expected) => {
     expect(parseFaultRule(text)).toEqual(expected);

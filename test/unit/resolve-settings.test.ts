@@ -22,7 +22,10 @@ describe("resolveSettings", () => {
   });
 
   it("falls back to the environment when the stack config is empty", () => {
-    const settings = resolveSettings({ config: config({ "flashback:accessToken": "" }), env: { FLASHBACK_ACCESS_TOKEN: "from-env", FLASHBACK_MAX_RETRIES: "2" } });
+    const settings = resolveSettings({
+      config: config({ "flashback:accessToken": "" }),
+      env: { FLASHBACK_ACCESS_TOKEN: "from-env", FLASHBACK_MAX_RETRIES: "2" },
+    });
     expect(settings.accessToken).toBe("from-env");
     expect(settings.maxRetries).toBe(2);
   });

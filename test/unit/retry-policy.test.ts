@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { BACKOFF, computeRetryDelay, isRetryable, jitteredBackoff, parseRetryAfter, type AttemptOutcome } from "../../provider/client/retry-policy";
+import {
+  BACKOFF,
+  computeRetryDelay,
+  isRetryable,
+  jitteredBackoff,
+  parseRetryAfter,
+  type AttemptOutcome,
+} from "../../provider/client/retry-policy";
 
 const base = { retries: 0, maxRetries: 6, remainingMs: 60_000, now: Date.parse("2026-01-01T00:00:00Z"), random: 0 };
 
@@ -10,11 +17,24 @@ describe("isRetryable", () => {
     { name: "POST that never left (connection refused)", outcome: { kind: "network", sent: false }, idempotent: false, retry: true },
     { name: "POST answered 429", outcome: { kind: "status", status: 429 }, idempotent: false, retry: true },
     { name: "POST answered 503", outcome: { kind: "status", status: 503 }, idempotent: false, retry: false },
-    ...[408, 429, 500, 502, 503, 504].map((status) => ({ name: `PUT answered ${status}`, outcome: { kind: "status", status }, idempotent: true, retry: true })),
-    ...[400, 401, 403, 404, 409, 501].map((status) => ({ name: `DELETE answered ${status}`, outcome: { kind: "status", status }, idempotent: true, retry: false })),
-  ] as Array<{ name: string; outcome: AttemptOutcome; idempotent: boolean; retry: boolean }>)("$name: retry=$retry", ({ outcome, idempotent, retry }) => {
-    expect(isRetryable(outcome, idempotent)).toBe(retry);
-  });
+    ...[408, 429, 500, 502, 503, 504].map((status) => ({
+      name: `PUT answered ${status}`,
+      outcome: { kind: "status", status },
+      idempotent: true,
+      retry: true,
+    })),
+    ...[400, 401, 403, 404, 409, 501].map((status) => ({
+      name: `DELETE answered ${status}`,
+      outcome: { kind: "status", status },
+      idempotent: true,
+      retry: false,
+    })),
+  ] as Array<{ name: string; outcome: AttemptOutcome; idempotent: boolean; retry: boolean }>)(
+    "$name: retry=$retry",
+    ({ outcome, idempotent, retry }) => {
+      expect(isRetryable(outcome, idempotent)).toBe(retry);
+    },
+  );
 });
 
 describe("computeRetryDelay", () => {
@@ -41,7 +61,9 @@ describe("computeRetryDelay", () => {
   });
 
   it("gives up when the wait would pass the operation's deadline", () => {
-    expect(computeRetryDelay({ kind: "status", status: 429, retryAfter: "10" }, { ...base, remainingMs: 9_000, idempotent: true })).toBeUndefined();
+    expect(
+      computeRetryDelay({ kind: "status", status: 429, retryAfter: "10" }, { ...base, remainingMs: 9_000, idempotent: true }),
+    ).toBeUndefined();
   });
 
   it.each([

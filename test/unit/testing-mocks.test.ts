@@ -6,7 +6,10 @@ const args = (type: string, name: string, inputs: Record<string, unknown>) => ({
 describe("repoApiKeyMocks", () => {
   it("answers a RepoApiKey with realistic, stable credentials", () => {
     const mocks = repoApiKeyMocks();
-    const first = mocks.newResource(args(REPO_API_KEY_TYPE, "reader", { repoId: "r", name: "reader", accessType: "READ" })) as { id: string; state: Record<string, unknown> };
+    const first = mocks.newResource(args(REPO_API_KEY_TYPE, "reader", { repoId: "r", name: "reader", accessType: "READ" })) as {
+      id: string;
+      state: Record<string, unknown>;
+    };
     const again = mocks.newResource(args(REPO_API_KEY_TYPE, "reader", { repoId: "r", name: "reader", accessType: "READ" }));
     expect(again).toEqual(first);
     expect(first.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -17,7 +20,10 @@ describe("repoApiKeyMocks", () => {
 
   it("hands other resources and calls to the next mocks, or echoes their inputs", () => {
     const next = { newResource: () => ({ id: "bucket-1", state: { arn: "arn:bucket" } }) };
-    expect(repoApiKeyMocks(next).newResource(args("aws:s3/bucket:Bucket", "b", {}))).toEqual({ id: "bucket-1", state: { arn: "arn:bucket" } });
+    expect(repoApiKeyMocks(next).newResource(args("aws:s3/bucket:Bucket", "b", {}))).toEqual({
+      id: "bucket-1",
+      state: { arn: "arn:bucket" },
+    });
     expect(repoApiKeyMocks().newResource(args("aws:s3/bucket:Bucket", "b", { x: 1 }))).toEqual({ id: "b-id", state: { x: 1 } });
     expect(repoApiKeyMocks().call({ token: "f", inputs: { y: 2 } } as never)).toEqual({ y: 2 });
   });

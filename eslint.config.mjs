@@ -1,0 +1,26 @@
+// @ts-check
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+/** Node's CommonJS globals, for the plain JavaScript programs (baseline, floor, fixtures). */
+const commonJsGlobals = Object.fromEntries(
+  ["require", "module", "exports", "process", "console", "__dirname", "fetch", "setTimeout", "Buffer"].map((name) => [name, "readonly"]),
+);
+
+export default tseslint.config(
+  { ignores: ["dist/", "node_modules/", "bench/results/", ".pulumi-demo/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      eqeqeq: "error",
+    },
+  },
+  {
+    files: ["**/*.js"],
+    languageOptions: { sourceType: "commonjs", globals: commonJsGlobals },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+);
