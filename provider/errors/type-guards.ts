@@ -9,14 +9,17 @@ import type { SettingsError } from "./SettingsError";
 
 const FLASHBACK_ERROR_NAMES = new Set(["FlashbackApiError", "SettingsError", "InputError"]);
 
+/** True for any error this package throws (`FlashbackApiError`, `SettingsError`, `InputError`). */
 export function isFlashbackError(error: unknown): error is FlashbackError {
   return error instanceof Error && FLASHBACK_ERROR_NAMES.has(error.name) && "code" in error;
 }
 
+/** True for a failed call to Flashback's API; `error.failure` then says what failed. */
 export function isFlashbackApiError(error: unknown): error is FlashbackApiError {
   return isFlashbackError(error) && error.name === "FlashbackApiError";
 }
 
+/** True for a missing or invalid setting; `error.setting` names it. */
 export function isSettingsError(error: unknown): error is SettingsError {
   return isFlashbackError(error) && error.name === "SettingsError";
 }
