@@ -8,7 +8,9 @@ const ALLOWED = [/^dist\/.+\.js$/, /^dist\/.+\.d\.ts$/, /^README\.md$/, /^LICENS
 let files: string[];
 beforeAll(async () => {
   const output = await new Promise<string>((resolve, reject) =>
-    execFile("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: REPO_ROOT }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+    execFile("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: REPO_ROOT }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    ),
   );
   files = (JSON.parse(output) as Array<{ files: Array<{ path: string }> }>)[0]?.files.map((file) => file.path) ?? [];
 });
