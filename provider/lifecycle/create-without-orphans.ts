@@ -1,3 +1,4 @@
+import { API_PATHS } from "../client/api-paths";
 import type { FlashbackClient } from "../client/flashback-client";
 import { jitteredBackoff } from "../client/retry-policy";
 import { sleep } from "../client/request-gate";
@@ -90,7 +91,7 @@ function incompleteAnswer(inputs: RepoApiKeyInputs, missing: string[], hint: str
   return new FlashbackApiError({
     operation: `create API key "${inputs.name}"`,
     method: "POST",
-    pathTemplate: "/repo/{repoId}/apikey",
+    pathTemplate: API_PATHS.apiKeys,
     repoId: inputs.repoId,
     status: 200,
     hint: `${hint} (missing: ${missing.join(", ")})`,

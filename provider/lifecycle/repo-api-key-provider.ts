@@ -1,7 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { FlashbackClient } from "../client/flashback-client";
-import type { HttpTransport } from "../client/http-transport";
-import { RequestGate } from "../client/request-gate";
 import { InputError } from "../errors/InputError";
 import { SecretRegistry } from "../errors/redact";
 import { requireCredentials, resolveSettings, type SettingsSources } from "../settings/resolve-settings";
@@ -19,8 +17,7 @@ const PROVIDER_KEY = "__provider";
 export interface ProviderOptions {
   /** Environment to read settings from when the stack config has none; `process.env` by default. */
   env?: NodeJS.ProcessEnv;
-  /** For tests: a transport other than got, a pinned clock and jitter. */
-  transport?: HttpTransport;
+  /** For tests: pinned jitter and clock. */
   random?: () => number;
   now?: () => number;
 }
@@ -118,8 +115,6 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
       this.#client = new FlashbackClient({
         settings,
         secrets: this.#secrets,
-        gate: new RequestGate(settings.maxConcurrency),
-        ...(this.#options.transport ? { transport: this.#options.transport } : {}),
         ...(this.#options.random ? { random: this.#options.random } : {}),
         ...(this.#options.now ? { now: this.#options.now } : {}),
       });
