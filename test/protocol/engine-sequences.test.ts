@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { ProviderProcess } from "../engine/provider-process";
+import { ProviderProcess, type ProviderCallError } from "../engine/provider-process";
 import { UNKNOWN, type Props } from "../engine/pulumi-internals";
 import { everythingPrinted, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { engineFor } from "../helpers/demo-program";
@@ -175,5 +175,23 @@ describe("what the provider process prints", () => {
     for (const secret of [TEST_TOKEN, created.properties.key as string, created.properties.secret as string]) {
       expect(printed).not.toContain(secret);
     }
+  });
+});
+
+describe("a key Flashback made but could not be used nor deleted", () => {
+  it("is recorded as a partial resource (init error) carrying __provider, replaced by the next up and deletable", async () => {
+    emulator.faults.add({ fault: { kind: "missing-fields" }, method: "POST" });
+    emulator.faults.add({ fault: { kind: "status", status: 403 }, method: "DELETE" });
+    const error = (await up().catch((caught: unknown) => caught)) as ProviderCallError;
+    expect(error.message).toMatch(/answer lacked key, secret; deleting that unusable key failed too/);
+    const [stored] = emulator.store.list(TEST_REPO);
+    expect(error.initFailure?.id).toBe(stored?.id);
+    expect(error.initFailure?.properties).toMatchObject({ repoId: TEST_REPO, name: "reader", secret: "", __provider: serializedProvider });
+
+    const partial = error.initFailure as NonNullable<ProviderCallError["initFailure"]>;
+    const diff = await provider.diff(URN, partial.id, partial.properties, (await provider.check(URN, {}, inputs())).inputs);
+    expect(diff.replaces).toEqual(["secret"]);
+    await provider.delete(URN, partial.id, partial.properties);
+    expect(emulator.store.list(TEST_REPO)).toHaveLength(0);
   });
 });
