@@ -14,7 +14,7 @@ const usage = `flashback-emulator: a local Flashback API for repository API keys
   --rate-limit N        requests per second before 429 with Retry-After
   --burst N             requests allowed at once above the rate (default 2 x rate)
   --token-lifetime S    access tokens expire S seconds after first use
-  --fault RULE          a scripted fault (repeatable): KIND[,status=N][,retryAfter=S][,ms=N][,method=M][,path=P][,times=N|always]
+  --fault RULE          a scripted fault (repeatable): KIND[,status=N][,retryAfter=S][,errorCode=C][,ms=N][,method=M][,path=P][,times=N|always]
                         KIND is status, reset-before, reset-after, malformed-json, success-false, missing-fields or delay
 
 Prints its URL on the first line, then serves until stopped.`;

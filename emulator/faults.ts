@@ -6,7 +6,7 @@
 /** What one faulty answer is. */
 export type FaultKind =
   /** Answer this status with Flashback's error envelope (and `Retry-After` if given), without acting. */
-  | { kind: "status"; status: number; retryAfter?: string }
+  | { kind: "status"; status: number; retryAfter?: string; errorCode?: string }
   /** Close the connection before acting on the request. */
   | { kind: "reset-before" }
   /** Act on the request, then close the connection without answering. */
@@ -85,7 +85,7 @@ export class FaultPlan {
 const FAULT_KINDS = ["status", "reset-before", "reset-after", "malformed-json", "success-false", "missing-fields", "delay"] as const;
 
 /**
- * Reads a fault rule from the command line: `KIND[,status=N][,retryAfter=S][,ms=N][,method=M][,path=P][,times=N]`,
+ * Reads a fault rule from the command line: `KIND[,status=N][,retryAfter=S][,errorCode=C][,ms=N][,method=M][,path=P][,times=N]`,
  * e.g. `reset-after,method=POST,times=2` or `status,status=503,times=3`.
  */
 export function parseFaultRule(text: string): FaultRule {
@@ -96,7 +96,12 @@ export function parseFaultRule(text: string): FaultRule {
   }
   const fault: FaultKind =
     kind === "status"
-      ? { kind, status: Number(options.status ?? 500), ...(options.retryAfter ? { retryAfter: options.retryAfter } : {}) }
+      ? {
+          kind,
+          status: Number(options.status ?? 500),
+          ...(options.retryAfter ? { retryAfter: options.retryAfter } : {}),
+          ...(options.errorCode ? { errorCode: options.errorCode } : {}),
+        }
       : kind === "delay"
         ? { kind, ms: Number(options.ms ?? 1000) }
         : ({ kind } as FaultKind);

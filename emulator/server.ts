@@ -186,7 +186,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const fault = faults.take(method, rawPath);
     if (fault?.kind === "delay") await delay(fault.ms);
     if (fault?.kind === "status") {
-      const reply = error(fault.status, fault.status === 429 ? "RATE_LIMITED" : "INTERNAL_ERROR", "Injected fault");
+      const reply = error(fault.status, fault.errorCode ?? (fault.status === 429 ? "RATE_LIMITED" : "INTERNAL_ERROR"), "Injected fault");
       return send(response, record, fault.retryAfter === undefined ? reply : { ...reply, headers: { "retry-after": fault.retryAfter } });
     }
     if (fault?.kind === "reset-before") return reset(response, record);

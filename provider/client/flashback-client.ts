@@ -109,10 +109,7 @@ export class FlashbackClient {
       incomplete: (body: Envelope) => (Array.isArray((body as ListApiKeysResponse).keys) ? undefined : "The answer has no `keys` list"),
     } as const;
     const answer = await this.#call(call);
-    if (answer.status === 404) {
-      if (USER_NOT_FOUND.test(answer.body.error_code ?? "")) throw errorFromStatus(call, 404, "Not Found", answer.body, this.#secrets);
-      return undefined;
-    }
+    if (this.#isGone(call, answer)) return undefined;
     return ((answer.body as ListApiKeysResponse).keys ?? []).filter(isListedApiKey);
   }
 
@@ -132,7 +129,7 @@ export class FlashbackClient {
 
   /** `DELETE /repo/{repoId}/apikey/{apikeyId}`: "absent" when the key or its repository is already gone. */
   async deleteApiKey(repoId: string, keyId: string): Promise<"deleted" | "absent"> {
-    const answer = await this.#call({
+    const call = {
       operation: "delete API key",
       method: "DELETE",
       pathTemplate: API_PATHS.apiKey,
@@ -141,8 +138,18 @@ export class FlashbackClient {
       keyId,
       idempotent: true,
       accept: [404],
-    });
-    return answer.status === 404 ? "absent" : "deleted";
+    } as const;
+    return this.#isGone(call, await this.#call(call)) ? "absent" : "deleted";
+  }
+
+  /**
+   * Whether a 404 says the repository or key is gone. A 404 for the token's user is no such proof:
+   * taking it for one would drop live keys from the state, so it fails instead.
+   */
+  #isGone(call: ApiCall, answer: Answer): boolean {
+    if (answer.status !== 404) return false;
+    if (USER_NOT_FOUND.test(answer.body.error_code ?? "")) throw errorFromStatus(call, 404, "Not Found", answer.body, this.#secrets);
+    return true;
   }
 
   /** `POST /user/refresh`, with the token under both names: the docs and the official client disagree on it. */

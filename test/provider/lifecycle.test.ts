@@ -165,6 +165,15 @@ describe("errors from Flashback", () => {
     expect(printed).not.toContain("tok-WRONG-but-still-secret");
   });
 
+  it.each(["read", "delete"] as const)("%s does not take a 404 for the token's user as proof that the key is gone", async (operation) => {
+    const { id, outs } = await createReader();
+    emulator.faults.add({ fault: { kind: "status", status: 404, errorCode: "USER_NOT_FOUND" } });
+    const provider = providerFor(emulator);
+    const attempt = operation === "read" ? provider.read(id, outs) : provider.delete(id, outs);
+    await expect(attempt).rejects.toThrow("answered 404 Not Found: USER_NOT_FOUND");
+    expect(emulator.store.get(TEST_REPO, id)).toBeDefined();
+  });
+
   it("an update of a key deleted out of band names the key and says 404", async () => {
     const { id, outs } = await createReader();
     emulator.store.delete(TEST_REPO, id);
