@@ -80,6 +80,7 @@ export class MiniEngine {
           else this.state.set(resource.urn, { ...resource, id: read.id, outputs: read.properties });
         }),
       );
+      return {};
     });
   }
 
@@ -92,12 +93,12 @@ export class MiniEngine {
         );
         this.state.delete(resource.urn);
       }
+      return {};
     });
   }
 
   private async runProgram(dryRun: boolean): Promise<RunResult> {
-    let result: RunResult | undefined;
-    const { providerStderr } = await this.withProvider(async (provider) => {
+    return this.withProvider(async (provider) => {
       const registered = new Set<string>();
       const replaced: StoredResource[] = [];
       const limit = new Semaphore(this.options.parallel ?? 8);
@@ -107,12 +108,11 @@ export class MiniEngine {
       try {
         const programOutput = await this.spawnProgram(address, dryRun);
         if (!dryRun) await this.deleteLeftovers(provider, registered, replaced);
-        result = { registrations: monitor.registrations, stackOutputs: monitor.stackOutputs, programOutput, providerStderr: "" };
+        return { registrations: monitor.registrations, stackOutputs: monitor.stackOutputs, programOutput };
       } finally {
         monitor.stop();
       }
     });
-    return { ...(result as RunResult), providerStderr };
   }
 
   private async register(
@@ -193,12 +193,13 @@ export class MiniEngine {
     }
   }
 
-  private async withProvider(task: (provider: ProviderProcess) => Promise<void>): Promise<{ providerStderr: string }> {
+  /** Runs `task` with a fresh provider process, as each engine pass does; adds what the process wrote to stderr. */
+  private async withProvider<T extends object>(task: (provider: ProviderProcess) => Promise<T>): Promise<T & { providerStderr: string }> {
     const provider = await ProviderProcess.start({ cwd: this.options.programDir, env: this.options.env });
     try {
       await provider.configure(this.options.config ?? {}, this.options.secretConfigKeys);
-      await task(provider);
-      return { providerStderr: provider.stderr };
+      const value = await task(provider);
+      return { ...value, providerStderr: provider.stderr };
     } finally {
       await provider.stop();
     }
