@@ -46,7 +46,7 @@ describe("npm run demo with a Pulumi CLI", () => {
       `#!/bin/sh\necho "$* | $PULUMI_BACKEND_URL | $PULUMI_CONFIG_PASSPHRASE | $FLASHBACK_API_URL | $FLASHBACK_ACCESS_TOKEN" >> "${log}"\n`,
     );
     chmodSync(fakeCli, 0o755);
-    const { PULUMI_HOME: _ignored, ...env } = process.env;
+    const { PULUMI_HOME: _pulumiHome, ...env } = process.env;
     const output = await runDemo({ ...env, HOME: home, PATH: `${home}:${process.env.PATH}` });
 
     expect(output.split("\n")[0]).toBe(
