@@ -20,6 +20,7 @@ export type FaultKind =
   /** Wait this long before handling the request. */
   | { kind: "delay"; ms: number };
 
+/** A fault, which requests it hits, and how many times. */
 export interface FaultRule {
   fault: FaultKind;
   /** Only requests with this method (any when absent). */
@@ -30,6 +31,7 @@ export interface FaultRule {
   times?: number;
 }
 
+/** A token bucket, as Flashback's gateways apply per client (10 requests a second, bursts of 20). */
 export interface RateLimit {
   requestsPerSecond: number;
   burst: number;

@@ -34,6 +34,7 @@ export interface RecordedRequest {
   body?: unknown;
 }
 
+/** A started emulator: its URL, its keys, its faults and what it saw. */
 export interface RunningEmulator {
   /** Base URL, e.g. `http://127.0.0.1:43121`. */
   url: string;

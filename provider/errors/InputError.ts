@@ -1,5 +1,6 @@
 import { FlashbackError } from "./FlashbackError";
 
+/** One refused input: the field, and a sentence that names it and says what is allowed. */
 export interface InputFailure {
   property: string;
   reason: string;

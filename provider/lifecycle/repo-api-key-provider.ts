@@ -14,6 +14,7 @@ import { pickInputs, pickOutputs, toCreatedOutputs, toRefreshedOutputs } from ".
 /** The serialized provider travels with every resource under this key; partial resources must carry it too. */
 const PROVIDER_KEY = "__provider";
 
+/** How to build a `RepoApiKeyProvider` other than the process's own: for tests and tools. */
 export interface ProviderOptions {
   /** Environment to read settings from when the stack config has none; `process.env` by default. */
   env?: NodeJS.ProcessEnv;

@@ -21,11 +21,13 @@ export const SETTING_KEYS = {
   maxConcurrency: { config: "flashback:maxConcurrency", env: "FLASHBACK_MAX_CONCURRENCY", secret: false },
 } as const satisfies Record<string, SettingKey>;
 
+/** The name of one setting: `apiUrl`, `accessToken`… */
 export type SettingName = keyof typeof SETTING_KEYS;
 
 /** The documented production endpoint (the official client's default host differs; the docs and the API page say this one). */
 export const DEFAULT_API_URL = "https://backend.flashback.tech";
 
+/** The value of each optional setting when neither the stack config nor the environment gives one. */
 export const DEFAULTS = {
   /** Seconds one HTTP request may take before it counts as failed. */
   requestTimeout: 30,

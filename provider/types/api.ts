@@ -6,6 +6,7 @@
 
 /** The access levels Flashback accepts for a repository API key. */
 export const ACCESS_TYPES = ["READ", "WRITE", "ADMIN"] as const;
+/** One of `ACCESS_TYPES`: what a key may do in its repository. */
 export type AccessType = (typeof ACCESS_TYPES)[number];
 
 /** Body of `POST /repo/{repoId}/apikey` and of `PUT /repo/{repoId}/apikey/{apikeyId}`. */
