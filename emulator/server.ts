@@ -47,6 +47,8 @@ export interface RunningEmulator {
   acceptToken(token: string): void;
   /** Makes an accepted access token answer 401 from now on, as an expired one does. */
   expireToken(token: string): void;
+  /** Expires every access token accepted or issued so far. */
+  expireAccessTokens(): void;
   /** The most requests the emulator was handling at once since the last reset. */
   readonly peakInFlight: number;
   close(): Promise<void>;
@@ -220,6 +222,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     acceptToken,
     expireToken: (token) => accessTokens.set(token, 0),
+    expireAccessTokens: () => {
+      for (const token of accessTokens.keys()) accessTokens.set(token, 0);
+    },
     get peakInFlight() {
       return peakInFlight;
     },
