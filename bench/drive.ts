@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { ProviderProcess } from "../test/engine/provider-process";
 import type { Props } from "../test/engine/pulumi-internals";
 
@@ -56,10 +57,17 @@ export async function startSubject(subject: Subject, cwd: string, env: NodeJS.Pr
 
 /** Peak resident memory of a process, from Linux's /proc (VmHWM), in MiB. */
 export async function peakRssMiB(pid: number | undefined): Promise<number> {
-  const { readFile } = await import("node:fs/promises");
   const status = await readFile(`/proc/${pid}/status`, "utf8");
   const match = /VmHWM:\s+(\d+) kB/.exec(status);
   return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+/** CPU time (user + system) a process has used so far, from Linux's /proc, in ms. */
+export async function cpuTimeMs(pid: number | undefined): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name, which is in parentheses: utime and stime are the 12th and 13th, in clock ticks (100 per second).
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 export function median(values: number[]): number {

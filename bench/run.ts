@@ -8,7 +8,7 @@ import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { startEmulator, type RunningEmulator } from "../emulator";
 import { MiniEngine } from "../test/engine/mini-engine";
-import { median, peakRssMiB, runPool, startSubject, timed, upNew, upRenamed, type Subject } from "./drive";
+import { cpuTimeMs, median, peakRssMiB, runPool, startSubject, timed, upNew, upRenamed, type Subject } from "./drive";
 
 const ROOT = resolve(__dirname, "..");
 const TOKEN = "bench-token";
@@ -36,8 +36,15 @@ async function main(): Promise<void> {
   const subjects = [ours, baseline];
   const rows: Row[] = [];
 
+  const cpuPerKey: BySubject<number> = { ours: [], baseline: [], floor: [] };
   for (const parallel of [8, 64]) {
-    const times = await sideBySide([ours, baseline, floor], RUNS, (subject) => createMany(subject, 200, parallel));
+    const runs = await sideBySide([ours, baseline, floor], RUNS, (subject) => createMany(subject, 200, parallel));
+    const times = {
+      ours: runs.ours.map((run) => run.ms),
+      baseline: runs.baseline.map((run) => run.ms),
+      floor: runs.floor.map((run) => run.ms),
+    };
+    for (const name of ["ours", "baseline", "floor"] as const) cpuPerKey[name].push(...runs[name].map((run) => run.cpuMs / 200));
     const ideal = Math.ceil(200 / parallel) * LATENCY_MS;
     const ratio = median(times.ours) / ideal;
     rows.push({
@@ -52,6 +59,17 @@ async function main(): Promise<void> {
       met: ratio <= 1.1 && median(times.ours) <= median(times.baseline),
     });
   }
+  rows.push({
+    figure: "1b. provider-process CPU per key (Check + Create), all runs of 1",
+    ours: median(cpuPerKey.ours),
+    baseline: median(cpuPerKey.baseline),
+    floor: median(cpuPerKey.floor),
+    unit: "ms",
+    reference: "baseline",
+    ratio: median(cpuPerKey.ours) / median(cpuPerKey.baseline),
+    goal: "why 1 misses the ideal",
+    met: true,
+  });
 
   const cold = await sideBySide(subjects, 5, (subject) => coldStart(subject));
   rows.push(ratioRow("2. cold start: spawn to first Create answered", cold, "ms", 1.25));
@@ -159,13 +177,16 @@ const envFor = (emulator: RunningEmulator): NodeJS.ProcessEnv => ({
   BENCH_LATENCY_MS: String(emulator.faults.latencyMs),
 });
 
-function createMany(subject: Subject, count: number, parallel: number): Promise<number> {
+/** Wall time of creating `count` keys, and the CPU the provider process spent on them. */
+function createMany(subject: Subject, count: number, parallel: number): Promise<{ ms: number; cpuMs: number }> {
   return withEmulator(
     (emulator) => (emulator.faults.latencyMs = LATENCY_MS),
     async (emulator) => {
       const provider = await startSubject(subject, ROOT, envFor(emulator));
       try {
-        return (await timed(() => runPool(count, parallel, (index) => upNew(provider, subject, index, REPO)))).ms;
+        const cpuBefore = await cpuTimeMs(provider.pid);
+        const { ms } = await timed(() => runPool(count, parallel, (index) => upNew(provider, subject, index, REPO)));
+        return { ms, cpuMs: (await cpuTimeMs(provider.pid)) - cpuBefore };
       } finally {
         await provider.stop();
       }

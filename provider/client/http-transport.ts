@@ -25,6 +25,22 @@ export interface TransportOptions {
   maxSockets: number;
 }
 
+let gotModule: Promise<{ default: Got }> | undefined;
+
+// got is an ES module; this package is CommonJS, so it is loaded with import(), once per process.
+function loadGotModule(): Promise<{ default: Got }> {
+  return (gotModule ??= import("got"));
+}
+
+/**
+ * Starts loading got (about 140 ms) without waiting for it. Called when the provider is
+ * configured, so the load overlaps with the engine running the program instead of delaying the
+ * first create. A failure shows up at the first request instead.
+ */
+export function preloadGot(): void {
+  loadGotModule().catch(() => undefined);
+}
+
 /**
  * A transport on got. Retries are off here: the client owns them, so that they share one gate and
  * one deadline. Keep-alive agents keep a deployment of hundreds of keys from paying a TCP and TLS
@@ -34,9 +50,8 @@ export function createGotTransport(options: TransportOptions): HttpTransport {
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets };
   const agent = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
   let instance: Promise<Got> | undefined;
-  // got is an ES module; this package is CommonJS, so it is loaded with import() on first use.
   const loadGot = (): Promise<Got> =>
-    (instance ??= import("got").then(({ default: got }) =>
+    (instance ??= loadGotModule().then(({ default: got }) =>
       got.extend({
         prefixUrl: options.baseUrl,
         agent,

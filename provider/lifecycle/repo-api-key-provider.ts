@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { FlashbackClient } from "../client/flashback-client";
+import { preloadGot } from "../client/http-transport";
 import { InputError } from "../errors/InputError";
 import { SecretRegistry } from "../errors/redact";
 import { requireCredentials, resolveSettings, type SettingsSources } from "../settings/resolve-settings";
@@ -47,6 +48,7 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.#sources = { config: request.config, env: this.#sources.env ?? process.env };
     this.#client = undefined;
+    preloadGot();
   }
 
   async check(_olds: RepoApiKeyInputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.CheckResult<RepoApiKeyInputs>> {
