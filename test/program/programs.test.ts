@@ -3,7 +3,7 @@ import type { RunningEmulator } from "../../emulator";
 import { isSecret, type Props } from "../engine/pulumi-internals";
 import type { RunResult } from "../engine/mini-engine";
 import { startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
-import { engineFor } from "../helpers/demo-program";
+import { engineFor } from "../helpers/example-engine";
 
 /*
  * Programs run by the real program runner against the mini engine: what the engine would receive

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { isSecret, type Props } from "../engine/pulumi-internals";
 import { startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
-import { engineFor } from "../helpers/demo-program";
+import { engineFor } from "../helpers/example-engine";
 import type { MiniEngine, ProviderCall } from "../engine/mini-engine";
 
 /* The rotation example through the mini engine, across three rotations (0 -> 1 -> 2 -> 3). */

@@ -3,7 +3,7 @@ import type { RunningEmulator } from "../../emulator";
 import { ProviderProcess, type ProviderCallError } from "../engine/provider-process";
 import { UNKNOWN, type Props } from "../engine/pulumi-internals";
 import { everythingPrinted, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
-import { engineFor } from "../helpers/demo-program";
+import { engineFor } from "../helpers/example-engine";
 import { REPO_ROOT } from "../helpers/run-node";
 
 /*
