@@ -3,8 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { FaultPlan, type FaultKind } from "./faults";
 import { KeyStore } from "./store";
-
-export const ACCESS_TYPES = ["READ", "WRITE", "ADMIN"] as const;
+import { ACCESS_TYPES, type AccessType } from "../provider/types/api";
 
 export interface EmulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -239,7 +238,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 function validateKeyBody(method: string, body: Record<string, unknown>): Reply | undefined {
   if (method !== "POST" && method !== "PUT") return undefined;
   if (typeof body.name !== "string" || body.name.trim() === "") return error(400, "INVALID_REQUEST", "name is required");
-  if (!ACCESS_TYPES.includes(body.accessType as (typeof ACCESS_TYPES)[number])) {
+  if (!ACCESS_TYPES.includes(body.accessType as AccessType)) {
     return error(400, "INVALID_REQUEST", "accessType must be READ, WRITE or ADMIN");
   }
   return undefined;

@@ -15,6 +15,7 @@ import { RequestGate, sleep } from "./request-gate";
 import { computeRetryDelay, type AttemptOutcome } from "./retry-policy";
 import { errorFromBadAnswer, errorFromNetwork, errorFromStatus, type CallDescription } from "./to-flashback-error";
 import { TokenSource, type RenewedTokens } from "./token-source";
+import { isNonEmptyString } from "../utils/is-non-empty-string";
 
 export interface ClientOptions {
   settings: Settings;
@@ -241,10 +242,6 @@ function parseEnvelope(text: string): Envelope | undefined {
   } catch {
     return undefined;
   }
-}
-
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === "string" && value !== "";
 }
 
 function isListedApiKey(value: unknown): value is ListedApiKey {

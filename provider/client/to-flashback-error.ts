@@ -1,6 +1,7 @@
 import { FlashbackApiError, type ApiFailure } from "../errors/FlashbackApiError";
 import type { SecretRegistry } from "../errors/redact";
 import type { Envelope } from "../types/api";
+import { isNonEmptyString } from "../utils/is-non-empty-string";
 
 /*
  * The only module that looks at got's errors. got's errors carry the request options, headers and
@@ -52,11 +53,8 @@ export function errorFromStatus(
   body: Envelope | undefined,
   secrets: SecretRegistry,
 ): FlashbackApiError {
-  const failure: ApiFailure = { ...definedOnly(call), status };
+  const failure = statusFailure(call, status, body, secrets);
   if (statusText) failure.statusText = statusText;
-  const errorCode = body?.error_code;
-  if (typeof errorCode === "string" && errorCode !== "") failure.errorCode = secrets.redactVendorText(errorCode);
-  if (typeof body?.message === "string" && body.message !== "") failure.vendorMessage = secrets.redactVendorText(body.message);
   const hint = HINTS[status];
   if (hint) failure.hint = hint;
   return new FlashbackApiError(failure);
@@ -74,8 +72,15 @@ export function errorFromBadAnswer(
   body: Envelope | undefined,
   secrets: SecretRegistry,
 ): FlashbackApiError {
-  const failure = errorFromStatus(call, status, undefined, body, secrets).failure;
-  return new FlashbackApiError({ ...failure, hint: problem });
+  return new FlashbackApiError({ ...statusFailure(call, status, body, secrets), hint: problem });
+}
+
+/** The call, the status and Flashback's own `error_code` and `message`, redacted. */
+function statusFailure(call: CallDescription, status: number, body: Envelope | undefined, secrets: SecretRegistry): ApiFailure {
+  const failure: ApiFailure = { ...definedOnly(call), status };
+  if (isNonEmptyString(body?.error_code)) failure.errorCode = secrets.redactVendorText(body.error_code);
+  if (isNonEmptyString(body?.message)) failure.vendorMessage = secrets.redactVendorText(body.message);
+  return failure;
 }
 
 function definedOnly(call: CallDescription): ApiFailure {

@@ -7,6 +7,7 @@ import { isFlashbackApiError } from "../errors/type-guards";
 import type { ListedApiKey } from "../types/api";
 import type { RepoApiKeyInputs } from "../types/resource";
 import { readCreatedKey, type CreatedKey } from "./to-outputs";
+import { isNonEmptyString } from "../utils/is-non-empty-string";
 
 /** Creates tried per resource when answers are lost; each lost answer is reconciled before the next try. */
 export const CREATE_ATTEMPTS = 3;
@@ -52,7 +53,7 @@ export async function createKeyWithoutOrphans(context: CreateContext, inputs: Re
         context.knownKeyIds.add(read.created.id);
         return read.created;
       }
-      if (typeof response.id !== "string" || response.id === "") {
+      if (!isNonEmptyString(response.id)) {
         throw incompleteAnswer(inputs, read.missing, "Flashback gave no key id, so the provider looked for the key it may have made");
       }
       await deleteIncompleteKey(context, inputs, response.id, typeof response.key === "string" ? response.key : "", read.missing);

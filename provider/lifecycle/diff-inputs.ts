@@ -1,5 +1,6 @@
 import type { RepoApiKeyOutputs } from "../types/resource";
 import { UNKNOWN_VALUE } from "./check-inputs";
+import { isNonEmptyString } from "../utils/is-non-empty-string";
 
 /** A key cannot move to another repository: a new repoId makes a new key; a new rotation trigger asks for one. */
 export const REPLACE_ON_CHANGE = ["repoId", "rotateWhenChanged"] as const;
@@ -27,7 +28,7 @@ export function diffInputs(olds: Partial<RepoApiKeyOutputs>, news: Record<string
   const changed = (field: keyof RepoApiKeyOutputs): boolean => news[field] === UNKNOWN_VALUE || news[field] !== olds[field];
   // Dropping the rotation trigger stops rotating; it is no reason to replace a working key.
   const replaces: string[] = REPLACE_ON_CHANGE.filter((field) => changed(field) && news[field] !== undefined);
-  if (typeof olds.secret !== "string" || olds.secret === "") replaces.push("secret");
+  if (!isNonEmptyString(olds.secret)) replaces.push("secret");
   const updates = UPDATE_IN_PLACE.filter(changed);
   return {
     changes: replaces.length > 0 || updates.length > 0,

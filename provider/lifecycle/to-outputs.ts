@@ -1,5 +1,6 @@
 import { type AccessType, type CreateApiKeyResponse, type ListedApiKey } from "../types/api";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
+import { isNonEmptyString } from "../utils/is-non-empty-string";
 
 export type CreatedKey = { id: string; key: string; secret: string };
 
@@ -9,9 +10,9 @@ export type CreatedKey = { id: string; key: string; secret: string };
  */
 export function readCreatedKey(response: CreateApiKeyResponse): { created: CreatedKey } | { missing: string[] } {
   const missing = [
-    isNonEmpty(response.id) ? undefined : "id",
+    isNonEmptyString(response.id) ? undefined : "id",
     typeof response.key === "string" ? undefined : "key",
-    isNonEmpty(response.secret) ? undefined : "secret",
+    isNonEmptyString(response.secret) ? undefined : "secret",
   ].filter((field): field is string => field !== undefined);
   if (missing.length > 0) return { missing };
   return { created: { id: response.id as string, key: response.key as string, secret: response.secret as string } };
@@ -41,8 +42,4 @@ export function toRefreshedOutputs(stored: RepoApiKeyOutputs, listed: ListedApiK
 /** Only the documented output fields, whatever else a stored state holds. */
 export function pickOutputs(stored: RepoApiKeyOutputs): RepoApiKeyOutputs {
   return { ...pickInputs(stored), key: stored.key, secret: stored.secret };
-}
-
-function isNonEmpty(value: unknown): value is string {
-  return typeof value === "string" && value !== "";
 }
