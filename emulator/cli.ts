@@ -19,22 +19,37 @@ const usage = `flashback-emulator: a local Flashback API for repository API keys
 
 Prints its URL on the first line, then serves until stopped.`;
 
+const OPTIONS = {
+  port: { type: "string", default: "0" },
+  repo: { type: "string", multiple: true },
+  token: { type: "string", multiple: true },
+  "refresh-token": { type: "string", multiple: true },
+  "state-file": { type: "string" },
+  latency: { type: "string" },
+  "rate-limit": { type: "string" },
+  burst: { type: "string" },
+  "token-lifetime": { type: "string" },
+  fault: { type: "string", multiple: true },
+  help: { type: "boolean", default: false },
+} as const;
+
+/** A bad flag is the user's mistake, not a crash: one line saying what is wrong, the usage, exit code 2. */
+function usageError(message: string): never {
+  console.error(`flashback-emulator: ${message}\n\n${usage}`);
+  process.exit(2);
+}
+
+function parseFlags(): ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"] {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (error) {
+    // Node's own text, first line only ("Option '--latency' argument is ambiguous."): no stack trace.
+    return usageError((error as Error).message.split("\n")[0] ?? "bad arguments");
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: "string", default: "0" },
-      repo: { type: "string", multiple: true },
-      token: { type: "string", multiple: true },
-      "refresh-token": { type: "string", multiple: true },
-      "state-file": { type: "string" },
-      latency: { type: "string" },
-      "rate-limit": { type: "string" },
-      burst: { type: "string" },
-      "token-lifetime": { type: "string" },
-      fault: { type: "string", multiple: true },
-      help: { type: "boolean", default: false },
-    },
-  });
+  const values = parseFlags();
   if (values.help) {
     console.log(usage);
     return;
@@ -60,8 +75,7 @@ async function main(): Promise<void> {
     try {
       emulator.faults.add(parseFaultRule(rule));
     } catch (error) {
-      console.error(`--fault: ${(error as Error).message}\n\n${usage}`);
-      process.exit(2);
+      usageError(`--fault: ${(error as Error).message}`);
     }
   }
   console.log(emulator.url);
@@ -72,11 +86,11 @@ async function main(): Promise<void> {
 
 function toNumber(flag: string, value: string | undefined): number {
   const number = Number(value);
-  if (value === undefined || !Number.isFinite(number) || number < 0) {
-    console.error(`${flag} takes a number of at least 0; got "${value}"\n\n${usage}`);
-    process.exit(2);
-  }
+  if (value === undefined || !Number.isFinite(number) || number < 0) usageError(`${flag} takes a number of at least 0; got "${value}"`);
   return number;
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(`flashback-emulator: ${(error as Error).message}`);
+  process.exit(1);
+});
