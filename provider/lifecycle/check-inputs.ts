@@ -50,9 +50,18 @@ export function checkInputs(news: Record<string, unknown>): CheckedInputs {
   checkString("name", news.name, NAME_RULES, fail);
   checkAccessType(news.accessType, fail);
   checkRotationTrigger(news.rotateWhenChanged, fail);
-  const inputs: Record<string, unknown> = { repoId: news.repoId, name: news.name, accessType: news.accessType };
-  if (news.rotateWhenChanged !== undefined && news.rotateWhenChanged !== null) inputs.rotateWhenChanged = news.rotateWhenChanged;
-  return { inputs, failures };
+  return { inputs: presentFields(news, ["repoId", "name", "accessType", "rotateWhenChanged"]), failures };
+}
+
+/**
+ * Only the fields that hold a value: the provider process cannot serialize `undefined` (a program's
+ * `config.get()` of an unset key), and the engine would report "Unexpected struct type" instead of
+ * the failure that names the missing field.
+ */
+function presentFields(news: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(
+    fields.filter((field) => news[field] !== undefined && news[field] !== null).map((field) => [field, news[field]]),
+  );
 }
 
 /** True when no input is the unknown placeholder: the values are final. */

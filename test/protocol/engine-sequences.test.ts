@@ -56,6 +56,15 @@ describe("preview of a new key", () => {
     expect(checked.failures).toEqual([{ property: "accessType", reason: 'accessType must be one of READ, WRITE, ADMIN; got "read"' }]);
     expect(emulator.requests).toHaveLength(0);
   });
+
+  it("names every missing field, instead of failing to serialize its undefined value", async () => {
+    // A program's `config.get("repo")` of an unset key: the SDK drops the field, so Check sees none.
+    const { repoId: _repoId, name: _name, accessType: _accessType, ...onlyProvider } = inputs();
+    const checked = await provider.check(URN, {}, onlyProvider);
+    expect(checked.failures.map((failure) => failure.property)).toEqual(["repoId", "name", "accessType"]);
+    expect(checked.failures[0]?.reason).toBe("repoId is required: give a non-empty string");
+    expect(emulator.requests).toHaveLength(0);
+  });
 });
 
 describe("up", () => {
