@@ -1,25 +1,47 @@
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, join, sep } from "node:path";
+import { delimiter, join, resolve, sep } from "node:path";
+
+const ROOT = resolve(__dirname, "../..");
+
+/** The Go module that pins the CLI: its go.mod is the one place the version is written. */
+export const TOOLS_MODULE_DIR = join(ROOT, "tools", "pulumi");
+
+/** Where `npm run setup:pulumi` installs the CLI it builds, beside its plugins. */
+export const LOCAL_CLI_BIN = join(ROOT, ".pulumi-cli", "bin");
+
+/** The CLI version the suites run with, as tools/pulumi/go.mod requires it. */
+export const PULUMI_CLI_VERSION = /github\.com\/pulumi\/pulumi\/pkg\/v3 (v\S+)/.exec(
+  readFileSync(join(TOOLS_MODULE_DIR, "go.mod"), "utf8"),
+)?.[1] as string;
 
 /**
- * The path of a real Pulumi CLI binary, or undefined. It never runs `pulumi` to find out: the npm
- * package of that name is a wrapper that downloads the binary on first run.
+ * A real Pulumi CLI binary installed on this machine by someone else (Pulumi's installer, a package
+ * manager), or undefined. It never runs `pulumi` to find out: the npm package of that name is a
+ * wrapper that downloads the binary on first run.
  */
-export function findPulumiCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function findInstalledPulumiCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const candidates = [
     env.PULUMI_HOME ? join(env.PULUMI_HOME, "bin", "pulumi") : undefined,
     join(homedir(), ".pulumi", "bin", "pulumi"),
     ...(env.PATH ?? "")
       .split(delimiter)
-      .filter((dir) => dir !== "" && !dir.split(sep).includes("node_modules"))
+      .filter((dir) => dir !== "" && !dir.split(sep).includes("node_modules") && resolve(dir) !== LOCAL_CLI_BIN)
       .map((dir) => join(dir, "pulumi")),
   ];
   return candidates.find((candidate): candidate is string => candidate !== undefined && isExecutable(candidate));
 }
 
+/** The CLI the suites, the demo and the bench run: one installed on the machine, else the one `setup:pulumi` built. */
+export function findPulumiCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  // For the tests of what runs without a CLI (the demo's test-engine path) on a machine that has one.
+  if (env.FLASHBACK_IGNORE_PULUMI_CLI === "true") return undefined;
+  const local = join(LOCAL_CLI_BIN, "pulumi");
+  return findInstalledPulumiCli(env) ?? (isExecutable(local) ? local : undefined);
+}
+
 export const NO_CLI_REASON =
-  "no Pulumi CLI binary found (looked in $PULUMI_HOME/bin, ~/.pulumi/bin and $PATH outside node_modules); install it from pulumi.com/docs/install to run this suite";
+  "no Pulumi CLI binary found (looked in $PULUMI_HOME/bin, ~/.pulumi/bin, $PATH outside node_modules and .pulumi-cli/bin); run npm run setup:pulumi to build one";
 
 function isExecutable(path: string): boolean {
   try {
