@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { RepoApiKeyProvider } from "./repo-api-key-provider";
 
 export { RepoApiKeyProvider, type ProviderOptions } from "./repo-api-key-provider";
@@ -10,3 +11,15 @@ export { diffInputs } from "./diff-inputs";
  * version of this package fixes stacks created with an older one.
  */
 export const repoApiKeyProvider = new RepoApiKeyProvider();
+
+const LIFECYCLE_METHODS = ["check", "diff", "create", "read", "update", "delete"] as const;
+
+/**
+ * Called by the serialized stub's `configure` (stub.ts): gives the stub the provider's lifecycle
+ * methods, then configures the provider. Stubs serialized by older versions, which carry all seven
+ * methods, call `repoApiKeyProvider` directly and keep working.
+ */
+export function adoptStub(stub: Record<string, unknown>, request: pulumi.dynamic.ConfigureRequest): Promise<void> {
+  for (const method of LIFECYCLE_METHODS) stub[method] = repoApiKeyProvider[method].bind(repoApiKeyProvider);
+  return repoApiKeyProvider.configure(request);
+}
