@@ -1,97 +1,391 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { findPulumiCli, NO_CLI_REASON } from "../helpers/find-pulumi-cli";
+import { CliStack, keysInState, type CliResult, type StateResource } from "../helpers/pulumi-cli-stack";
 
 /*
- * The real `pulumi` CLI, through the Automation API, with a local file backend: preview, up,
- * rename, refresh, out-of-band delete, destroy, against the emulator. Runs wherever a Pulumi CLI
- * binary is installed; elsewhere every test is skipped with the reason in its title.
+ * The real `pulumi` CLI and engine, with a file backend and an isolated PULUMI_HOME, against the
+ * emulator: every sequence the protocol suite replays, now as the engine itself runs it. Each test
+ * asserts on the emulator's request log, `pulumi stack export` and what the CLI printed.
+ * Where no CLI is installed the suite skips with the reason in its title; under CI=true it fails.
  */
 
 const cli = findPulumiCli();
-if (cli === undefined) console.warn(`CLI end-to-end suite skipped: ${NO_CLI_REASON}`);
+const skip = cli === undefined && process.env.CI !== "true";
+const PROGRAM_DIR = join(__dirname, "program");
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
-describe.skipIf(cli === undefined)(`pulumi CLI end to end${cli === undefined ? ` — skipped: ${NO_CLI_REASON}` : ""}`, () => {
-  let emulator: RunningEmulator;
-  let backendDir: string;
-  let stack: Stack;
-  let keyId: string;
+let emulator: RunningEmulator;
+let stack: CliStack;
+/** Everything every command printed: the token must appear in none of it. */
+const printed: string[] = [];
 
+async function pulumi(...args: string[]): Promise<CliResult> {
+  const result = await stack.run(args);
+  printed.push(result.output);
+  return result;
+}
+
+async function succeed(...args: string[]): Promise<CliResult> {
+  const result = await pulumi(...args);
+  if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited with ${result.code}:\n${result.output}`);
+  return result;
+}
+
+const up = (...flags: string[]): Promise<CliResult> => succeed("up", "--yes", "--non-interactive", "--skip-preview", ...flags);
+const writes = (): Array<{ method: string; path: string; body?: unknown }> =>
+  emulator.requests.filter((request) => request.method !== "GET");
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+const keyNamed = (resources: StateResource[], name: string): StateResource | undefined =>
+  resources.find((resource) => resource.urn.endsWith(`::${name}`));
+
+describe.skipIf(skip)(`the real pulumi CLI${skip ? ` — skipped: ${NO_CLI_REASON}` : ""}`, () => {
   beforeAll(async () => {
-    emulator = await startTestEmulator();
-    backendDir = mkdtempSync(join(tmpdir(), "flashback-e2e-"));
-    const pulumiCommand = await PulumiCommand.get({ root: dirname(dirname(cli as string)), skipVersionCheck: true });
-    stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: "e2e", workDir: join(__dirname, "program") },
-      {
-        pulumiCommand,
-        envVars: {
-          PULUMI_BACKEND_URL: `file://${backendDir}`,
-          PULUMI_CONFIG_PASSPHRASE: "flashback-e2e",
-          PULUMI_SKIP_UPDATE_CHECK: "true",
-          FLASHBACK_API_URL: emulator.url,
-        },
-      },
-    );
-    await stack.setAllConfig({
-      repoId: { value: TEST_REPO },
-      keyName: { value: "e2e-reader" },
-      "flashback:accessToken": { value: TEST_TOKEN, secret: true },
-    });
+    if (cli === undefined) throw new Error(`CI=true needs the real CLI: ${NO_CLI_REASON}`);
+    emulator = await startTestEmulator({ refreshTokens: ["refresh-e2e"] });
+    stack = (await CliStack.create({
+      programDir: PROGRAM_DIR,
+      stackName: "cli-suite",
+      env: { FLASHBACK_API_URL: emulator.url, FLASHBACK_OPERATION_TIMEOUT: "20" },
+    })) as CliStack;
+    await stack.setConfig({ repoId: TEST_REPO, chained: "true" });
+    await stack.setConfig({ "flashback:accessToken": TEST_TOKEN }, true);
   });
 
   afterAll(async () => {
+    if (stack) {
+      await stack.run(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
+      await stack.dispose();
+    }
     await emulator?.close();
-    if (backendDir) rmSync(backendDir, { recursive: true, force: true });
   });
 
-  it("preview sends nothing to Flashback", async () => {
-    await stack.preview();
-    expect(emulator.requests).toHaveLength(0);
+  beforeEach(() => {
+    emulator.requests.length = 0;
   });
 
-  it("up creates the key; its outputs are secret", async () => {
-    const result = await stack.up();
-    keyId = result.outputs.keyId?.value as string;
-    expect(emulator.store.get(TEST_REPO, keyId)?.name).toBe("e2e-reader");
-    expect(result.outputs.secretKey?.secret).toBe(true);
-    expect(result.outputs.accessKey?.secret).toBe(true);
+  it("1. preview of a new stack, with a repoId unknown until another key exists, sends nothing", async () => {
+    const result = await succeed("preview", "--non-interactive", "--diff");
+    expect(emulator.requests).toEqual([]);
+    expect(result.stdout).toMatch(/\+ pulumi-nodejs:dynamic\/flashback:RepoApiKey: \(create\)\s+\[urn=\S+::e2e-key\]/);
+    expect(result.stdout).toMatch(/::e2e-chained\]\s+accessType: "READ"\s+name\s+: "e2e-chained"\s+repoId\s+: \[unknown\]/);
+    expect(result.stdout).toMatch(/\+ 3 to create/);
   });
 
-  it("a rename updates the key in place", async () => {
-    await stack.setConfig("keyName", { value: "e2e-renamed" });
-    const result = await stack.up();
-    expect(result.summary.resourceChanges?.update).toBe(1);
-    expect(result.outputs.keyId?.value).toBe(keyId);
-    expect(emulator.store.get(TEST_REPO, keyId)?.name).toBe("e2e-renamed");
+  it("2. up creates the keys: exact POST bodies; key and secret secret in the output and the state", async () => {
+    const result = await succeed("up", "--yes", "--non-interactive");
+    expect(writes()).toEqual([
+      expect.objectContaining({ method: "POST", path: `/repo/${TEST_REPO}/apikey`, body: { name: "e2e-reader", accessType: "READ" } }),
+      expect.objectContaining({ method: "POST", path: `/repo/${TEST_REPO}/apikey`, body: { name: "e2e-chained", accessType: "READ" } }),
+    ]);
+    expect(result.stdout).toMatch(/accessKey\s*: \[secret\]/);
+    expect(result.stdout).toMatch(/secretKey\s*: \[secret\]/);
+
+    const outputs = await stack.outputs(true);
+    const plainSecret = outputs.secretKey as string;
+    const plainKey = outputs.accessKey as string;
+    expect(plainSecret).toMatch(/\S{16,}/);
+    const ciphertext = JSON.stringify(await stack.exportState());
+    const [stored] = keysInState(await stack.exportState());
+    expect(stored?.outputs?.secret).toMatchObject({ [SECRET_SIG]: expect.any(String), ciphertext: expect.any(String) });
+    expect(stored?.outputs?.key).toMatchObject({ ciphertext: expect.any(String) });
+    expect(ciphertext).not.toContain(plainSecret);
+    expect(ciphertext).not.toContain(plainKey);
+    const plaintext = await stack.exportState(true);
+    expect(JSON.stringify(plaintext)).toContain(plainSecret);
+    expect(JSON.stringify(keysInState(plaintext))).not.toContain(TEST_TOKEN);
+    expect(ciphertext).not.toContain(TEST_TOKEN);
   });
 
-  it("the state holds no plaintext key, secret or token", async () => {
-    const exported = JSON.stringify(await stack.exportStack());
-    const stored = emulator.store.get(TEST_REPO, keyId);
-    expect(exported).not.toContain(TEST_TOKEN);
-    expect(exported).not.toContain(stored?.key as string);
-    const outputs = await stack.outputs();
-    expect(exported).not.toContain(outputs.secretKey?.value as string);
+  it("3. up again changes nothing and writes nothing to Flashback", async () => {
+    const result = await succeed("up", "--yes", "--non-interactive");
+    expect(emulator.requests).toEqual([]);
+    expect(result.stdout).toMatch(/3 unchanged/);
   });
 
-  it("refresh after an out-of-band delete drops the key from the state", async () => {
-    await stack.refresh();
-    emulator.store.delete(TEST_REPO, keyId);
-    await stack.refresh();
-    const exported = await stack.exportStack();
-    const types = (exported.deployment.resources ?? []).map((resource: { type: string }) => resource.type);
-    expect(types).not.toContain("pulumi-nodejs:dynamic/flashback:RepoApiKey");
+  it("4. a new name and access level update in place: PUT, same id, key and secret carried over", async () => {
+    const before = await stack.outputs(true);
+    await stack.setConfig({ keyName: "e2e-renamed", accessType: "WRITE" });
+    const result = await up();
+    const after = await stack.outputs(true);
+    expect(writes()).toEqual([
+      expect.objectContaining({
+        method: "PUT",
+        path: `/repo/${TEST_REPO}/apikey/${before.keyId}`,
+        body: { name: "e2e-renamed", accessType: "WRITE" },
+      }),
+    ]);
+    expect(after).toMatchObject({ keyId: before.keyId, accessKey: before.accessKey, secretKey: before.secretKey });
+    expect(result.stdout).toMatch(/1 updated/);
+    expect(emulator.store.get(TEST_REPO, before.keyId as string)).toMatchObject({ name: "e2e-renamed", accessType: "WRITE" });
   });
 
-  it("destroy leaves nothing in Flashback", async () => {
-    await stack.up();
-    await stack.destroy();
-    expect(emulator.store.allKeys()).toHaveLength(0);
+  it("5. a new repoId replaces: the new key's POST comes before the old key's DELETE", async () => {
+    const before = await stack.outputs();
+    await stack.setConfig({ chained: "false" });
+    await up();
+    emulator.requests.length = 0;
+    await stack.setConfig({ repoId: "repo-other" });
+    const result = await up();
+    const after = await stack.outputs();
+    expect(writes().map((request) => `${request.method} ${request.path}`)).toEqual([
+      "POST /repo/repo-other/apikey",
+      `DELETE /repo/${TEST_REPO}/apikey/${before.keyId}`,
+    ]);
+    expect(after.keyId).not.toBe(before.keyId);
+    expect(result.stdout).toMatch(/1 replaced/);
+    expect(emulator.store.allKeys().map((key) => key.repoId)).toEqual(["repo-other"]);
+  });
+
+  it("6a. rotateWhenChanged replaces the key, create before delete", async () => {
+    const before = await stack.outputs();
+    await stack.setConfig({ rotateWhenChanged: "2026-12" });
+    await up();
+    const after = await stack.outputs();
+    expect(writes().map((request) => request.method)).toEqual(["POST", "DELETE"]);
+    expect(after.keyId).not.toBe(before.keyId);
+    expect(emulator.store.allKeys().map((key) => key.id)).toEqual([after.keyId]);
+  });
+
+  it("6b. RotatingRepoApiKey through three rotations: one new key each, the former current one kept as previous", async () => {
+    await stack.setConfig({ rotation: "0" });
+    await up();
+    let previous = await stack.outputs();
+    for (const rotation of [1, 2, 3]) {
+      emulator.requests.length = 0;
+      await stack.setConfig({ rotation: String(rotation) });
+      await up();
+      const now = await stack.outputs();
+      expect(writes().map((request) => request.method)).toEqual(["POST", "DELETE"]);
+      expect(now.previousKeyId).toBe(previous.currentKeyId);
+      expect(now.currentKeyId).not.toBe(previous.currentKeyId);
+      const rotating = emulator.store.allKeys().filter((key) => key.name.startsWith("e2e-rotating"));
+      expect(rotating.map((key) => key.id).sort()).toEqual([now.currentKeyId, now.previousKeyId].sort());
+      previous = now;
+    }
+    await stack.removeConfig("rotation");
+    await up();
+  });
+
+  it("7. refresh picks up drift, and drops a key deleted out of band", async () => {
+    const { keyId } = await stack.outputs();
+    emulator.store.update("repo-other", keyId as string, { name: "renamed-in-console", accessType: "ADMIN" });
+    await succeed("refresh", "--yes", "--non-interactive", "--skip-preview");
+    const drifted = keyNamed(keysInState(await stack.exportState()), "e2e-key");
+    expect(drifted?.outputs).toMatchObject({ name: "renamed-in-console", accessType: "ADMIN" });
+    expect(writes()).toEqual([]);
+
+    emulator.store.delete("repo-other", keyId as string);
+    await succeed("refresh", "--yes", "--non-interactive", "--skip-preview");
+    expect(keyNamed(keysInState(await stack.exportState()), "e2e-key")).toBeUndefined();
+    // The next up declares it again: a new key.
+    await up();
+    expect(emulator.store.allKeys()).toHaveLength(1);
+  });
+
+  it("8. destroy with one key already gone succeeds and leaves nothing", async () => {
+    await stack.setConfig({ chained: "true" });
+    await up();
+    const { keyId } = await stack.outputs();
+    emulator.store.delete("repo-other", keyId as string);
+    emulator.requests.length = 0;
+    await succeed("destroy", "--yes", "--non-interactive", "--skip-preview");
+    expect(writes().map((request) => request.method)).toEqual(["DELETE", "DELETE"]);
+    expect(emulator.store.allKeys()).toEqual([]);
+    expect(keysInState(await stack.exportState())).toEqual([]);
+  });
+
+  it("12. a stack made by the earlier seven-method stub: the smaller stub diffs to no change, and the key stays manageable", async () => {
+    await stack.removeConfig("rotateWhenChanged");
+    await stack.setConfig({ legacyStub: "true", chained: "false", repoId: TEST_REPO, keyName: "e2e-reader", accessType: "READ" });
+    await up();
+    const legacy = keyNamed(keysInState(await stack.exportState()), "e2e-key");
+    expect(legacy?.outputs?.__provider).toContain("check: __f");
+    emulator.requests.length = 0;
+
+    await stack.setConfig({ legacyStub: "false" });
+    const preview = await succeed("preview", "--non-interactive");
+    expect(preview.stdout).toMatch(/2 unchanged/);
+    await up();
+    expect(emulator.requests).toEqual([]);
+    const upgraded = keyNamed(keysInState(await stack.exportState()), "e2e-key");
+    expect(upgraded?.id).toBe(legacy?.id);
+    // The engine stores the new inputs (the new stub) beside the outputs the old stub produced.
+    expect(upgraded?.inputs?.__provider).toContain("{configure: __f1}");
+    expect(upgraded?.outputs?.__provider).toBe(legacy?.outputs?.__provider);
+
+    try {
+      await stack.setConfig({ keyName: "e2e-upgraded" });
+      await up();
+      expect(writes().map((request) => request.method)).toEqual(["PUT"]);
+    } finally {
+      await succeed("destroy", "--yes", "--non-interactive", "--skip-preview");
+      await stack.setConfig({ keyName: "e2e-reader", legacyStub: "false" });
+    }
+    expect(emulator.store.allKeys()).toEqual([]);
+  });
+
+  describe("9. bad inputs fail the preview with the field's name and send nothing", () => {
+    beforeAll(async () => {
+      await stack.setConfig({ repoId: TEST_REPO, chained: "false", keyName: "e2e-reader", accessType: "READ" });
+    });
+
+    it.each<{ name: string; config: Record<string, string>; says: string }>([
+      { name: "an empty repoId", config: { repoId: "" }, says: "repoId must not be empty" },
+      { name: "a repoId with /", config: { repoId: "a/b" }, says: 'repoId must not contain "/"' },
+      { name: "a repoId with ..", config: { repoId: "a..b" }, says: 'repoId must not contain ".."' },
+      { name: "an empty name", config: { keyName: " " }, says: "name must not be empty" },
+      { name: "a name too long", config: { keyName: "n".repeat(256) }, says: "name must be at most 255 characters; got 256" },
+      { name: 'accessType "read"', config: { accessType: "read" }, says: 'accessType must be one of READ, WRITE, ADMIN; got "read"' },
+      { name: 'accessType "OWNER"', config: { accessType: "OWNER" }, says: 'accessType must be one of READ, WRITE, ADMIN; got "OWNER"' },
+      { name: "a number for repoId", config: { repoIdAsNumber: "true" }, says: "repoId must be a string; got a number" },
+    ])("$name", async ({ config, says }) => {
+      await stack.setConfig(config);
+      try {
+        const result = await pulumi("preview", "--non-interactive");
+        expect(result.code).not.toBe(0);
+        expect(result.output).toContain(says);
+        expect(result.output).not.toContain("Unexpected struct type");
+        expect(emulator.requests).toEqual([]);
+      } finally {
+        await stack.setConfig({ repoId: TEST_REPO, keyName: "e2e-reader", accessType: "READ", repoIdAsNumber: "false" });
+      }
+    });
+
+    it("a repoId the program learns at run time to be missing", async () => {
+      await stack.removeConfig("repoId");
+      try {
+        const result = await pulumi("preview", "--non-interactive");
+        expect(result.code).not.toBe(0);
+        expect(result.output).toContain("repoId is required: give a non-empty string");
+        expect(result.output).not.toContain("Unexpected struct type");
+        expect(emulator.requests).toEqual([]);
+      } finally {
+        await stack.setConfig({ repoId: TEST_REPO });
+      }
+    });
+  });
+
+  describe("10. failures", () => {
+    it("no token: a clear error, nothing sent, nothing recorded", async () => {
+      await stack.removeConfig("flashback:accessToken");
+      try {
+        const result = await pulumi("up", "--yes", "--non-interactive", "--skip-preview");
+        expect(result.code).not.toBe(0);
+        expect(result.output).toMatch(/flashback:accessToken|FLASHBACK_ACCESS_TOKEN/);
+        expect(emulator.requests).toEqual([]);
+        expect(keysInState(await stack.exportState())).toEqual([]);
+      } finally {
+        await stack.setConfig({ "flashback:accessToken": TEST_TOKEN }, true);
+      }
+    });
+
+    it("a 403: the create fails with Flashback's answer, no key left behind", async () => {
+      await stack.setConfig({ repoId: "repo-forbidden" });
+      try {
+        const result = await pulumi("up", "--yes", "--non-interactive", "--skip-preview");
+        expect(result.code).not.toBe(0);
+        expect(result.output).toMatch(/403/);
+        expect(emulator.store.allKeys()).toEqual([]);
+      } finally {
+        await stack.setConfig({ repoId: TEST_REPO });
+      }
+    });
+
+    it("a burst of 503s is retried: one key, created once", async () => {
+      // Two 503s on the create: the provider lists the repository (nothing of ours there) and tries again.
+      emulator.faults.add({ fault: { kind: "status", status: 503 }, method: "POST", times: 2 });
+      await up();
+      expect(emulator.requests.filter((request) => request.status === 503)).toHaveLength(2);
+      expect(emulator.store.allKeys()).toHaveLength(1);
+    });
+
+    it("an expired access token is renewed with the refresh token", async () => {
+      await stack.setConfig({ "flashback:refreshToken": "refresh-e2e" }, true);
+      emulator.expireAccessTokens();
+      await stack.setConfig({ keyName: "e2e-after-renewal" });
+      try {
+        await up();
+        expect(emulator.requests.map((request) => `${request.method} ${request.status}`)).toEqual(["PUT 401", "POST 200", "PUT 200"]);
+        expect(emulator.store.allKeys()[0]?.name).toBe("e2e-after-renewal");
+      } finally {
+        // The next provider processes start from the configured token again: make it valid.
+        emulator.acceptToken(TEST_TOKEN);
+        await stack.removeConfig("flashback:refreshToken");
+      }
+    });
+  });
+
+  it("11. a key that can be neither used nor deleted is a partial resource, replaced by the next up and deleted by destroy", async () => {
+    await succeed("destroy", "--yes", "--non-interactive", "--skip-preview");
+    emulator.faults.add({ fault: { kind: "missing-fields" }, method: "POST" });
+    emulator.faults.add({ fault: { kind: "status", status: 403 }, method: "DELETE" });
+    const failed = await pulumi("up", "--yes", "--non-interactive", "--skip-preview");
+    expect(failed.code).not.toBe(0);
+    expect(failed.output).toMatch(/deleting that unusable key failed too/);
+    const [partial] = keysInState(await stack.exportState());
+    const [orphan] = emulator.store.allKeys();
+    expect(partial?.id).toBe(orphan?.id);
+    expect(partial?.initErrors?.[0]).toMatch(/answer lacked key, secret/);
+
+    emulator.requests.length = 0;
+    await up();
+    expect(writes().map((request) => `${request.method} ${request.path}`)).toEqual([
+      `POST /repo/${TEST_REPO}/apikey`,
+      `DELETE /repo/${TEST_REPO}/apikey/${orphan?.id}`,
+    ]);
+    await succeed("destroy", "--yes", "--non-interactive", "--skip-preview");
+    expect(emulator.store.allKeys()).toEqual([]);
+  });
+
+  it("13. pulumi import of a RepoApiKey fails with the error the README promises", async () => {
+    const result = await pulumi(
+      "import",
+      "pulumi-nodejs:dynamic/flashback:RepoApiKey",
+      "imported",
+      "some-key-id",
+      "--yes",
+      "--non-interactive",
+    );
+    expect(result.code).not.toBe(0);
+    // Pulumi's dynamic provider has no `__provider` to load for a resource it never created: its
+    // own error, before any code of ours runs. The README's troubleshooting table quotes it.
+    expect(result.output).toContain("Preview failed: code must be a string, not undefined");
+    expect(emulator.requests).toEqual([]);
+    expect(keysInState(await stack.exportState())).toEqual([]);
+  });
+
+  describe("14. parallelism", () => {
+    it.each([{ flags: ["--parallel", "1"] }, { flags: [] as string[] }])(
+      "$flags: every key created once, no duplicates",
+      async ({ flags }) => {
+        await stack.setConfig({ fleetSize: "12" });
+        await up(...flags);
+        const posts = writes().filter((request) => request.method === "POST");
+        expect(posts).toHaveLength(13);
+        const names = emulator.store.allKeys().map((key) => key.name);
+        expect(new Set(names).size).toBe(13);
+        expect(names).toHaveLength(13);
+        await succeed("destroy", "--yes", "--non-interactive", "--skip-preview", ...flags);
+        expect(emulator.store.allKeys()).toEqual([]);
+        await stack.setConfig({ fleetSize: "0" });
+      },
+    );
+  });
+
+  it("the token appears in nothing the CLI printed, nor in the state files or the CLI's logs", async () => {
+    expect(printed.length).toBeGreaterThan(10);
+    for (const output of printed) expect(output).not.toContain(TEST_TOKEN);
+    // The state backend and PULUMI_HOME/logs: the engine keeps the stack config as the default
+    // provider's inputs, the token among them, but encrypted.
+    const files = filesUnder(stack.home);
+    expect(files.some((file) => file.includes(`${join("logs", "")}`))).toBe(true);
+    for (const file of files) expect(readFileSync(file, "utf8"), file).not.toContain(TEST_TOKEN);
   });
 });

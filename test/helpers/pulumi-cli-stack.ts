@@ -1,0 +1,157 @@
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findPulumiCli } from "./find-pulumi-cli";
+
+/** What one `pulumi` command did: its exit code and everything it printed. */
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr together, for "appears nowhere" assertions. */
+  output: string;
+}
+
+export interface CliStackOptions {
+  /** The program's folder (its Pulumi.yaml). */
+  programDir: string;
+  stackName: string;
+  /** Environment of every command, on top of an isolated Pulumi home and a file backend. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * One stack driven by the real `pulumi` binary, isolated from the user's own Pulumi: a temporary
+ * PULUMI_HOME, a file backend in a temporary folder, no update check, no plugin downloads. The
+ * stack's config file lives beside the program (Pulumi.<stack>.yaml, ignored by git) and is
+ * removed with the stack.
+ */
+export class CliStack {
+  readonly cli: string;
+  readonly home: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly #options: CliStackOptions;
+
+  private constructor(cli: string, options: CliStackOptions) {
+    this.cli = cli;
+    this.#options = options;
+    this.home = mkdtempSync(join(tmpdir(), "flashback-cli-"));
+    this.env = {
+      ...process.env,
+      PULUMI_HOME: join(this.home, "pulumi-home"),
+      PULUMI_BACKEND_URL: `file://${join(this.home, "state")}`,
+      PULUMI_CONFIG_PASSPHRASE: "flashback-e2e",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+      // Plain output that tests can read: no colour, no interactive redraws.
+      PULUMI_NO_COLOR: "1",
+      NO_COLOR: "1",
+      ...options.env,
+    };
+  }
+
+  /** A new stack, or undefined where no CLI is installed. */
+  static async create(options: CliStackOptions): Promise<CliStack | undefined> {
+    const cli = findPulumiCli();
+    if (cli === undefined) return undefined;
+    const stack = new CliStack(cli, options);
+    mkdirSync(join(stack.home, "state"));
+    await stack.run(["stack", "init", options.stackName]);
+    return stack;
+  }
+
+  get stackName(): string {
+    return this.#options.stackName;
+  }
+
+  /** Runs `pulumi <args>` in the program's folder on this stack; resolves with what it printed, whatever its exit code. */
+  run(args: string[], options: { env?: NodeJS.ProcessEnv; onSpawn?: (pid: number) => void } = {}): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.cli, [...args, "--cwd", this.#options.programDir, ...stackFlag(args, this.stackName)], {
+        cwd: this.#options.programDir,
+        env: { ...this.env, ...options.env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      if (child.pid !== undefined) options.onSpawn?.(child.pid);
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}` }));
+    });
+  }
+
+  /** Like `run`, but a non-zero exit is an error that shows what the CLI printed. */
+  async pulumi(...args: string[]): Promise<CliResult & { ok(): CliResult }> {
+    const result = await this.run(args);
+    return {
+      ...result,
+      ok: () => {
+        if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited with ${result.code}:\n${result.output}`);
+        return result;
+      },
+    };
+  }
+
+  async setConfig(values: Record<string, string>, secret = false): Promise<void> {
+    for (const [key, value] of Object.entries(values)) {
+      (await this.pulumi("config", "set", key, value, ...(secret ? ["--secret"] : []))).ok();
+    }
+  }
+
+  async removeConfig(...keys: string[]): Promise<void> {
+    for (const key of keys) (await this.pulumi("config", "rm", key)).ok();
+  }
+
+  up(...flags: string[]): Promise<CliResult> {
+    return this.run(["up", "--yes", "--non-interactive", ...flags]);
+  }
+
+  /** `pulumi stack export`: the state as the backend holds it, secrets as ciphertext unless asked. */
+  async exportState(showSecrets = false): Promise<StateDeployment> {
+    const result = (await this.pulumi("stack", "export", ...(showSecrets ? ["--show-secrets"] : []))).ok();
+    return (JSON.parse(result.stdout) as { deployment: StateDeployment }).deployment;
+  }
+
+  async outputs(showSecrets = false): Promise<Record<string, unknown>> {
+    const result = (await this.pulumi("stack", "output", "--json", ...(showSecrets ? ["--show-secrets"] : []))).ok();
+    return JSON.parse(result.stdout) as Record<string, unknown>;
+  }
+
+  /** Removes the stack (its resources must be gone), its config file and the temporary folders. */
+  async dispose(): Promise<void> {
+    await this.run(["stack", "rm", "--yes", "--force"]);
+    rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+/** The parts of `pulumi stack export` the suites read. */
+export interface StateDeployment {
+  resources?: StateResource[];
+  pending_operations?: Array<{ type: string; resource: StateResource }>;
+}
+
+export interface StateResource {
+  urn: string;
+  type: string;
+  id?: string;
+  custom?: boolean;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  initErrors?: string[];
+}
+
+/** Flashback keys in an exported state: dynamic resources of our type. */
+export function keysInState(deployment: StateDeployment): StateResource[] {
+  return (deployment.resources ?? []).filter((resource) => resource.type === "pulumi-nodejs:dynamic/flashback:RepoApiKey");
+}
+
+/** Commands that take `--stack`; `login` and `version` do not. */
+function stackFlag(args: string[], stackName: string): string[] {
+  return ["login", "version", "about"].includes(args[0] ?? "") || (args[0] === "stack" && ["init", "ls"].includes(args[1] ?? ""))
+    ? []
+    : ["--stack", stackName];
+}
