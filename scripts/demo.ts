@@ -3,7 +3,7 @@
  * with a local state backend. With a Pulumi CLI installed it runs the real `pulumi up`; without one
  * it runs the same program through the test engine in test/engine.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { startEmulator, type RunningEmulator } from "../emulator";
@@ -23,39 +23,49 @@ async function main(): Promise<void> {
   const stateFile = cli ? join(WORK_DIR, "emulator.json") : undefined;
   const emulator = await startEmulator({ repos: [REPO_ID], accessTokens: [DEMO_TOKEN], stateFile });
   try {
-    if (cli) runWithCli(cli, emulator);
+    if (cli) await runWithCli(cli, emulator);
     else await runWithTestEngine(emulator);
   } finally {
     await emulator.close();
   }
 }
 
-function runWithCli(cli: string, emulator: RunningEmulator): void {
+async function runWithCli(cli: string, emulator: RunningEmulator): Promise<void> {
   console.log(
     `Pulumi CLI at ${cli}: running the demo stack with a local state backend in .pulumi-demo/ against the Flashback emulator at ${emulator.url}`,
   );
   const env = {
     ...process.env,
+    // The demo's own Pulumi home and state: nothing of the user's ~/.pulumi is read or written.
+    PULUMI_HOME: join(WORK_DIR, "home"),
     PULUMI_BACKEND_URL: `file://${join(WORK_DIR, "state")}`,
     PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "flashback-demo",
     PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     FLASHBACK_API_URL: emulator.url,
     FLASHBACK_ACCESS_TOKEN: DEMO_TOKEN,
   };
   mkdirSync(join(WORK_DIR, "state"), { recursive: true });
-  const pulumi = (...args: string[]): void => {
-    const result = spawnSync(cli, [...args, "--cwd", ROOT], { env, stdio: "inherit" });
-    if (result.status !== 0) throw new Error(`pulumi ${args.join(" ")} failed with exit code ${result.status}`);
+  // Asynchronous on purpose: the emulator answers from this process's event loop, which a
+  // synchronous spawn would block for as long as `pulumi` runs.
+  const pulumi = (...args: string[]): Promise<void> => {
+    console.log(`\n$ pulumi ${args.join(" ")}`);
+    const child = spawn(cli, [...args, "--cwd", ROOT], { env, stdio: "inherit" });
+    return new Promise((resolve, reject) => {
+      child.on("error", reject);
+      child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`pulumi ${args.join(" ")} failed with exit code ${code}`))));
+    });
   };
-  pulumi("stack", "select", "--create", "dev");
-  pulumi("up", "--yes");
-  pulumi("stack", "output");
+  await pulumi("stack", "select", "--create", "dev");
+  await pulumi("preview");
+  await pulumi("up", "--yes", "--skip-preview");
+  await pulumi("stack", "output");
 }
 
 async function runWithTestEngine(emulator: RunningEmulator): Promise<void> {
   console.log(
     "No Pulumi CLI found: running the demo stack through this repository's built-in test engine (test/engine), which drives the real " +
-      "Pulumi provider process and program runner but is not Pulumi's engine. For real deployments install the CLI (pulumi.com/docs/install) and run `npm run demo` again.",
+      "Pulumi provider process and program runner but is not Pulumi's engine. To run the real CLI, build it with `npm run setup:pulumi` (or install it from pulumi.com/docs/install) and run `npm run demo` again.",
   );
   console.log(`Flashback emulator: ${emulator.url}, repository ${REPO_ID}\n`);
   const engine = new MiniEngine({
