@@ -57,6 +57,8 @@ export interface RunResult {
 export class MiniEngine {
   readonly state = new Map<string, StoredResource>();
   readonly calls: ProviderCall[] = [];
+  /** The real engine sends Check and Diff one at a time, whatever `--parallel` says; only the steps run wide. */
+  readonly #checkAndDiffLane = new Semaphore(1);
 
   constructor(readonly options: EngineOptions) {}
 
@@ -131,7 +133,9 @@ export class MiniEngine {
     const secretOutputs = [...new Set([...registration.additionalSecretOutputs, ...secretKeys])];
     const old = this.state.get(urn);
 
-    const checked = await this.track({ method: "check", urn }, () => provider.check(urn, old?.inputs ?? {}, news));
+    const checked = await this.#checkAndDiffLane.run(() =>
+      this.track({ method: "check", urn }, () => provider.check(urn, old?.inputs ?? {}, news)),
+    );
     if (checked.failures.length > 0) throw new Error(`${urn}: ${checked.failures.map((failure) => failure.reason).join("; ")}`);
     const inputs = checked.inputs;
 
@@ -140,7 +144,9 @@ export class MiniEngine {
       const created = await this.createOrRecordPartial(provider, urn, registration.type, inputs, secretOutputs);
       return { urn, id: created.id, object: markSecrets(created.outputs, secretOutputs) };
     }
-    const diff = await this.track({ method: "diff", urn, id: old.id }, () => provider.diff(urn, old.id, old.outputs, inputs));
+    const diff = await this.#checkAndDiffLane.run(() =>
+      this.track({ method: "diff", urn, id: old.id }, () => provider.diff(urn, old.id, old.outputs, inputs)),
+    );
     if (!diff.changes) {
       this.state.set(urn, { ...old, inputs, secretOutputs });
       return { urn, id: old.id, object: markSecrets(old.outputs, secretOutputs) };
