@@ -23,4 +23,9 @@ export default tseslint.config(
     languageOptions: { sourceType: "commonjs", globals: commonJsGlobals },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
+  {
+    // The ES-module program of the real-CLI suite.
+    files: ["test/e2e/programs/js-esm/**/*.js"],
+    languageOptions: { sourceType: "module" },
+  },
 );

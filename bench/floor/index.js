@@ -31,5 +31,15 @@ class FloorKey extends pulumi.dynamic.Resource {
   }
 }
 
-const key = new FloorKey("floor", { repoId: new pulumi.Config().require("repoId"), name: "floor", accessType: "READ" });
-exports.keyId = key.id;
+// `keyCount` keys named `<keyPrefix>-<n>`: the real-CLI bench creates 200, then renames them all.
+const config = new pulumi.Config();
+const keys = Array.from(
+  { length: config.getNumber("keyCount") ?? 1 },
+  (_, index) =>
+    new FloorKey(`key-${index}`, {
+      repoId: config.require("repoId"),
+      name: `${config.get("keyPrefix") ?? "floor"}-${index}`,
+      accessType: "READ",
+    }),
+);
+exports.keyIds = keys.map((key) => key.id);

@@ -1,0 +1,70 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningEmulator } from "../../emulator";
+import { startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
+import { findPulumiCli, NO_CLI_REASON } from "../helpers/find-pulumi-cli";
+import { CliStack } from "../helpers/pulumi-cli-stack";
+
+/*
+ * Sequence 15 of the real-CLI suite: the kinds of Node.js program a user writes, each through the
+ * real `pulumi up` and `pulumi destroy`. TypeScript in CommonJS is the main suite's own program.
+ */
+
+const cli = findPulumiCli();
+const skip = cli === undefined && process.env.CI !== "true";
+const QUIET = ["--yes", "--non-interactive", "--skip-preview"];
+
+let emulator: RunningEmulator;
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+});
+afterAll(() => emulator?.close());
+
+async function stackFor(kind: string): Promise<CliStack> {
+  if (cli === undefined) throw new Error(`CI=true needs the real CLI: ${NO_CLI_REASON}`);
+  const stack = (await CliStack.create({
+    programDir: join(__dirname, "programs", kind),
+    stackName: "kinds",
+    env: { FLASHBACK_API_URL: emulator.url },
+  })) as CliStack;
+  await stack.setConfig({ repoId: TEST_REPO });
+  await stack.setConfig({ "flashback:accessToken": TEST_TOKEN }, true);
+  return stack;
+}
+
+describe.skipIf(skip)(`15. program kinds under the real pulumi CLI${skip ? ` — skipped: ${NO_CLI_REASON}` : ""}`, () => {
+  it.each(["js-commonjs", "js-esm"])("%s: up creates the key with its secret secret, destroy removes it", async (kind) => {
+    const stack = await stackFor(kind);
+    try {
+      const up = await stack.run(["up", ...QUIET]);
+      expect(up.code, up.output).toBe(0);
+      expect(up.stdout).toMatch(/secretKey\s*: \[secret\]/);
+      const outputs = await stack.outputs();
+      expect(emulator.store.get(TEST_REPO, outputs.keyId as string)?.name).toBe(kind);
+      const destroy = await stack.run(["destroy", ...QUIET]);
+      expect(destroy.code, destroy.output).toBe(0);
+      expect(emulator.store.list(TEST_REPO).filter((key) => key.name === kind)).toEqual([]);
+    } finally {
+      await stack.dispose();
+    }
+  });
+
+  it("ts-esm: fails before any request, with the message the README documents", async () => {
+    const stack = await stackFor("ts-esm");
+    try {
+      emulator.requests.length = 0;
+      const up = await stack.run(["up", ...QUIET]);
+      expect(up.code).not.toBe(0);
+      expect(up.output).toContain(TS_ESM_MESSAGE);
+      expect(emulator.requests).toEqual([]);
+    } finally {
+      await stack.dispose();
+    }
+  });
+});
+
+/**
+ * What Pulumi's program runner says of a TypeScript ES module: it runs ES modules through
+ * `ts-node/esm` only where the program has ts-node 10 installed; its vendored ts-node 7 cannot.
+ */
+const TS_ESM_MESSAGE = 'TypeError: Unknown file extension ".ts"';

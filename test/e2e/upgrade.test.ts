@@ -1,0 +1,115 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningEmulator } from "../../emulator";
+import { startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
+import { findPulumiCli, NO_CLI_REASON } from "../helpers/find-pulumi-cli";
+import { CliStack, keysInState } from "../helpers/pulumi-cli-stack";
+import { REPO_ROOT } from "../helpers/run-node";
+
+/*
+ * Sequence 12 of the real-CLI suite, as a user lives it: the package installed from its packed
+ * tarball into a program outside this repository (a real node_modules, no symlink), a stack
+ * created, then the program upgraded to a newer packed version. (What happens when the stub
+ * itself changes is the main suite's sequence 12.)
+ */
+
+const cli = findPulumiCli();
+const skip = cli === undefined && process.env.CI !== "true";
+const QUIET = ["--yes", "--non-interactive", "--skip-preview"];
+const PULUMI_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> })
+  .dependencies["@pulumi/pulumi"] as string;
+
+let emulator: RunningEmulator;
+let work: string;
+let stack: CliStack;
+
+const run = (command: string, args: string[], cwd: string): string => execFileSync(command, args, { cwd, encoding: "utf8" });
+
+/** `npm pack` of this package, and the same tarball with its version raised to `newerVersion`. */
+function packBoth(newerVersion: string): { current: string; newer: string } {
+  const current = join(work, run("npm", ["pack", "--silent", "--pack-destination", work], REPO_ROOT).trim().split("\n").pop() as string);
+  const unpacked = join(work, "unpacked");
+  mkdirSync(unpacked);
+  run("tar", ["xzf", current, "-C", unpacked], work);
+  const manifestPath = join(unpacked, "package", "package.json");
+  writeFileSync(manifestPath, JSON.stringify({ ...JSON.parse(readFileSync(manifestPath, "utf8")), version: newerVersion }, null, 2));
+  const newer = join(work, `flashbacktech-pulumi-${newerVersion}.tgz`);
+  run("tar", ["czf", newer, "-C", unpacked, "package"], work);
+  return { current, newer };
+}
+
+function install(programDir: string, tarball: string): void {
+  run(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--prefer-offline", "--silent", tarball, `@pulumi/pulumi@${PULUMI_VERSION}`],
+    programDir,
+  );
+}
+
+describe.skipIf(skip)(`12. upgrading an installed package under the real pulumi CLI${skip ? ` — skipped: ${NO_CLI_REASON}` : ""}`, () => {
+  let tarballs: { current: string; newer: string };
+  let programDir: string;
+
+  beforeAll(async () => {
+    if (cli === undefined) throw new Error(`CI=true needs the real CLI: ${NO_CLI_REASON}`);
+    emulator = await startTestEmulator();
+    work = mkdtempSync(join(tmpdir(), "flashback-upgrade-"));
+    tarballs = packBoth("0.1.1-upgrade-test");
+    programDir = join(work, "program");
+    mkdirSync(programDir);
+    writeFileSync(join(programDir, "Pulumi.yaml"), "name: flashback-upgrade\nruntime: nodejs\nmain: index.js\n");
+    writeFileSync(join(programDir, "package.json"), JSON.stringify({ name: "flashback-upgrade", private: true }));
+    writeFileSync(
+      join(programDir, "index.js"),
+      [
+        'const pulumi = require("@pulumi/pulumi");',
+        'const { RepoApiKey } = require("@flashbacktech/pulumi");',
+        'const key = new RepoApiKey("upgraded", { repoId: new pulumi.Config().require("repoId"), name: "upgraded", accessType: "READ" });',
+        "exports.keyId = key.id;",
+      ].join("\n"),
+    );
+    install(programDir, tarballs.current);
+    stack = (await CliStack.create({ programDir, stackName: "upgrade", env: { FLASHBACK_API_URL: emulator.url } })) as CliStack;
+    await stack.setConfig({ repoId: TEST_REPO });
+    await stack.setConfig({ "flashback:accessToken": TEST_TOKEN }, true);
+  });
+
+  afterAll(async () => {
+    if (stack) {
+      await stack.run(["destroy", ...QUIET]);
+      await stack.dispose();
+    }
+    await emulator?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("a newer version (stub unchanged) previews no change and writes nothing; the key stays manageable", async () => {
+    const created = await stack.run(["up", ...QUIET]);
+    expect(created.code, created.output).toBe(0);
+    const before = keysInState(await stack.exportState())[0];
+    expect(before?.outputs?.__provider).toContain('require("@flashbacktech/pulumi/lifecycle")');
+
+    install(programDir, tarballs.newer);
+    expect(JSON.parse(readFileSync(join(programDir, "node_modules", "@flashbacktech", "pulumi", "package.json"), "utf8")).version).toBe(
+      "0.1.1-upgrade-test",
+    );
+    emulator.requests.length = 0;
+    const preview = await stack.run(["preview", "--non-interactive"]);
+    expect(preview.code, preview.output).toBe(0);
+    expect(preview.stdout).toMatch(/2 unchanged/);
+    const up = await stack.run(["up", ...QUIET]);
+    expect(up.code, up.output).toBe(0);
+    expect(emulator.requests).toEqual([]);
+    expect(keysInState(await stack.exportState())[0]).toMatchObject({
+      id: before?.id,
+      inputs: { __provider: before?.outputs?.__provider },
+    });
+
+    const destroyed = await stack.run(["destroy", ...QUIET]);
+    expect(destroyed.code, destroyed.output).toBe(0);
+    expect(emulator.store.allKeys()).toEqual([]);
+  });
+});
