@@ -47,15 +47,4 @@ class BaselineKey extends pulumi.dynamic.Resource {
   }
 }
 
-// `keyCount` keys named `<keyPrefix>-<n>`: the real-CLI bench creates 200, then renames them all.
-const config = new pulumi.Config();
-const keys = Array.from(
-  { length: config.getNumber("keyCount") ?? 1 },
-  (_, index) =>
-    new BaselineKey(`key-${index}`, {
-      repoId: config.require("repoId"),
-      name: `${config.get("keyPrefix") ?? "baseline"}-${index}`,
-      accessType: "READ",
-    }),
-);
-exports.keyIds = keys.map((key) => key.id);
+exports.keyIds = require("../declare-keys")(BaselineKey, "baseline");

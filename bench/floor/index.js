@@ -31,15 +31,4 @@ class FloorKey extends pulumi.dynamic.Resource {
   }
 }
 
-// `keyCount` keys named `<keyPrefix>-<n>`: the real-CLI bench creates 200, then renames them all.
-const config = new pulumi.Config();
-const keys = Array.from(
-  { length: config.getNumber("keyCount") ?? 1 },
-  (_, index) =>
-    new FloorKey(`key-${index}`, {
-      repoId: config.require("repoId"),
-      name: `${config.get("keyPrefix") ?? "floor"}-${index}`,
-      accessType: "READ",
-    }),
-);
-exports.keyIds = keys.map((key) => key.id);
+exports.keyIds = require("../declare-keys")(FloorKey, "floor");
