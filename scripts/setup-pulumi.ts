@@ -16,6 +16,8 @@ const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
 const VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
 const ROOT = join(__dirname, "..");
 const LANGUAGE_HOST_JS = join(ROOT, "dist", "tools", "pulumi", "nodejs-language-host.js");
+/** The language host's wrapper runs this; the host reports the CLI's version as its own. */
+const HOST_COMMAND = `FLASHBACK_PULUMI_CLI_VERSION=${PULUMI_CLI_VERSION} exec node "${LANGUAGE_HOST_JS}"`;
 const DYNAMIC_PROVIDER_PLUGIN = require.resolve("@pulumi/pulumi/pulumi-resource-pulumi-nodejs");
 
 const step = (text: string): void => console.log(`setup:pulumi: ${text}`);
@@ -34,7 +36,7 @@ function cliVersion(binary: string): string | undefined {
 function installPlugins(): void {
   mkdirSync(LOCAL_CLI_BIN, { recursive: true });
   const host = join(LOCAL_CLI_BIN, "pulumi-language-nodejs");
-  writeFileSync(host, `#!/bin/sh\nexec node "${LANGUAGE_HOST_JS}" "$@"\n`);
+  writeFileSync(host, `#!/bin/sh\n${HOST_COMMAND} "$@"\n`);
   chmodSync(host, 0o755);
   const provider = join(LOCAL_CLI_BIN, "pulumi-resource-pulumi-nodejs");
   copyFileSync(DYNAMIC_PROVIDER_PLUGIN, provider);
@@ -45,7 +47,7 @@ function pluginsInPlace(): boolean {
   const host = join(LOCAL_CLI_BIN, "pulumi-language-nodejs");
   return (
     existsSync(host) &&
-    readFileSync(host, "utf8").includes(LANGUAGE_HOST_JS) &&
+    readFileSync(host, "utf8").includes(HOST_COMMAND) &&
     existsSync(join(LOCAL_CLI_BIN, "pulumi-resource-pulumi-nodejs"))
   );
 }

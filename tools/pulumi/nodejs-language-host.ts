@@ -22,8 +22,8 @@ const languageGrpc: any = pulumiRequire("./proto/language_grpc_pb");
 const pluginProto: any = pulumiRequire("./proto/plugin_pb");
 const emptyProto: any = pulumiRequire("google-protobuf/google/protobuf/empty_pb");
 
-/** The version this host reports: the CLI's, since it is built for exactly that CLI. */
-const HOST_VERSION = "3.274.1";
+/** The version this host reports: the CLI's (tools/pulumi/go.mod), which `setup:pulumi` puts in its wrapper. */
+const HOST_VERSION = (process.env.FLASHBACK_PULUMI_CLI_VERSION ?? "v0.0.0").replace(/^v/, "");
 
 /** The program runner's code for "the user already saw an actionable message": the engine bails quietly. */
 const EXITED_AFTER_USER_MESSAGE = 32;
@@ -96,17 +96,18 @@ function run(call: Call, callback: Callback): void {
     },
   });
   running.add(child);
-  child.on("error", (error) => {
-    running.delete(child);
-    response.setError(`Problem executing program (could not run language executor): ${error.message}`);
+  // A child that fails to start may report both "error" and "exit": answer the engine once.
+  const answer = (error?: string, bail = false): void => {
+    if (!running.delete(child)) return;
+    if (error !== undefined) response.setError(error);
+    response.setBail(bail);
     callback(null, response);
-  });
+  };
+  child.on("error", (error) => answer(`Problem executing program (could not run language executor): ${error.message}`));
   child.on("exit", (code, signal) => {
-    running.delete(child);
-    if (code === EXITED_AFTER_USER_MESSAGE) response.setBail(true);
-    else if (code !== 0)
-      response.setError(signal ? `Program exited unexpectedly: ${signal}` : `Program exited with non-zero exit code: ${code}`);
-    callback(null, response);
+    if (code === EXITED_AFTER_USER_MESSAGE) answer(undefined, true);
+    else if (code !== 0) answer(signal ? `Program exited unexpectedly: ${signal}` : `Program exited with non-zero exit code: ${code}`);
+    else answer();
   });
 }
 
