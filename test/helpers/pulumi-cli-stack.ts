@@ -31,6 +31,8 @@ export class CliStack {
   readonly cli: string;
   readonly home: string;
   readonly env: NodeJS.ProcessEnv;
+  /** Every command run on this stack and what it printed, in order: leak tests search it. */
+  readonly printed: Array<{ args: string[]; output: string }> = [];
   readonly #options: CliStackOptions;
 
   private constructor(cli: string, options: CliStackOptions) {
@@ -80,44 +82,38 @@ export class CliStack {
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}` }));
+      child.on("close", (code) => {
+        this.printed.push({ args, output: `${stdout}\n${stderr}` });
+        resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}` });
+      });
     });
   }
 
   /** Like `run`, but a non-zero exit is an error that shows what the CLI printed. */
-  async pulumi(...args: string[]): Promise<CliResult & { ok(): CliResult }> {
+  async succeed(...args: string[]): Promise<CliResult> {
     const result = await this.run(args);
-    return {
-      ...result,
-      ok: () => {
-        if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited with ${result.code}:\n${result.output}`);
-        return result;
-      },
-    };
+    if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited with ${result.code}:\n${result.output}`);
+    return result;
   }
 
   async setConfig(values: Record<string, string>, secret = false): Promise<void> {
     for (const [key, value] of Object.entries(values)) {
-      (await this.pulumi("config", "set", key, value, ...(secret ? ["--secret"] : []))).ok();
+      await this.succeed("config", "set", key, value, ...(secret ? ["--secret"] : []));
     }
   }
 
   async removeConfig(...keys: string[]): Promise<void> {
-    for (const key of keys) (await this.pulumi("config", "rm", key)).ok();
-  }
-
-  up(...flags: string[]): Promise<CliResult> {
-    return this.run(["up", "--yes", "--non-interactive", ...flags]);
+    for (const key of keys) await this.succeed("config", "rm", key);
   }
 
   /** `pulumi stack export`: the state as the backend holds it, secrets as ciphertext unless asked. */
   async exportState(showSecrets = false): Promise<StateDeployment> {
-    const result = (await this.pulumi("stack", "export", ...(showSecrets ? ["--show-secrets"] : []))).ok();
+    const result = await this.succeed("stack", "export", ...(showSecrets ? ["--show-secrets"] : []));
     return (JSON.parse(result.stdout) as { deployment: StateDeployment }).deployment;
   }
 
   async outputs(showSecrets = false): Promise<Record<string, unknown>> {
-    const result = (await this.pulumi("stack", "output", "--json", ...(showSecrets ? ["--show-secrets"] : []))).ok();
+    const result = await this.succeed("stack", "output", "--json", ...(showSecrets ? ["--show-secrets"] : []));
     return JSON.parse(result.stdout) as Record<string, unknown>;
   }
 
