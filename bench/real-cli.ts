@@ -1,14 +1,15 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { startEmulator } from "../emulator";
-import { CliStack } from "../test/helpers/pulumi-cli-stack";
+import { CliStack, UNATTENDED } from "../test/helpers/pulumi-cli-stack";
 import { median, timed } from "./drive";
 
 /*
  * The real `pulumi` CLI's figures of `npm run bench`: the same 200-key program with this package
  * (bench/ours), the docs-style baseline and the no-HTTP floor, each through `pulumi up` (create),
  * `pulumi up` (rename all), `pulumi refresh` and `pulumi destroy`, with a file backend, at the
- * default parallelism. Subjects take turns within each run, so they meet the same machine noise.
+ * default parallelism, with `--skip-preview` so that each command times the operation itself.
+ * Subjects take turns within each run, so they meet the same machine noise.
  */
 
 export const SUBJECTS = ["ours", "baseline", "floor"] as const;
@@ -17,8 +18,6 @@ export const COMMANDS = ["up (create)", "up (rename all)", "refresh", "destroy"]
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface RealCliFigures {
-  keyCount: number;
-  runs: number;
   /** Median wall time of each command, by subject, in ms. */
   ms: Record<SubjectName, Record<CommandName, number>>;
   /** The state file's bytes per key after the create. */
@@ -27,8 +26,6 @@ export interface RealCliFigures {
 
 const TOKEN = "bench-token";
 const REPO = "repo-bench";
-/** `--skip-preview`: each command times the operation itself, not the preview pass `up` runs first by default. */
-const QUIET = ["--yes", "--non-interactive", "--skip-preview"];
 
 export async function realCliFigures(options: {
   keyCount: number;
@@ -49,8 +46,6 @@ export async function realCliFigures(options: {
   const medians = (subject: SubjectName): Record<CommandName, number> =>
     Object.fromEntries(COMMANDS.map((command) => [command, median(samples[subject].ms[command])])) as Record<CommandName, number>;
   return {
-    keyCount: options.keyCount,
-    runs: options.runs,
     ms: { ours: medians("ours"), baseline: medians("baseline"), floor: medians("floor") },
     stateBytesPerKey: { ours: median(samples.ours.bytes), baseline: median(samples.baseline.bytes), floor: median(samples.floor.bytes) },
   };
@@ -64,14 +59,14 @@ async function oneRun(
   const emulator = await startEmulator({ repos: [REPO], accessTokens: [TOKEN] });
   emulator.faults.latencyMs = options.latencyMs;
   const programDir = join(options.root, "bench", subject);
-  const stack = (await CliStack.create({
+  const stack = await CliStack.create({
     programDir,
     stackName: `bench-${run}`,
     env: { FLASHBACK_API_URL: emulator.url, FLASHBACK_ACCESS_TOKEN: TOKEN, BENCH_LATENCY_MS: String(options.latencyMs) },
-  })) as CliStack;
+  });
   try {
     await stack.setConfig({ repoId: REPO, keyCount: String(options.keyCount), keyPrefix: "bench" });
-    const command = async (...args: string[]): Promise<number> => (await timed(() => stack.succeed(...args, ...QUIET))).ms;
+    const command = async (...args: string[]): Promise<number> => (await timed(() => stack.succeed(...args, ...UNATTENDED))).ms;
     const ms = {} as Record<CommandName, number>;
     ms["up (create)"] = await command("up");
     const stateBytes = statSync(join(stack.home, "state", ".pulumi", "stacks", projectName(subject), `${stack.stackName}.json`)).size;

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
-import { findPulumiCli, NO_CLI_REASON } from "../helpers/find-pulumi-cli";
-import { CliStack, keysInState, type CliResult, type StateResource } from "../helpers/pulumi-cli-stack";
+import { realCliSuite } from "../helpers/find-pulumi-cli";
+import { CliStack, keysInState, UNATTENDED, type CliResult, type StateResource } from "../helpers/pulumi-cli-stack";
 
 /*
  * The real `pulumi` CLI and engine, with a file backend and an isolated PULUMI_HOME, against the
@@ -13,8 +13,7 @@ import { CliStack, keysInState, type CliResult, type StateResource } from "../he
  * Where no CLI is installed the suite skips with the reason in its title; under CI=true it fails.
  */
 
-const cli = findPulumiCli();
-const skip = cli === undefined && process.env.CI !== "true";
+const suite = realCliSuite("the real pulumi CLI");
 const PROGRAM_DIR = join(__dirname, "program");
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
@@ -23,7 +22,7 @@ let stack: CliStack;
 
 const pulumi = (...args: string[]): Promise<CliResult> => stack.run(args);
 const succeed = (...args: string[]): Promise<CliResult> => stack.succeed(...args);
-const up = (...flags: string[]): Promise<CliResult> => succeed("up", "--yes", "--non-interactive", "--skip-preview", ...flags);
+const up = (...flags: string[]): Promise<CliResult> => succeed("up", ...UNATTENDED, ...flags);
 const writes = (): Array<{ method: string; path: string; body?: unknown }> =>
   emulator.requests.filter((request) => request.method !== "GET");
 const filesUnder = (dir: string): string[] =>
@@ -33,22 +32,21 @@ const filesUnder = (dir: string): string[] =>
 const keyNamed = (resources: StateResource[], name: string): StateResource | undefined =>
   resources.find((resource) => resource.urn.endsWith(`::${name}`));
 
-describe.skipIf(skip)(`the real pulumi CLI${skip ? ` — skipped: ${NO_CLI_REASON}` : ""}`, () => {
+describe.skipIf(suite.skip)(suite.title, () => {
   beforeAll(async () => {
-    if (cli === undefined) throw new Error(`CI=true needs the real CLI: ${NO_CLI_REASON}`);
     emulator = await startTestEmulator({ refreshTokens: ["refresh-e2e"] });
-    stack = (await CliStack.create({
+    stack = await CliStack.create({
       programDir: PROGRAM_DIR,
       stackName: "cli-suite",
       env: { FLASHBACK_API_URL: emulator.url, FLASHBACK_OPERATION_TIMEOUT: "20" },
-    })) as CliStack;
+    });
     await stack.setConfig({ repoId: TEST_REPO, chained: "true" });
     await stack.setConfig({ "flashback:accessToken": TEST_TOKEN }, true);
   });
 
   afterAll(async () => {
     if (stack) {
-      await stack.run(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
+      await stack.run(["destroy", ...UNATTENDED]);
       await stack.dispose();
     }
     await emulator?.close();
@@ -164,13 +162,13 @@ describe.skipIf(skip)(`the real pulumi CLI${skip ? ` — skipped: ${NO_CLI_REASO
   it("7. refresh picks up drift, and drops a key deleted out of band", async () => {
     const { keyId } = await stack.outputs();
     emulator.store.update("repo-other", keyId as string, { name: "renamed-in-console", accessType: "ADMIN" });
-    await succeed("refresh", "--yes", "--non-interactive", "--skip-preview");
+    await succeed("refresh", ...UNATTENDED);
     const drifted = keyNamed(keysInState(await stack.exportState()), "e2e-key");
     expect(drifted?.outputs).toMatchObject({ name: "renamed-in-console", accessType: "ADMIN" });
     expect(writes()).toEqual([]);
 
     emulator.store.delete("repo-other", keyId as string);
-    await succeed("refresh", "--yes", "--non-interactive", "--skip-preview");
+    await succeed("refresh", ...UNATTENDED);
     expect(keyNamed(keysInState(await stack.exportState()), "e2e-key")).toBeUndefined();
     // The next up declares it again: a new key.
     await up();
@@ -183,7 +181,7 @@ describe.skipIf(skip)(`the real pulumi CLI${skip ? ` — skipped: ${NO_CLI_REASO
     const { keyId } = await stack.outputs();
     emulator.store.delete("repo-other", keyId as string);
     emulator.requests.length = 0;
-    await succeed("destroy", "--yes", "--non-interactive", "--skip-preview");
+    await succeed("destroy", ...UNATTENDED);
     expect(writes().map((request) => request.method)).toEqual(["DELETE", "DELETE"]);
     expect(emulator.store.allKeys()).toEqual([]);
     expect(keysInState(await stack.exportState())).toEqual([]);
@@ -213,7 +211,7 @@ describe.skipIf(skip)(`the real pulumi CLI${skip ? ` — skipped: ${NO_CLI_REASO
       await up();
       expect(writes().map((request) => request.method)).toEqual(["PUT"]);
     } finally {
-      await succeed("destroy", "--yes", "--non-interactive", "--skip-preview");
+      await succeed("destroy", ...UNATTENDED);
       await stack.setConfig({ keyName: "e2e-reader", legacyStub: "false" });
     }
     expect(emulator.store.allKeys()).toEqual([]);
@@ -264,7 +262,7 @@ describe.skipIf(skip)(`the real pulumi CLI${skip ? ` — skipped: ${NO_CLI_REASO
     it("no token: a clear error, nothing sent, nothing recorded", async () => {
       await stack.removeConfig("flashback:accessToken");
       try {
-        const result = await pulumi("up", "--yes", "--non-interactive", "--skip-preview");
+        const result = await pulumi("up", ...UNATTENDED);
         expect(result.code).not.toBe(0);
         expect(result.output).toMatch(/flashback:accessToken|FLASHBACK_ACCESS_TOKEN/);
         expect(emulator.requests).toEqual([]);
@@ -277,7 +275,7 @@ describe.skipIf(skip)(`the real pulumi CLI${skip ? ` — skipped: ${NO_CLI_REASO
     it("a 403: the create fails with Flashback's answer, no key left behind", async () => {
       await stack.setConfig({ repoId: "repo-forbidden" });
       try {
-        const result = await pulumi("up", "--yes", "--non-interactive", "--skip-preview");
+        const result = await pulumi("up", ...UNATTENDED);
         expect(result.code).not.toBe(0);
         expect(result.output).toMatch(/403/);
         expect(emulator.store.allKeys()).toEqual([]);
@@ -291,7 +289,7 @@ describe.skipIf(skip)(`the real pulumi CLI${skip ? ` — skipped: ${NO_CLI_REASO
       await stack.removeConfig("flashback:accessToken");
       await stack.setConfig({ repoId: "repo-forbidden" });
       try {
-        const result = await stack.run(["up", "--yes", "--non-interactive", "--skip-preview"], {
+        const result = await stack.run(["up", ...UNATTENDED], {
           env: { FLASHBACK_ACCESS_TOKEN: TEST_TOKEN },
         });
         expect(result.code).not.toBe(0);
@@ -328,10 +326,10 @@ describe.skipIf(skip)(`the real pulumi CLI${skip ? ` — skipped: ${NO_CLI_REASO
   });
 
   it("11. a key that can be neither used nor deleted is a partial resource, replaced by the next up and deleted by destroy", async () => {
-    await succeed("destroy", "--yes", "--non-interactive", "--skip-preview");
+    await succeed("destroy", ...UNATTENDED);
     emulator.faults.add({ fault: { kind: "missing-fields" }, method: "POST" });
     emulator.faults.add({ fault: { kind: "status", status: 403 }, method: "DELETE" });
-    const failed = await pulumi("up", "--yes", "--non-interactive", "--skip-preview");
+    const failed = await pulumi("up", ...UNATTENDED);
     expect(failed.code).not.toBe(0);
     expect(failed.output).toMatch(/deleting that unusable key failed too/);
     const [partial] = keysInState(await stack.exportState());
@@ -345,7 +343,7 @@ describe.skipIf(skip)(`the real pulumi CLI${skip ? ` — skipped: ${NO_CLI_REASO
       `POST /repo/${TEST_REPO}/apikey`,
       `DELETE /repo/${TEST_REPO}/apikey/${orphan?.id}`,
     ]);
-    await succeed("destroy", "--yes", "--non-interactive", "--skip-preview");
+    await succeed("destroy", ...UNATTENDED);
     expect(emulator.store.allKeys()).toEqual([]);
   });
 
@@ -377,7 +375,7 @@ describe.skipIf(skip)(`the real pulumi CLI${skip ? ` — skipped: ${NO_CLI_REASO
         const names = emulator.store.allKeys().map((key) => key.name);
         expect(new Set(names).size).toBe(13);
         expect(names).toHaveLength(13);
-        await succeed("destroy", "--yes", "--non-interactive", "--skip-preview", ...flags);
+        await succeed("destroy", ...UNATTENDED, ...flags);
         expect(emulator.store.allKeys()).toEqual([]);
         await stack.setConfig({ fleetSize: "0" });
       },

@@ -2,17 +2,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
-import { findPulumiCli, NO_CLI_REASON } from "../helpers/find-pulumi-cli";
-import { CliStack } from "../helpers/pulumi-cli-stack";
+import { realCliSuite } from "../helpers/find-pulumi-cli";
+import { CliStack, UNATTENDED } from "../helpers/pulumi-cli-stack";
 
 /*
  * Sequence 15 of the real-CLI suite: the kinds of Node.js program a user writes, each through the
  * real `pulumi up` and `pulumi destroy`. TypeScript in CommonJS is the main suite's own program.
  */
 
-const cli = findPulumiCli();
-const skip = cli === undefined && process.env.CI !== "true";
-const QUIET = ["--yes", "--non-interactive", "--skip-preview"];
+const suite = realCliSuite("15. program kinds under the real pulumi CLI");
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
@@ -21,27 +19,26 @@ beforeAll(async () => {
 afterAll(() => emulator?.close());
 
 async function stackFor(kind: string): Promise<CliStack> {
-  if (cli === undefined) throw new Error(`CI=true needs the real CLI: ${NO_CLI_REASON}`);
-  const stack = (await CliStack.create({
+  const stack = await CliStack.create({
     programDir: join(__dirname, "programs", kind),
     stackName: "kinds",
     env: { FLASHBACK_API_URL: emulator.url },
-  })) as CliStack;
+  });
   await stack.setConfig({ repoId: TEST_REPO });
   await stack.setConfig({ "flashback:accessToken": TEST_TOKEN }, true);
   return stack;
 }
 
-describe.skipIf(skip)(`15. program kinds under the real pulumi CLI${skip ? ` — skipped: ${NO_CLI_REASON}` : ""}`, () => {
+describe.skipIf(suite.skip)(suite.title, () => {
   it.each(["js-commonjs", "js-esm"])("%s: up creates the key with its secret secret, destroy removes it", async (kind) => {
     const stack = await stackFor(kind);
     try {
-      const up = await stack.run(["up", ...QUIET]);
+      const up = await stack.run(["up", ...UNATTENDED]);
       expect(up.code, up.output).toBe(0);
       expect(up.stdout).toMatch(/secretKey\s*: \[secret\]/);
       const outputs = await stack.outputs();
       expect(emulator.store.get(TEST_REPO, outputs.keyId as string)?.name).toBe(kind);
-      const destroy = await stack.run(["destroy", ...QUIET]);
+      const destroy = await stack.run(["destroy", ...UNATTENDED]);
       expect(destroy.code, destroy.output).toBe(0);
       expect(emulator.store.list(TEST_REPO).filter((key) => key.name === kind)).toEqual([]);
     } finally {
@@ -53,7 +50,7 @@ describe.skipIf(skip)(`15. program kinds under the real pulumi CLI${skip ? ` —
     const stack = await stackFor("ts-esm");
     try {
       emulator.requests.length = 0;
-      const up = await stack.run(["up", ...QUIET]);
+      const up = await stack.run(["up", ...UNATTENDED]);
       expect(up.code).not.toBe(0);
       expect(up.output).toContain(TS_ESM_MESSAGE);
       expect(emulator.requests).toEqual([]);

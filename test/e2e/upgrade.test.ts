@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
-import { findPulumiCli, NO_CLI_REASON } from "../helpers/find-pulumi-cli";
-import { CliStack, keysInState } from "../helpers/pulumi-cli-stack";
+import { realCliSuite } from "../helpers/find-pulumi-cli";
+import { CliStack, keysInState, UNATTENDED } from "../helpers/pulumi-cli-stack";
 import { REPO_ROOT } from "../helpers/run-node";
 
 /*
@@ -16,9 +16,7 @@ import { REPO_ROOT } from "../helpers/run-node";
  * itself changes is the main suite's sequence 12.)
  */
 
-const cli = findPulumiCli();
-const skip = cli === undefined && process.env.CI !== "true";
-const QUIET = ["--yes", "--non-interactive", "--skip-preview"];
+const suite = realCliSuite("12. upgrading an installed package under the real pulumi CLI");
 const PULUMI_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> })
   .dependencies["@pulumi/pulumi"] as string;
 
@@ -49,12 +47,11 @@ function install(programDir: string, tarball: string): void {
   );
 }
 
-describe.skipIf(skip)(`12. upgrading an installed package under the real pulumi CLI${skip ? ` — skipped: ${NO_CLI_REASON}` : ""}`, () => {
+describe.skipIf(suite.skip)(suite.title, () => {
   let tarballs: { current: string; newer: string };
   let programDir: string;
 
   beforeAll(async () => {
-    if (cli === undefined) throw new Error(`CI=true needs the real CLI: ${NO_CLI_REASON}`);
     emulator = await startTestEmulator();
     work = mkdtempSync(join(tmpdir(), "flashback-upgrade-"));
     tarballs = packBoth("0.1.1-upgrade-test");
@@ -72,14 +69,14 @@ describe.skipIf(skip)(`12. upgrading an installed package under the real pulumi 
       ].join("\n"),
     );
     install(programDir, tarballs.current);
-    stack = (await CliStack.create({ programDir, stackName: "upgrade", env: { FLASHBACK_API_URL: emulator.url } })) as CliStack;
+    stack = await CliStack.create({ programDir, stackName: "upgrade", env: { FLASHBACK_API_URL: emulator.url } });
     await stack.setConfig({ repoId: TEST_REPO });
     await stack.setConfig({ "flashback:accessToken": TEST_TOKEN }, true);
   });
 
   afterAll(async () => {
     if (stack) {
-      await stack.run(["destroy", ...QUIET]);
+      await stack.run(["destroy", ...UNATTENDED]);
       await stack.dispose();
     }
     await emulator?.close();
@@ -87,7 +84,7 @@ describe.skipIf(skip)(`12. upgrading an installed package under the real pulumi 
   });
 
   it("a newer version (stub unchanged) previews no change and writes nothing; the key stays manageable", async () => {
-    const created = await stack.run(["up", ...QUIET]);
+    const created = await stack.run(["up", ...UNATTENDED]);
     expect(created.code, created.output).toBe(0);
     const before = keysInState(await stack.exportState())[0];
     expect(before?.outputs?.__provider).toContain('require("@flashbacktech/pulumi/lifecycle")');
@@ -100,7 +97,7 @@ describe.skipIf(skip)(`12. upgrading an installed package under the real pulumi 
     const preview = await stack.run(["preview", "--non-interactive"]);
     expect(preview.code, preview.output).toBe(0);
     expect(preview.stdout).toMatch(/2 unchanged/);
-    const up = await stack.run(["up", ...QUIET]);
+    const up = await stack.run(["up", ...UNATTENDED]);
     expect(up.code, up.output).toBe(0);
     expect(emulator.requests).toEqual([]);
     expect(keysInState(await stack.exportState())[0]).toMatchObject({
@@ -108,7 +105,7 @@ describe.skipIf(skip)(`12. upgrading an installed package under the real pulumi 
       inputs: { __provider: before?.outputs?.__provider },
     });
 
-    const destroyed = await stack.run(["destroy", ...QUIET]);
+    const destroyed = await stack.run(["destroy", ...UNATTENDED]);
     expect(destroyed.code, destroyed.output).toBe(0);
     expect(emulator.store.allKeys()).toEqual([]);
   });

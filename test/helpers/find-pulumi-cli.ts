@@ -40,6 +40,15 @@ export function findPulumiCli(env: NodeJS.ProcessEnv = process.env): string | un
   return findInstalledPulumiCli(env) ?? (isExecutable(local) ? local : undefined);
 }
 
+/**
+ * How a suite that needs the real CLI starts: skipped, with the reason in its title, where no CLI is
+ * found; under CI=true never skipped, so that its first step fails with the reason instead.
+ */
+export function realCliSuite(title: string): { skip: boolean; title: string } {
+  const skip = findPulumiCli() === undefined && process.env.CI !== "true";
+  return { skip, title: skip ? `${title} — skipped: ${NO_CLI_REASON}` : title };
+}
+
 export const NO_CLI_REASON =
   "no Pulumi CLI binary found (looked in $PULUMI_HOME/bin, ~/.pulumi/bin, $PATH outside node_modules and .pulumi-cli/bin); run npm run setup:pulumi to build one";
 

@@ -2,7 +2,10 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findPulumiCli } from "./find-pulumi-cli";
+import { findPulumiCli, NO_CLI_REASON } from "./find-pulumi-cli";
+
+/** Flags of a command that must not stop to ask: no prompt, no preview pass before it. */
+export const UNATTENDED = ["--yes", "--non-interactive", "--skip-preview"];
 
 /** What one `pulumi` command did: its exit code and everything it printed. */
 export interface CliResult {
@@ -46,7 +49,6 @@ export class CliStack {
       PULUMI_CONFIG_PASSPHRASE: "flashback-e2e",
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
       // Plain output that tests can read: no colour, no interactive redraws.
       PULUMI_NO_COLOR: "1",
       NO_COLOR: "1",
@@ -54,10 +56,10 @@ export class CliStack {
     };
   }
 
-  /** A new stack, or undefined where no CLI is installed. */
-  static async create(options: CliStackOptions): Promise<CliStack | undefined> {
+  /** A new stack; where no CLI is installed, an error that says why (what CI=true turns a skip into). */
+  static async create(options: CliStackOptions): Promise<CliStack> {
     const cli = findPulumiCli();
-    if (cli === undefined) return undefined;
+    if (cli === undefined) throw new Error(`the real-CLI suites need a Pulumi CLI: ${NO_CLI_REASON}`);
     const stack = new CliStack(cli, options);
     mkdirSync(join(stack.home, "state"));
     await stack.run(["stack", "init", options.stackName]);
@@ -145,9 +147,7 @@ export function keysInState(deployment: StateDeployment): StateResource[] {
   return (deployment.resources ?? []).filter((resource) => resource.type === "pulumi-nodejs:dynamic/flashback:RepoApiKey");
 }
 
-/** Commands that take `--stack`; `login` and `version` do not. */
+/** Every command here names the stack with `--stack`, but `stack init`, which takes it as its argument. */
 function stackFlag(args: string[], stackName: string): string[] {
-  return ["login", "version", "about"].includes(args[0] ?? "") || (args[0] === "stack" && ["init", "ls"].includes(args[1] ?? ""))
-    ? []
-    : ["--stack", stackName];
+  return args[0] === "stack" && args[1] === "init" ? [] : ["--stack", stackName];
 }

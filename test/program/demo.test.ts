@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findPulumiCli, NO_CLI_REASON } from "../helpers/find-pulumi-cli";
+import { findPulumiCli, realCliSuite } from "../helpers/find-pulumi-cli";
 import { REPO_ROOT } from "../helpers/run-node";
 
 /** `npm run demo` is the README's main job: it must run with or without a Pulumi CLI and show no secret. */
@@ -33,9 +33,9 @@ describe("npm run demo without a Pulumi CLI", () => {
 });
 
 const cli = findPulumiCli();
-const noCli = cli === undefined && process.env.CI !== "true";
+const realCli = realCliSuite("npm run demo with the real Pulumi CLI");
 
-describe.skipIf(noCli)(`npm run demo with the real Pulumi CLI${noCli ? ` — skipped: ${NO_CLI_REASON}` : ""}`, () => {
+describe.skipIf(realCli.skip)(realCli.title, () => {
   it("prints the real preview, up and stack output: three keys created, their secrets masked", async () => {
     rmSync(join(REPO_ROOT, ".pulumi-demo"), { recursive: true, force: true });
     const output = await runDemo();
