@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
+import { cliStackOnEmulator, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { realCliSuite } from "../helpers/find-pulumi-cli";
-import { CliStack, keysInState, UNATTENDED, type CliResult, type StateResource } from "../helpers/pulumi-cli-stack";
+import { keysInState, UNATTENDED, type CliStack, type CliResult, type StateResource } from "../helpers/pulumi-cli-stack";
 
 /*
  * The real `pulumi` CLI and engine, with a file backend and an isolated PULUMI_HOME, against the
@@ -35,20 +35,16 @@ const keyNamed = (resources: StateResource[], name: string): StateResource | und
 describe.skipIf(suite.skip)(suite.title, () => {
   beforeAll(async () => {
     emulator = await startTestEmulator({ refreshTokens: ["refresh-e2e"] });
-    stack = await CliStack.create({
+    stack = await cliStackOnEmulator(emulator, {
       programDir: PROGRAM_DIR,
       stackName: "cli-suite",
-      env: { FLASHBACK_API_URL: emulator.url, FLASHBACK_OPERATION_TIMEOUT: "20" },
+      env: { FLASHBACK_OPERATION_TIMEOUT: "20" },
+      config: { chained: "true" },
     });
-    await stack.setConfig({ repoId: TEST_REPO, chained: "true" });
-    await stack.setConfig({ "flashback:accessToken": TEST_TOKEN }, true);
   });
 
   afterAll(async () => {
-    if (stack) {
-      await stack.run(["destroy", ...UNATTENDED]);
-      await stack.dispose();
-    }
+    await stack?.dispose();
     await emulator?.close();
   });
 

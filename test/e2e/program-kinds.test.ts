@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
+import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
 import { realCliSuite } from "../helpers/find-pulumi-cli";
-import { CliStack, UNATTENDED } from "../helpers/pulumi-cli-stack";
+import { UNATTENDED, type CliStack } from "../helpers/pulumi-cli-stack";
 
 /*
  * Sequence 15 of the real-CLI suite: the kinds of Node.js program a user writes, each through the
@@ -18,16 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => emulator?.close());
 
-async function stackFor(kind: string): Promise<CliStack> {
-  const stack = await CliStack.create({
-    programDir: join(__dirname, "programs", kind),
-    stackName: "kinds",
-    env: { FLASHBACK_API_URL: emulator.url },
-  });
-  await stack.setConfig({ repoId: TEST_REPO });
-  await stack.setConfig({ "flashback:accessToken": TEST_TOKEN }, true);
-  return stack;
-}
+const stackFor = (kind: string): Promise<CliStack> =>
+  cliStackOnEmulator(emulator, { programDir: join(__dirname, "programs", kind), stackName: "kinds" });
 
 describe.skipIf(suite.skip)(suite.title, () => {
   it.each(["js-commonjs", "js-esm"])("%s: up creates the key with its secret secret, destroy removes it", async (kind) => {

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
+import { cliStackOnEmulator, startTestEmulator } from "../helpers/emulator-provider";
 import { realCliSuite } from "../helpers/find-pulumi-cli";
-import { CliStack, keysInState, UNATTENDED } from "../helpers/pulumi-cli-stack";
+import { keysInState, UNATTENDED, type CliStack } from "../helpers/pulumi-cli-stack";
 import { REPO_ROOT } from "../helpers/run-node";
 
 /*
@@ -69,16 +69,11 @@ describe.skipIf(suite.skip)(suite.title, () => {
       ].join("\n"),
     );
     install(programDir, tarballs.current);
-    stack = await CliStack.create({ programDir, stackName: "upgrade", env: { FLASHBACK_API_URL: emulator.url } });
-    await stack.setConfig({ repoId: TEST_REPO });
-    await stack.setConfig({ "flashback:accessToken": TEST_TOKEN }, true);
+    stack = await cliStackOnEmulator(emulator, { programDir, stackName: "upgrade" });
   });
 
   afterAll(async () => {
-    if (stack) {
-      await stack.run(["destroy", ...UNATTENDED]);
-      await stack.dispose();
-    }
+    await stack?.dispose();
     await emulator?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });

@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { RepoApiKeyProvider, type ProviderOptions } from "../../provider/lifecycle";
+import { CliStack, type CliStackOptions } from "./pulumi-cli-stack";
 
 /** A recognisable token: every leak test searches for it. */
 export const TEST_TOKEN = "tok-SECRET-4f9d2a7c-never-print-me";
@@ -28,4 +29,15 @@ export function providerFor(emulator: RunningEmulator, env: NodeJS.ProcessEnv = 
 export function everythingPrinted(error: unknown): string {
   const asError = error as Error;
   return [asError.message, asError.stack ?? "", inspect(error, { depth: 10, showHidden: true }), JSON.stringify(error)].join("\n");
+}
+
+/** A real-CLI stack pointed at the emulator: the test repository in its config, the token as a secret. */
+export async function cliStackOnEmulator(
+  emulator: RunningEmulator,
+  options: Omit<CliStackOptions, "env"> & { env?: NodeJS.ProcessEnv; config?: Record<string, string> },
+): Promise<CliStack> {
+  const stack = await CliStack.create({ ...options, env: { FLASHBACK_API_URL: emulator.url, ...options.env } });
+  await stack.setConfig({ repoId: TEST_REPO, ...options.config });
+  await stack.setConfig({ "flashback:accessToken": TEST_TOKEN }, true);
+  return stack;
 }

@@ -119,8 +119,9 @@ export class CliStack {
     return JSON.parse(result.stdout) as Record<string, unknown>;
   }
 
-  /** Removes the stack (its resources must be gone), its config file and the temporary folders. */
+  /** Destroys what the stack still holds, then removes it, its config file and the temporary folders. */
   async dispose(): Promise<void> {
+    await this.run(["destroy", ...UNATTENDED]);
     await this.run(["stack", "rm", "--yes", "--force"]);
     rmSync(this.home, { recursive: true, force: true });
   }
