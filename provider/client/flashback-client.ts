@@ -81,10 +81,14 @@ export class FlashbackClient {
     this.#tokens = new TokenSource(options.settings, options.secrets, (refreshToken) => this.#renewTokens(refreshToken));
   }
 
-  /** `POST /repo/{repoId}/apikey`. The answer holds the plaintext secret, which Flashback never shows again. */
-  async createApiKey(repoId: string, body: ApiKeyRequestBody): Promise<CreateApiKeyResponse> {
+  /**
+   * `POST /repo/{repoId}/apikey`. The answer holds the plaintext secret, which Flashback never shows
+   * again. Messages name the key `displayName`: the declared name, where the key is created under a
+   * reservation.
+   */
+  async createApiKey(repoId: string, body: ApiKeyRequestBody, displayName = body.name): Promise<CreateApiKeyResponse> {
     const answer = await this.#call({
-      operation: `create API key "${body.name}"`,
+      operation: `create API key "${displayName}"`,
       method: "POST",
       pathTemplate: API_PATHS.apiKeys,
       params: { repoId },

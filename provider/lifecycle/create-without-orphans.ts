@@ -4,28 +4,25 @@ import { jitteredBackoff } from "../client/retry-policy";
 import { sleep } from "../client/request-gate";
 import { FlashbackApiError } from "../errors/FlashbackApiError";
 import { isFlashbackApiError } from "../errors/type-guards";
-import type { ListedApiKey } from "../types/api";
 import type { RepoApiKeyInputs } from "../types/resource";
+import type { EngineProbe } from "./engine-liveness";
+import { newReservationName } from "./reservation";
 import { readCreatedKey, type CreatedKey } from "./to-outputs";
 import { isNonEmptyString } from "../utils/is-non-empty-string";
 
 /** Creates tried per resource when answers are lost; each lost answer is reconciled before the next try. */
 export const CREATE_ATTEMPTS = 3;
 
-/**
- * How far Flashback's clock may be off ours when a key is matched by its `createdAt`. A key with the
- * same name made by somebody else within this window of a lost answer would be taken for ours.
- */
-export const CLOCK_SKEW_MS = 60_000;
-
 export interface CreateContext {
   client: FlashbackClient;
-  /** Ids this process created and handed to the engine: never orphans. */
-  knownKeyIds: Set<string>;
-  now: () => number;
+  /** The stack's reservation scope (reservation.ts). */
+  scope: string;
+  /** Reservation names of this process's creates in flight: the sweep leaves them alone. */
+  inFlight: Set<string>;
+  engineListening: EngineProbe;
 }
 
-/** A key Flashback made whose answer lacked what is needed to use it, and that could not be deleted. */
+/** A key Flashback made that could not be handed over whole, and that could not be deleted either. */
 export class IncompleteKeyError extends Error {
   constructor(
     message: string,
@@ -37,32 +34,73 @@ export class IncompleteKeyError extends Error {
 }
 
 /**
- * POST is not idempotent and takes no idempotency key, so a create whose answer was lost (a reset,
- * a timeout, a 5xx) may or may not have made a key, and its secret is gone either way. Such a key is
- * an orphan: this lists the repository, deletes keys of the same name and access type made since
- * the attempt began, and only then tries again. The result: no orphan and no duplicate.
+ * POST is not idempotent, takes no idempotency key, and its answer holds the only copy of the
+ * secret. So a key is made in two steps:
+ *
+ * 1. Reserve: POST it under a reservation name that no other attempt uses. If the answer is lost
+ *    (a reset, a timeout, a 5xx), the key it may have made is found by that name, deleted, and the
+ *    create tried again; a same-named key of somebody else's can never be taken for it.
+ * 2. Claim: once the answer is in hand and the engine still listens, rename the key (PUT) to its
+ *    declared name and hand it over.
+ *
+ * A process killed in between leaves a key under a reservation name, and the next write of the same
+ * stack in that repository deletes it (reservation-sweep.ts). The result: no orphan, no duplicate.
  */
 export async function createKeyWithoutOrphans(context: CreateContext, inputs: RepoApiKeyInputs): Promise<CreatedKey> {
   const removed: string[] = [];
   for (let attempt = 1; ; attempt += 1) {
-    const startedAt = context.now();
+    const reservation = newReservationName(context.scope);
+    context.inFlight.add(reservation);
     try {
-      const response = await context.client.createApiKey(inputs.repoId, { name: inputs.name, accessType: inputs.accessType });
-      const read = readCreatedKey(response);
-      if ("created" in read) {
-        context.knownKeyIds.add(read.created.id);
-        return read.created;
-      }
-      if (!isNonEmptyString(response.id)) {
-        throw incompleteAnswer(inputs, read.missing, "Flashback gave no key id, so the provider looked for the key it may have made");
-      }
-      await deleteIncompleteKey(context, inputs, response.id, typeof response.key === "string" ? response.key : "", read.missing);
+      const reserved = await reserve(context, inputs, reservation);
+      return await claim(context, inputs, reserved);
     } catch (error) {
       if (!isFlashbackApiError(error) || !error.mayHaveActed) throw error;
-      removed.push(...(await removeOrphans(context, inputs, startedAt, error)));
+      removed.push(...(await removeReservation(context, inputs, reservation, error)));
       if (attempt >= CREATE_ATTEMPTS) throw gaveUp(error, removed);
       await sleep(jitteredBackoff(attempt, Math.random()));
+    } finally {
+      context.inFlight.delete(reservation);
     }
+  }
+}
+
+async function reserve(context: CreateContext, inputs: RepoApiKeyInputs, reservation: string): Promise<CreatedKey> {
+  const response = await context.client.createApiKey(inputs.repoId, { name: reservation, accessType: inputs.accessType }, inputs.name);
+  const read = readCreatedKey(response);
+  if ("created" in read) return read.created;
+  if (!isNonEmptyString(response.id)) {
+    throw incompleteAnswer(inputs, read.missing, "Flashback gave no key id, so the provider looked for the key it may have made");
+  }
+  return deleteIncompleteKey(context, inputs, response.id, typeof response.key === "string" ? response.key : "", read.missing);
+}
+
+async function claim(context: CreateContext, inputs: RepoApiKeyInputs, reserved: CreatedKey): Promise<CreatedKey> {
+  if (!(await context.engineListening())) {
+    await context.client.deleteApiKey(inputs.repoId, reserved.id);
+    throw new Error(
+      `The Pulumi engine stopped before API key "${inputs.name}" could be handed to it, so the key Flashback made (${reserved.id}) was deleted: nothing is left that no state knows about`,
+    );
+  }
+  try {
+    await context.client.updateApiKey(inputs.repoId, reserved.id, { name: inputs.name, accessType: inputs.accessType });
+  } catch (error) {
+    await deleteUnclaimedKey(context, inputs, reserved, error);
+    throw error;
+  }
+  return reserved;
+}
+
+/** A key that could not be renamed is of no use; if it cannot be deleted either, the state records it for the next `up` to replace. */
+async function deleteUnclaimedKey(context: CreateContext, inputs: RepoApiKeyInputs, reserved: CreatedKey, cause: unknown): Promise<void> {
+  try {
+    await context.client.deleteApiKey(inputs.repoId, reserved.id);
+  } catch (error) {
+    throw new IncompleteKeyError(
+      `Flashback created API key "${reserved.id}" in repository "${inputs.repoId}" but naming it "${inputs.name}" failed (${describe(cause)}), and deleting it failed too (${describe(error)}). It is recorded in the state, and the next \`pulumi up\` replaces it`,
+      reserved.id,
+      reserved.key,
+    );
   }
 }
 
@@ -77,9 +115,8 @@ async function deleteIncompleteKey(
   try {
     await context.client.deleteApiKey(inputs.repoId, keyId);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : "unknown failure";
     throw new IncompleteKeyError(
-      `${what}; deleting that unusable key failed too (${reason}). It is recorded in the state, and the next \`pulumi up\` replaces it`,
+      `${what}; deleting that unusable key failed too (${describe(error)}). It is recorded in the state, and the next \`pulumi up\` replaces it`,
       keyId,
       key,
     );
@@ -100,50 +137,35 @@ function incompleteAnswer(inputs: RepoApiKeyInputs, missing: string[], hint: str
   });
 }
 
-/** Deletes the keys a lost create may have made; returns their ids. Throws, saying what may be left, when it cannot tell. */
-async function removeOrphans(
+/** Deletes the key a lost create may have made, found by its reservation name; returns its id. Throws, saying what may be left, when it cannot tell. */
+async function removeReservation(
   context: CreateContext,
   inputs: RepoApiKeyInputs,
-  startedAt: number,
+  reservation: string,
   cause: FlashbackApiError,
 ): Promise<string[]> {
-  let listed: ListedApiKey[] | undefined;
+  let listed;
   try {
-    listed = await context.client.listApiKeys(inputs.repoId);
+    listed = (await context.client.listApiKeys(inputs.repoId)) ?? [];
   } catch (error) {
-    throw unresolved(
-      cause,
-      inputs,
-      `listing the repository's keys to find it failed: ${error instanceof Error ? error.message : "unknown failure"}`,
-    );
+    throw unresolved(cause, inputs, reservation, `listing the repository's keys to find it failed: ${describe(error)}`);
   }
-  const orphans = (listed ?? []).filter((key) => isOrphanOf(key, inputs, startedAt, context.knownKeyIds));
   const removed: string[] = [];
-  for (const orphan of orphans) {
+  for (const orphan of listed.filter((key) => key.name === reservation)) {
     try {
       await context.client.deleteApiKey(inputs.repoId, orphan.id);
       removed.push(orphan.id);
     } catch (error) {
-      throw unresolved(
-        cause,
-        inputs,
-        `deleting the orphaned key "${orphan.id}" failed: ${error instanceof Error ? error.message : "unknown failure"}`,
-      );
+      throw unresolved(cause, inputs, reservation, `deleting the orphaned key "${orphan.id}" failed: ${describe(error)}`);
     }
   }
   return removed;
 }
 
-function isOrphanOf(key: ListedApiKey, inputs: RepoApiKeyInputs, startedAt: number, knownKeyIds: Set<string>): boolean {
-  if (key.name !== inputs.name || key.accessType !== inputs.accessType || knownKeyIds.has(key.id)) return false;
-  const createdAt = typeof key.createdAt === "string" ? Date.parse(key.createdAt) : Number.NaN;
-  return !Number.isNaN(createdAt) && createdAt >= startedAt - CLOCK_SKEW_MS;
-}
-
-function unresolved(cause: FlashbackApiError, inputs: RepoApiKeyInputs, problem: string): FlashbackApiError {
+function unresolved(cause: FlashbackApiError, inputs: RepoApiKeyInputs, reservation: string, problem: string): FlashbackApiError {
   return new FlashbackApiError({
     ...cause.failure,
-    hint: `Flashback may have created the key anyway, and ${problem}. A key named "${inputs.name}" may exist in repository "${inputs.repoId}" without being in the state: look for it in Flashback and delete it`,
+    hint: `Flashback may have created the key anyway, and ${problem}. If it did, it is named "${reservation}" in repository "${inputs.repoId}", and the next \`pulumi up\` or \`pulumi destroy\` of this stack deletes it`,
   });
 }
 
@@ -156,4 +178,8 @@ function gaveUp(cause: FlashbackApiError, removed: string[]): FlashbackApiError 
     ...cause.failure,
     hint: `${CREATE_ATTEMPTS} attempts failed without a usable answer; ${cleanup}. Run \`pulumi up\` again`,
   });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : "unknown failure";
 }

@@ -17,9 +17,10 @@ const LIFECYCLE_METHODS = ["check", "diff", "create", "read", "update", "delete"
 /**
  * Called by the serialized stub's `configure` (stub.ts): gives the stub the provider's lifecycle
  * methods, then configures the provider. Stubs serialized by older versions, which carry all seven
- * methods, call `repoApiKeyProvider` directly and keep working.
+ * methods or no scope, call `repoApiKeyProvider` directly and keep working.
  */
-export function adoptStub(stub: Record<string, unknown>, request: pulumi.dynamic.ConfigureRequest): Promise<void> {
+export function adoptStub(stub: Record<string, unknown>, request: pulumi.dynamic.ConfigureRequest, scope?: unknown): Promise<void> {
   for (const method of LIFECYCLE_METHODS) stub[method] = repoApiKeyProvider[method].bind(repoApiKeyProvider);
+  repoApiKeyProvider.useDeploymentScope(scope);
   return repoApiKeyProvider.configure(request);
 }

@@ -8,8 +8,10 @@ import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
 import { checkInputs, isKnown } from "./check-inputs";
 import { createKeyWithoutOrphans, IncompleteKeyError } from "./create-without-orphans";
 import { diffInputs } from "./diff-inputs";
-import { KeyedMutex } from "./keyed-mutex";
+import { engineProbeFromArgv, type EngineProbe } from "./engine-liveness";
 import { ListCache } from "./list-cache";
+import { isDeploymentScope, processScope } from "./reservation";
+import { ReservationSweep } from "./reservation-sweep";
 import { pickInputs, pickOutputs, toCreatedOutputs, toRefreshedOutputs } from "./to-outputs";
 
 /** The serialized provider travels with every resource under this key; partial resources must carry it too. */
@@ -22,6 +24,10 @@ export interface ProviderOptions {
   /** For tests: pinned jitter and clock. */
   random?: () => number;
   now?: () => number;
+  /** The stack's reservation scope (reservation.ts); without one, reservations are this process's alone and nothing is swept. */
+  deploymentScope?: string;
+  /** Whether the engine can still receive a new key; by default a probe of the address Pulumi started the process with. */
+  engineListening?: EngineProbe;
 }
 
 /**
@@ -34,14 +40,35 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
   #sources: SettingsSources;
   #client: FlashbackClient | undefined;
   readonly #secrets = new SecretRegistry();
-  readonly #knownKeyIds = new Set<string>();
-  readonly #createLocks = new KeyedMutex();
   readonly #listings: ListCache;
+  /** The stack's reservation scope, once a stub or the options told it; reservations then go under it and are swept. */
+  #stackScope: string | undefined;
+  /** Reservations of a provider that serves no known stack: unique to this process, never swept. */
+  readonly #processScope = processScope();
+  readonly #reservationsInFlight = new Set<string>();
+  readonly #sweep: ReservationSweep;
+  readonly #engineListening: EngineProbe;
 
   constructor(options: ProviderOptions = {}) {
     this.#options = options;
     this.#sources = { env: options.env ?? process.env };
     this.#listings = new ListCache(options.now);
+    this.#stackScope = isDeploymentScope(options.deploymentScope) ? options.deploymentScope : undefined;
+    this.#sweep = new ReservationSweep(
+      () => this.#getClient(),
+      () => this.#stackScope,
+      this.#reservationsInFlight,
+    );
+    this.#engineListening = options.engineListening ?? engineProbeFromArgv();
+  }
+
+  /**
+   * Tells the provider which stack it serves, so that it sweeps what an interrupted deployment of
+   * that stack left (reservation-sweep.ts). A malformed scope is ignored: sweeping under it could
+   * never be proven safe.
+   */
+  useDeploymentScope(scope: unknown): void {
+    if (isDeploymentScope(scope)) this.#stackScope = scope;
   }
 
   /** Receives the stack config; settings are read from it (and the environment) at the first call that needs them. */
@@ -62,11 +89,14 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
 
   async create(inputs: RepoApiKeyInputs): Promise<pulumi.dynamic.CreateResult<RepoApiKeyOutputs>> {
     const valid = requireValid(inputs);
-    const context = { client: this.#getClient(), knownKeyIds: this.#knownKeyIds, now: this.#options.now ?? Date.now };
+    const context = {
+      client: this.#getClient(),
+      scope: this.#stackScope ?? this.#processScope,
+      inFlight: this.#reservationsInFlight,
+      engineListening: this.#engineListening,
+    };
     try {
-      const created = await this.#writing(valid.repoId, () =>
-        this.#createLocks.run(JSON.stringify([valid.repoId, valid.name]), () => createKeyWithoutOrphans(context, valid)),
-      );
+      const created = await this.#writing(valid.repoId, () => createKeyWithoutOrphans(context, valid));
       return { id: created.id, outs: toCreatedOutputs(valid, created) };
     } catch (error) {
       if (error instanceof IncompleteKeyError) throw toInitError(error, valid, inputs);
@@ -101,8 +131,12 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
     await this.#writing(props.repoId, () => this.#getClient().deleteApiKey(props.repoId, id));
   }
 
-  /** A write drops the repository's shared listing before and after, so no read is answered from a listing older than it. */
+  /**
+   * A write first waits for the repository's sweep, and drops the repository's shared listing
+   * before and after, so no read is answered from a listing older than it.
+   */
   async #writing<T>(repoId: string, write: () => Promise<T>): Promise<T> {
+    await this.#sweep.beforeWrite(repoId);
     this.#listings.invalidate(repoId);
     try {
       return await write();

@@ -4,9 +4,8 @@ import type * as pulumi from "@pulumi/pulumi";
 /*
  * This object is what Pulumi serializes into every RepoApiKey's `__provider`, and the engine runs
  * the serialized copy, not this file, for as long as the resource lives (pulumi/pulumi#6238). So it
- * holds no logic and captures no value: it loads the lifecycle from the installed package at call
- * time. A fix in a later version of the package then also fixes update and delete of keys created
- * with an older one.
+ * holds no logic: it loads the lifecycle from the installed package at call time. A fix in a later
+ * version of the package then also fixes update and delete of keys created with an older one.
  *
  * It carries one method, not seven. The dynamic-provider process calls `configure` on the object
  * it deserialized before anything else, once per process (`getProvider` in
@@ -15,14 +14,31 @@ import type * as pulumi from "@pulumi/pulumi";
  * `__provider` is stored twice per resource in a state file that the engine rewrites around every
  * step: seven methods made 2,354 bytes, one makes a few hundred.
  *
+ * The one value it captures is the stack's reservation scope, a hash: the provider process is told
+ * neither the stack nor the resource's URN, and needs the stack to sweep what an interrupted
+ * deployment left (reservation-sweep.ts).
+ *
  * (No comment inside the method: its text is stored in every state file. The `require` is a
  * runtime one on purpose: an import would be serialized with the closure.)
  */
-const stub = {
-  configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    return require("@flashbacktech/pulumi/lifecycle").adoptStub(this, request);
-  },
-};
+function stubFor(scope: string): pulumi.dynamic.ResourceProvider {
+  const stub = {
+    configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
+      return require("@flashbacktech/pulumi/lifecycle").adoptStub(this, request, scope);
+    },
+  };
+  // Typed as a whole provider because that is what it is once configured: see above.
+  return stub as unknown as pulumi.dynamic.ResourceProvider;
+}
 
-/** Typed as a whole provider because that is what it is once configured: see above. */
-export const repoApiKeyProviderStub = stub as unknown as pulumi.dynamic.ResourceProvider;
+const stubs = new Map<string, pulumi.dynamic.ResourceProvider>();
+
+/** One stub per scope, so Pulumi's cache of serialized providers serializes it once per program. */
+export function repoApiKeyProviderStub(scope: string): pulumi.dynamic.ResourceProvider {
+  let stub = stubs.get(scope);
+  if (stub === undefined) {
+    stub = stubFor(scope);
+    stubs.set(scope, stub);
+  }
+  return stub;
+}

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { deploymentScope } from "../lifecycle/reservation";
 import { repoApiKeyProviderStub } from "../lifecycle/stub";
 import type { AccessType } from "../types/api";
 import type { RepoApiKeyArgs } from "./args";
@@ -40,7 +41,7 @@ export class RepoApiKey extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: RepoApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      repoApiKeyProviderStub,
+      repoApiKeyProviderStub(currentDeploymentScope()),
       name,
       {
         repoId: args.repoId,
@@ -54,6 +55,20 @@ export class RepoApiKey extends pulumi.dynamic.Resource {
       "flashback",
       "RepoApiKey",
     );
+  }
+}
+
+/** The program knows its stack; the provider process is not told it. */
+function currentDeploymentScope(): string {
+  return deploymentScope({ organization: organizationOrEmpty(), project: pulumi.getProject(), stack: pulumi.getStack() });
+}
+
+/** Older engines and some test runners set no organization; the project and stack still tell stacks apart. */
+function organizationOrEmpty(): string {
+  try {
+    return pulumi.getOrganization();
+  } catch {
+    return "";
   }
 }
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { createServer, type AddressInfo, type Server } from "node:net";
 import { createInterface } from "node:readline";
 import {
   DYNAMIC_PROVIDER_ENTRY,
@@ -30,6 +31,7 @@ export class ProviderProcess {
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
     private readonly client: InstanceType<typeof grpc.Client> & Record<string, (...args: unknown[]) => unknown>,
+    private readonly engine: Server,
   ) {
     child.stderr.on("data", (chunk: Buffer) => {
       this.stderr += chunk.toString();
@@ -38,8 +40,10 @@ export class ProviderProcess {
 
   /** `nodeArgs` are flags for node itself, e.g. `--cpu-prof` to profile the provider. */
   static async start(options: { cwd: string; env?: NodeJS.ProcessEnv | undefined; nodeArgs?: string[] }): Promise<ProviderProcess> {
-    // The engine passes its own address; the dynamic provider requires it but never dials it.
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), DYNAMIC_PROVIDER_ENTRY, "127.0.0.1:1"], {
+    // The engine passes its own address, where it listens for as long as it runs: the provider probes it before handing over a new key.
+    const engine = await listenAsEngine();
+    const engineAddress = `127.0.0.1:${(engine.address() as AddressInfo).port}`;
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), DYNAMIC_PROVIDER_ENTRY, engineAddress], {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
     });
@@ -50,7 +54,7 @@ export class ProviderProcess {
     });
     const Client = providerGrpc.ResourceProviderClient;
     const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    const process_ = new ProviderProcess(child, client);
+    const process_ = new ProviderProcess(child, client, engine);
     child.stdout.resume();
     return process_;
   }
@@ -140,8 +144,14 @@ export class ProviderProcess {
     return this.child.pid;
   }
 
+  /** What a killed CLI looks like to its provider process: the engine's address refuses connections. */
+  stopEngineListener(): Promise<void> {
+    return new Promise((resolve) => this.engine.close(() => resolve()));
+  }
+
   async stop(): Promise<void> {
     this.client.close();
+    if (this.engine.listening) await this.stopEngineListener();
     if (this.child.exitCode !== null) return;
     const exited = new Promise((resolve) => this.child.once("exit", resolve));
     this.child.kill();
@@ -176,4 +186,12 @@ function toProviderCallError(
     }
   }
   return result;
+}
+
+function listenAsEngine(): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer((socket) => socket.destroy());
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve(server));
+  });
 }

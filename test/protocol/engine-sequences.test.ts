@@ -102,7 +102,8 @@ describe("up", () => {
     expect(emulator.store.get(TEST_REPO, old.id)).toBeDefined();
     await provider.delete(URN, old.id, old.properties);
     expect(emulator.store.list(TEST_REPO)).toHaveLength(0);
-    expect(emulator.requests.map((request) => request.method)).toEqual(["POST", "POST", "DELETE"]);
+    // Each repository is swept once, before its first write; each create is a reservation and its claim.
+    expect(emulator.requests.map((request) => request.method)).toEqual(["GET", "POST", "PUT", "GET", "POST", "PUT", "DELETE"]);
   });
 
   it("an unchanged key diffs to no change", async () => {

@@ -18,14 +18,19 @@ async function createReader(): Promise<{ id: string; outs: RepoApiKeyOutputs }> 
 }
 
 describe("create", () => {
-  it("posts name and access type and returns Flashback's id, key and secret", async () => {
+  it("posts the key under a reservation name, renames it to its name, and returns Flashback's id, key and secret", async () => {
     const { id, outs } = await createReader();
     const stored = emulator.store.get(TEST_REPO, id);
     expect(stored?.name).toBe("ci-reader");
     expect(outs).toMatchObject({ repoId: TEST_REPO, name: "ci-reader", accessType: "READ", key: stored?.key });
     expect(outs.secret.length).toBeGreaterThan(20);
     expect(emulator.requests.map((request) => [request.method, request.path, request.body])).toEqual([
-      ["POST", `/repo/${TEST_REPO}/apikey`, { name: "ci-reader", accessType: "READ" }],
+      [
+        "POST",
+        `/repo/${TEST_REPO}/apikey`,
+        { name: expect.stringMatching(/^pulumi-pending-[0-9a-f]{12}-[0-9a-f]{12}$/), accessType: "READ" },
+      ],
+      ["PUT", `/repo/${TEST_REPO}/apikey/${id}`, { name: "ci-reader", accessType: "READ" }],
     ]);
   });
 

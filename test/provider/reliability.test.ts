@@ -34,6 +34,7 @@ describe("token renewal", () => {
     expect(emulator.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
       "POST /user/refresh",
       `POST /repo/${TEST_REPO}/apikey`,
+      expect.stringMatching(new RegExp(`^PUT /repo/${TEST_REPO}/apikey/`)),
     ]);
   });
 
@@ -166,5 +167,18 @@ describe("retries and deadlines", () => {
         .map((key) => key.id)
         .sort(),
     ).toEqual([first.id, second.id].sort());
+  });
+
+  it("leaves alone a key of the same name that somebody else made while the answer was lost", async () => {
+    await start();
+    const human = emulator.store.create(TEST_REPO, "shared-name", "READ");
+    emulator.faults.add({ fault: { kind: "reset-after" }, method: "POST" });
+    const created = await providerFor(emulator).create(inputs("shared-name"));
+    expect(
+      emulator.store
+        .list(TEST_REPO)
+        .map((key) => key.id)
+        .sort(),
+    ).toEqual([human.stored.id, created.id].sort());
   });
 });

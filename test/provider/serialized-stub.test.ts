@@ -6,11 +6,15 @@ import type { RunningEmulator } from "../../emulator";
 import { startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { REPO_ROOT, runNode } from "../helpers/run-node";
 
+/** A stack's reservation scope, as the program computes it. */
+const SCOPE = "0123456789ab";
+
 /** Serializes the stub the way `pulumi.dynamic.Resource` does, from the built package, with a token in the environment. */
 const serializeScript = `
   const pulumi = require("@pulumi/pulumi");
   const { repoApiKeyProviderStub } = require("@flashbacktech/pulumi/lifecycle/stub");
-  pulumi.runtime.serializeFunction(() => repoApiKeyProviderStub, { allowSecrets: true })
+  const stub = repoApiKeyProviderStub("${SCOPE}");
+  pulumi.runtime.serializeFunction(() => stub, { allowSecrets: true })
     .then((sf) => process.stdout.write(JSON.stringify({ text: sf.text, containsSecrets: sf.containsSecrets })));
 `;
 
@@ -50,6 +54,10 @@ describe("the serialized provider stub", () => {
     expect(serialized.text).toContain('require("@flashbacktech/pulumi/lifecycle")');
   });
 
+  it("carries the stack's reservation scope, the one value it captures", () => {
+    expect(serialized.text).toContain(JSON.stringify(SCOPE));
+  });
+
   it("works when loaded from a string in a program directory, reading its settings at run time", async () => {
     const programDir = mkdtempSync(join(tmpdir(), "flashback-program-"));
     const file = join(programDir, "provider.js");
@@ -64,6 +72,7 @@ describe("the serialized provider stub", () => {
     expect(result.failures[0].property).toBe("accessType");
     expect(typeof result.id).toBe("string");
     expect(emulator.store.list(TEST_REPO)).toHaveLength(0);
-    expect(emulator.requests.map((request) => request.method)).toEqual(["POST", "DELETE"]);
+    // The sweep's listing before the first write, the reservation, the claim, the delete.
+    expect(emulator.requests.map((request) => request.method)).toEqual(["GET", "POST", "PUT", "DELETE"]);
   });
 });

@@ -1,0 +1,34 @@
+import { connect } from "node:net";
+
+/** Whether the Pulumi engine that sent the current call can still receive its answer. */
+export type EngineProbe = () => Promise<boolean>;
+
+const PROBE_TIMEOUT_MS = 1_000;
+const ADDRESS_PATTERN = /^(?<host>[\w.-]+|\[[0-9a-fA-F:]+\]):(?<port>\d{1,5})$/;
+
+/**
+ * A provider process is started with the engine's address as its first argument (Pulumi's plugin
+ * protocol), and the engine serves it from the CLI process. When that address refuses connections,
+ * the CLI is gone: a key created now would reach nobody, while its secret exists nowhere else.
+ * Anything but a refusal counts as alive, so a slow or unusual host never loses a key.
+ */
+export function engineProbeFromArgv(argv: readonly string[] = process.argv): EngineProbe {
+  const match = ADDRESS_PATTERN.exec(argv[2] ?? "");
+  if (match?.groups === undefined) return async () => true;
+  const host = match.groups.host!.replace(/^\[|\]$/g, "");
+  const port = Number(match.groups.port);
+  return () => isListening(host, port);
+}
+
+function isListening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const settle = (alive: boolean) => {
+      socket.destroy();
+      resolve(alive);
+    };
+    socket.setTimeout(PROBE_TIMEOUT_MS, () => settle(true));
+    socket.once("connect", () => settle(true));
+    socket.once("error", (error: NodeJS.ErrnoException) => settle(error.code !== "ECONNREFUSED"));
+  });
+}
