@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 
 /** A key as the emulator keeps it. Like Flashback, it does not keep the plaintext secret: only an opaque envelope. */
@@ -21,6 +21,8 @@ interface StoreFile {
  */
 export class KeyStore {
   readonly #repos = new Map<string, Map<string, StoredKey>>();
+  /** SHA-256 of each secret issued by this process, so tests can tell a state's secret from a lost or wrong one. */
+  readonly #secretDigests = new Map<string, string>();
   readonly #stateFile: string | undefined;
 
   constructor(options: { repos: readonly string[]; stateFile?: string | undefined }) {
@@ -63,8 +65,14 @@ export class KeyStore {
       createdAt: new Date().toISOString(),
     };
     this.#keysOf(repoId).set(stored.id, stored);
+    this.#secretDigests.set(stored.id, digest(secret));
     this.#save();
     return { stored, secret };
+  }
+
+  /** Whether `secret` is the one issued with key `id` (only for keys this process made: digests are not saved). */
+  isSecretOf(id: string, secret: string): boolean {
+    return this.#secretDigests.get(id) === digest(secret);
   }
 
   list(repoId: string): StoredKey[] {
@@ -123,4 +131,8 @@ function readStoreFile(path: string): StoreFile | undefined {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
+}
+
+function digest(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
 }

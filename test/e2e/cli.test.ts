@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../../emulator";
+import type { RecordedRequest, RunningEmulator } from "../../emulator";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { realCliSuite } from "../helpers/find-pulumi-cli";
 import { keysInState, UNATTENDED, type CliStack, type CliResult, type StateResource } from "../helpers/pulumi-cli-stack";
@@ -16,6 +16,8 @@ import { keysInState, UNATTENDED, type CliStack, type CliResult, type StateResou
 const suite = realCliSuite("the real pulumi CLI");
 const PROGRAM_DIR = join(__dirname, "program");
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+/** The name a key is posted under before it is claimed (provider/lifecycle/reservation.ts). */
+const RESERVED = expect.stringMatching(/^pulumi-pending-[0-9a-f]{12}-[0-9a-f]{12}$/);
 
 let emulator: RunningEmulator;
 let stack: CliStack;
@@ -23,8 +25,7 @@ let stack: CliStack;
 const pulumi = (...args: string[]): Promise<CliResult> => stack.run(args);
 const succeed = (...args: string[]): Promise<CliResult> => stack.succeed(...args);
 const up = (...flags: string[]): Promise<CliResult> => succeed("up", ...UNATTENDED, ...flags);
-const writes = (): Array<{ method: string; path: string; body?: unknown }> =>
-  emulator.requests.filter((request) => request.method !== "GET");
+const writes = (): RecordedRequest[] => emulator.requests.filter((request) => request.method !== "GET");
 const filesUnder = (dir: string): string[] =>
   readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
@@ -62,9 +63,12 @@ describe.skipIf(suite.skip)(suite.title, () => {
 
   it("2. up creates the keys: exact POST bodies; key and secret secret in the output and the state", async () => {
     const result = await succeed("up", "--yes", "--non-interactive");
+    // Each key is posted under a reservation name, then claimed: renamed to its declared name.
     expect(writes()).toEqual([
-      expect.objectContaining({ method: "POST", path: `/repo/${TEST_REPO}/apikey`, body: { name: "e2e-reader", accessType: "READ" } }),
-      expect.objectContaining({ method: "POST", path: `/repo/${TEST_REPO}/apikey`, body: { name: "e2e-chained", accessType: "READ" } }),
+      expect.objectContaining({ method: "POST", path: `/repo/${TEST_REPO}/apikey`, body: { name: RESERVED, accessType: "READ" } }),
+      expect.objectContaining({ method: "PUT", body: { name: "e2e-reader", accessType: "READ" } }),
+      expect.objectContaining({ method: "POST", path: `/repo/${TEST_REPO}/apikey`, body: { name: RESERVED, accessType: "READ" } }),
+      expect.objectContaining({ method: "PUT", body: { name: "e2e-chained", accessType: "READ" } }),
     ]);
     expect(result.stdout).toMatch(/accessKey\s*: \[secret\]/);
     expect(result.stdout).toMatch(/secretKey\s*: \[secret\]/);
@@ -118,6 +122,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
     const after = await stack.outputs();
     expect(writes().map((request) => `${request.method} ${request.path}`)).toEqual([
       "POST /repo/repo-other/apikey",
+      `PUT /repo/repo-other/apikey/${after.keyId}`,
       `DELETE /repo/${TEST_REPO}/apikey/${before.keyId}`,
     ]);
     expect(after.keyId).not.toBe(before.keyId);
@@ -130,7 +135,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
     await stack.setConfig({ rotateWhenChanged: "2026-12" });
     await up();
     const after = await stack.outputs();
-    expect(writes().map((request) => request.method)).toEqual(["POST", "DELETE"]);
+    expect(writes().map((request) => request.method)).toEqual(["POST", "PUT", "DELETE"]);
     expect(after.keyId).not.toBe(before.keyId);
     expect(emulator.store.allKeys().map((key) => key.id)).toEqual([after.keyId]);
   });
@@ -144,7 +149,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
       await stack.setConfig({ rotation: String(rotation) });
       await up();
       const now = await stack.outputs();
-      expect(writes().map((request) => request.method)).toEqual(["POST", "DELETE"]);
+      expect(writes().map((request) => request.method)).toEqual(["POST", "PUT", "DELETE"]);
       expect(now.previousKeyId).toBe(previous.currentKeyId);
       expect(now.currentKeyId).not.toBe(previous.currentKeyId);
       const rotating = emulator.store.allKeys().filter((key) => key.name.startsWith("e2e-rotating"));
@@ -311,7 +316,13 @@ describe.skipIf(suite.skip)(suite.title, () => {
       await stack.setConfig({ keyName: "e2e-after-renewal" });
       try {
         await up();
-        expect(emulator.requests.map((request) => `${request.method} ${request.status}`)).toEqual(["PUT 401", "POST 200", "PUT 200"]);
+        // The sweep's listing is the first call, meets the expired token and renews it; the rename follows.
+        expect(emulator.requests.map((request) => `${request.method} ${request.status}`)).toEqual([
+          "GET 401",
+          "POST 200",
+          "GET 200",
+          "PUT 200",
+        ]);
         expect(emulator.store.allKeys()[0]?.name).toBe("e2e-after-renewal");
       } finally {
         // The next provider processes start from the configured token again: make it valid.
@@ -335,9 +346,12 @@ describe.skipIf(suite.skip)(suite.title, () => {
 
     emulator.requests.length = 0;
     await up();
-    expect(writes().map((request) => `${request.method} ${request.path}`)).toEqual([
-      `POST /repo/${TEST_REPO}/apikey`,
-      `DELETE /repo/${TEST_REPO}/apikey/${orphan?.id}`,
+    // The partial key sits under a reservation name, so the sweep deletes it first; the replacement's DELETE then finds it gone.
+    expect(writes().map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
+      `DELETE /repo/${TEST_REPO}/apikey/${orphan?.id} 200`,
+      `POST /repo/${TEST_REPO}/apikey 200`,
+      expect.stringMatching(new RegExp(`^PUT /repo/${TEST_REPO}/apikey/\\S+ 200$`)),
+      `DELETE /repo/${TEST_REPO}/apikey/${orphan?.id} 404`,
     ]);
     await succeed("destroy", ...UNATTENDED);
     expect(emulator.store.allKeys()).toEqual([]);

@@ -7,6 +7,17 @@ import { findPulumiCli, NO_CLI_REASON } from "./find-pulumi-cli";
 /** Flags of a command that must not stop to ask: no prompt, no preview pass before it. */
 export const UNATTENDED = ["--yes", "--non-interactive", "--skip-preview"];
 
+/** How long a command's output may trail its exit. */
+const PIPE_GRACE_MS = 2_000;
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Called with the CLI's process id as soon as it runs: for tests that signal it. */
+  onSpawn?: (pid: number) => void;
+  /** Starts the CLI in a process group of its own, which a test can kill whole (`process.kill(-pid)`). */
+  ownProcessGroup?: boolean;
+}
+
 /** What one `pulumi` command did: its exit code and everything it printed. */
 export interface CliResult {
   code: number | null;
@@ -71,12 +82,13 @@ export class CliStack {
   }
 
   /** Runs `pulumi <args>` in the program's folder on this stack; resolves with what it printed, whatever its exit code. */
-  run(args: string[], options: { env?: NodeJS.ProcessEnv; onSpawn?: (pid: number) => void } = {}): Promise<CliResult> {
+  run(args: string[], options: RunOptions = {}): Promise<CliResult> {
     return new Promise((resolve, reject) => {
       const child = spawn(this.cli, [...args, "--cwd", this.#options.programDir, ...stackFlag(args, this.stackName)], {
         cwd: this.#options.programDir,
         env: { ...this.env, ...options.env },
         stdio: ["ignore", "pipe", "pipe"],
+        detached: options.ownProcessGroup ?? false,
       });
       if (child.pid !== undefined) options.onSpawn?.(child.pid);
       let stdout = "";
@@ -84,10 +96,16 @@ export class CliStack {
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       child.on("error", reject);
-      child.on("close", (code) => {
+      let finished = false;
+      const finish = (code: number | null) => {
+        if (finished) return;
+        finished = true;
         this.printed.push({ args, output: `${stdout}\n${stderr}` });
         resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}` });
-      });
+      };
+      child.on("close", finish);
+      // A killed CLI's plugins may live on holding its pipes open, so "close" may never come.
+      child.on("exit", (code) => setTimeout(() => finish(code), PIPE_GRACE_MS).unref());
     });
   }
 
@@ -119,9 +137,9 @@ export class CliStack {
     return JSON.parse(result.stdout) as Record<string, unknown>;
   }
 
-  /** Destroys what the stack still holds, then removes it, its config file and the temporary folders. */
-  async dispose(): Promise<void> {
-    await this.run(["destroy", ...UNATTENDED]);
+  /** Destroys what the stack still holds (unless told not to), then removes it, its config file and the temporary folders. */
+  async dispose(options: { destroy?: boolean } = {}): Promise<void> {
+    if (options.destroy ?? true) await this.run(["destroy", ...UNATTENDED]);
     await this.run(["stack", "rm", "--yes", "--force"]);
     rmSync(this.home, { recursive: true, force: true });
   }
