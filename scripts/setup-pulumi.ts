@@ -1,7 +1,8 @@
 /**
  * `npm run setup:pulumi`: the Pulumi CLI that the real-CLI suites, the demo and the bench run,
  * built from the Go module in tools/pulumi (its go.mod and go.sum pin the version), into
- * .pulumi-cli/bin beside the Node.js language host and the dynamic-provider plugin.
+ * .pulumi-cli/bin beside the Node.js language host, the dynamic-provider plugin and Pulumi's YAML
+ * language host (from tools/pulumi-yaml).
  *
  * - A real CLI already installed elsewhere (~/.pulumi/bin, $PATH) is used as it is: nothing is built.
  * - A second run with everything in place only checks `pulumi version`, and says so.
@@ -10,9 +11,20 @@
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { findInstalledPulumiCli, LOCAL_CLI_BIN, PULUMI_CLI_VERSION, TOOLS_MODULE_DIR } from "../test/helpers/find-pulumi-cli";
+import {
+  findInstalledPulumiCli,
+  LOCAL_CLI_BIN,
+  PULUMI_CLI_VERSION,
+  TOOLS_MODULE_DIR,
+  YAML_HOST_MODULE_DIR,
+} from "../test/helpers/find-pulumi-cli";
 
 const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
+const YAML_HOST_PACKAGE = "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml";
+const YAML_HOST_VERSION = /github\.com\/pulumi\/pulumi-yaml (v\S+)/.exec(
+  readFileSync(join(YAML_HOST_MODULE_DIR, "go.mod"), "utf8"),
+)?.[1] as string;
+const YAML_HOST = join(LOCAL_CLI_BIN, "pulumi-language-yaml");
 const VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
 const ROOT = join(__dirname, "..");
 const LANGUAGE_HOST_JS = join(ROOT, "dist", "tools", "pulumi", "nodejs-language-host.js");
@@ -53,10 +65,10 @@ function pluginsInPlace(): boolean {
 }
 
 /** Runs `go`, streaming its progress; on failure, the one line that names the refused module. */
-function go(args: string[], what: string): Promise<void> {
+function go(args: string[], what: string, moduleDir = TOOLS_MODULE_DIR): Promise<void> {
   return new Promise((resolve) => {
     const child = spawn("go", args, {
-      cwd: TOOLS_MODULE_DIR,
+      cwd: moduleDir,
       env: { ...process.env, GOBIN: LOCAL_CLI_BIN },
       stdio: ["ignore", "inherit", "pipe"],
     });
@@ -87,21 +99,35 @@ async function main(): Promise<void> {
   }
   const binary = join(LOCAL_CLI_BIN, "pulumi");
   if (!existsSync(LANGUAGE_HOST_JS)) fail(`${LANGUAGE_HOST_JS} is missing: run npm run build first`);
-  if (cliVersion(binary) === PULUMI_CLI_VERSION && pluginsInPlace()) {
+  if (cliVersion(binary) === PULUMI_CLI_VERSION && pluginsInPlace() && existsSync(YAML_HOST)) {
     step(`pulumi ${PULUMI_CLI_VERSION} is already in ${LOCAL_CLI_BIN}; nothing to do`);
     return;
   }
   const started = Date.now();
-  step(`[1/3] downloading the Go modules of pulumi ${PULUMI_CLI_VERSION} (go mod download; cold: about 1 GB, a few minutes)`);
+  step(`[1/4] downloading the Go modules of pulumi ${PULUMI_CLI_VERSION} (go mod download; cold: about 1 GB, a few minutes)`);
   await go(["mod", "download"], `downloading the modules of pulumi ${PULUMI_CLI_VERSION}`);
-  step(`[2/3] compiling pulumi ${PULUMI_CLI_VERSION} into ${LOCAL_CLI_BIN} (cold: 10 minutes or more on 2 cores; warm: under a minute)`);
+  step(`[2/4] compiling pulumi ${PULUMI_CLI_VERSION} into ${LOCAL_CLI_BIN} (cold: 10 minutes or more on 2 cores; warm: under a minute)`);
   const ldflags = `-X ${VERSION_VARIABLE}=${PULUMI_CLI_VERSION}`;
   await go(
     ["install", "-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", ldflags, CLI_PACKAGE],
     `compiling pulumi ${PULUMI_CLI_VERSION}`,
   );
-  step("[3/3] installing the Node.js language host and the dynamic-provider plugin beside it");
+  step("[3/4] installing the Node.js language host and the dynamic-provider plugin beside it");
   installPlugins();
+  step(`[4/4] compiling Pulumi's YAML language host ${YAML_HOST_VERSION} beside it (cold: a few minutes; warm: seconds)`);
+  await go(
+    [
+      "install",
+      "-trimpath",
+      "-tags",
+      "osusergo,grpcnotrace",
+      "-ldflags",
+      `-X github.com/pulumi/pulumi-yaml/pkg/version.Version=${YAML_HOST_VERSION}`,
+      YAML_HOST_PACKAGE,
+    ],
+    `compiling pulumi-language-yaml ${YAML_HOST_VERSION}`,
+    YAML_HOST_MODULE_DIR,
+  );
   const installed = cliVersion(binary);
   if (installed !== PULUMI_CLI_VERSION) fail(`the built CLI reports ${installed ?? "no version"} instead of ${PULUMI_CLI_VERSION}`);
   step(`pulumi ${installed} ready in ${LOCAL_CLI_BIN} (${((Date.now() - started) / 1000).toFixed(0)} s)`);

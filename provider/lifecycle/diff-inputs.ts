@@ -12,6 +12,8 @@ export const STABLE_OUTPUTS = ["key", "secret"] as const;
 export interface InputsDiff {
   changes: boolean;
   replaces: string[];
+  /** Fields Flashback's PUT changes in place. */
+  updates: string[];
   stables: string[];
   deleteBeforeReplace: false;
 }
@@ -19,7 +21,7 @@ export interface InputsDiff {
 /**
  * Compares the stored outputs with the new inputs. An unknown new value counts as a change, since
  * it may differ. A stored key without its secret (left by a create whose answer was incomplete) is
- * replaced, because nobody can use it.
+ * replaced, because nobody can use it; an imported one is not, since somebody outside the stack may.
  *
  * `deleteBeforeReplace` stays false: the new key exists before the old one is revoked, so consumers
  * updated in the same deployment never hold a revoked key.
@@ -28,11 +30,12 @@ export function diffInputs(olds: Partial<RepoApiKeyOutputs>, news: Record<string
   const changed = (field: keyof RepoApiKeyOutputs): boolean => news[field] === UNKNOWN_VALUE || news[field] !== olds[field];
   // Dropping the rotation trigger stops rotating; it is no reason to replace a working key.
   const replaces: string[] = REPLACE_ON_CHANGE.filter((field) => changed(field) && news[field] !== undefined);
-  if (!isNonEmptyString(olds.secret)) replaces.push("secret");
-  const updates = UPDATE_IN_PLACE.filter(changed);
+  if (!isNonEmptyString(olds.secret) && olds.importedWithoutSecret !== true) replaces.push("secret");
+  const updates: string[] = UPDATE_IN_PLACE.filter(changed);
   return {
     changes: replaces.length > 0 || updates.length > 0,
     replaces,
+    updates,
     stables: replaces.length > 0 ? [] : [...STABLE_OUTPUTS],
     deleteBeforeReplace: false,
   };

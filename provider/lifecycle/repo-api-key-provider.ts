@@ -12,7 +12,8 @@ import { engineProbeFromArgv, type EngineProbe } from "./engine-liveness";
 import { ListCache } from "./list-cache";
 import { isDeploymentScope, processScope } from "./reservation";
 import { ReservationSweep } from "./reservation-sweep";
-import { pickInputs, pickOutputs, toCreatedOutputs, toRefreshedOutputs } from "./to-outputs";
+import { parseImportId } from "./import-id";
+import { pickInputs, pickOutputs, toCreatedOutputs, toImportedOutputs, toRefreshedOutputs } from "./to-outputs";
 
 /** The serialized provider travels with every resource under this key; partial resources must carry it too. */
 const PROVIDER_KEY = "__provider";
@@ -117,6 +118,27 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
     // An empty id tells the engine the key is gone: it leaves the state.
     if (current === undefined) return { id: "" };
     return { id, props: toRefreshedOutputs(props, current) };
+  }
+
+  /**
+   * `pulumi import` of an existing key, by `<repoId>/<keyId>`: its inputs and `key` from Flashback's
+   * list. Its secret stays empty: Flashback shows it once, at creation. The warning says so.
+   */
+  async importKey(importId: string): Promise<{ id: string; outputs: RepoApiKeyOutputs; warning: string }> {
+    const { repoId, keyId } = parseImportId(importId);
+    const listed = await this.#getClient().listApiKeys(repoId);
+    if (listed === undefined) throw new InputError([{ property: "id", reason: `Flashback has no repository "${repoId}"` }]);
+    const current = listed.find((key) => key.id === keyId);
+    if (current === undefined) {
+      throw new InputError([{ property: "id", reason: `Flashback has no API key "${keyId}" in repository "${repoId}"` }]);
+    }
+    return {
+      id: keyId,
+      outputs: toImportedOutputs(repoId, current),
+      warning:
+        `API key "${keyId}" was imported without its secret: Flashback shows a secret only once, when the key is created, so \`secret\` is empty. ` +
+        "Whoever holds the secret can keep using the key; to have one in this stack, rotate it: set rotateWhenChanged to a new value and run `pulumi up`",
+    };
   }
 
   async update(id: string, olds: RepoApiKeyOutputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.UpdateResult<RepoApiKeyOutputs>> {

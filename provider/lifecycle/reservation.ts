@@ -22,6 +22,17 @@ export function deploymentScope(identity: DeploymentIdentity): string {
   return createHash("sha256").update(`${identity.organization}/${identity.project}/${identity.stack}`).digest("hex").slice(0, 12);
 }
 
+/**
+ * The scope of the stack a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`) belongs to, for a
+ * provider plugin, which is told URNs but not the organization; undefined for anything else.
+ */
+export function scopeOfUrn(urn: string): string | undefined {
+  const [head, project] = urn.split("::");
+  const stack = head?.startsWith("urn:pulumi:") ? head.slice("urn:pulumi:".length) : "";
+  if (stack === "" || project === undefined || project === "") return undefined;
+  return deploymentScope({ organization: "", project, stack });
+}
+
 /** A scope no other process has: for providers built without a stack (tests, tools), whose reservations no later run may sweep. */
 export function processScope(): string {
   return randomBytes(6).toString("hex");

@@ -41,5 +41,19 @@ export function toRefreshedOutputs(stored: RepoApiKeyOutputs, listed: ListedApiK
 
 /** Only the documented output fields, whatever else a stored state holds. */
 export function pickOutputs(stored: RepoApiKeyOutputs): RepoApiKeyOutputs {
-  return { ...pickInputs(stored), key: stored.key, secret: stored.secret };
+  const picked: RepoApiKeyOutputs = { ...pickInputs(stored), key: stored.key, secret: stored.secret };
+  if (stored.importedWithoutSecret === true) picked.importedWithoutSecret = true;
+  return picked;
+}
+
+/** An existing key adopted by `pulumi import`: what Flashback's list tells, and no secret. */
+export function toImportedOutputs(repoId: string, listed: ListedApiKey): RepoApiKeyOutputs {
+  return {
+    repoId,
+    name: listed.name,
+    accessType: listed.accessType as AccessType,
+    key: typeof listed.key === "string" ? listed.key : "",
+    secret: "",
+    importedWithoutSecret: true,
+  };
 }

@@ -9,16 +9,61 @@ export interface SettingKey {
   env: string;
   /** Secret values are masked in every text the provider produces, and never named by value. */
   secret: boolean;
+  /** What the value is, for the provider plugin's schema. */
+  type: "string" | "number" | "integer";
+  description: string;
 }
 
 export const SETTING_KEYS = {
-  apiUrl: { config: "flashback:apiUrl", env: "FLASHBACK_API_URL", secret: false },
-  accessToken: { config: "flashback:accessToken", env: "FLASHBACK_ACCESS_TOKEN", secret: true },
-  refreshToken: { config: "flashback:refreshToken", env: "FLASHBACK_REFRESH_TOKEN", secret: true },
-  requestTimeout: { config: "flashback:requestTimeout", env: "FLASHBACK_REQUEST_TIMEOUT", secret: false },
-  operationTimeout: { config: "flashback:operationTimeout", env: "FLASHBACK_OPERATION_TIMEOUT", secret: false },
-  maxRetries: { config: "flashback:maxRetries", env: "FLASHBACK_MAX_RETRIES", secret: false },
-  maxConcurrency: { config: "flashback:maxConcurrency", env: "FLASHBACK_MAX_CONCURRENCY", secret: false },
+  apiUrl: {
+    config: "flashback:apiUrl",
+    env: "FLASHBACK_API_URL",
+    secret: false,
+    type: "string",
+    description: "Base URL of Flashback's API: https://, or http:// for a loopback host only.",
+  },
+  accessToken: {
+    config: "flashback:accessToken",
+    env: "FLASHBACK_ACCESS_TOKEN",
+    secret: true,
+    type: "string",
+    description: "Flashback access token (a JWT valid for an hour). This or refreshToken is required.",
+  },
+  refreshToken: {
+    config: "flashback:refreshToken",
+    env: "FLASHBACK_REFRESH_TOKEN",
+    secret: true,
+    type: "string",
+    description: "Flashback refresh token: the provider renews the access token with it when Flashback rejects one.",
+  },
+  requestTimeout: {
+    config: "flashback:requestTimeout",
+    env: "FLASHBACK_REQUEST_TIMEOUT",
+    secret: false,
+    type: "number",
+    description: "Seconds one HTTP request may take.",
+  },
+  operationTimeout: {
+    config: "flashback:operationTimeout",
+    env: "FLASHBACK_OPERATION_TIMEOUT",
+    secret: false,
+    type: "number",
+    description: "Seconds one create, read, update or delete may take with all its retries.",
+  },
+  maxRetries: {
+    config: "flashback:maxRetries",
+    env: "FLASHBACK_MAX_RETRIES",
+    secret: false,
+    type: "integer",
+    description: "Retries of one request (429 aside).",
+  },
+  maxConcurrency: {
+    config: "flashback:maxConcurrency",
+    env: "FLASHBACK_MAX_CONCURRENCY",
+    secret: false,
+    type: "integer",
+    description: "Requests in flight at once, per provider process.",
+  },
 } as const satisfies Record<string, SettingKey>;
 
 /** The name of one setting: `apiUrl`, `accessToken`… */

@@ -16,4 +16,9 @@ export interface RepoApiKeyInputs {
 export interface RepoApiKeyOutputs extends RepoApiKeyInputs {
   key: string;
   secret: string;
+  /**
+   * Set on a key adopted by `pulumi import`, whose secret Flashback never shows again: its empty
+   * `secret` is expected, not the mark of a broken create, so the key is not replaced for it.
+   */
+  importedWithoutSecret?: true;
 }

@@ -1,59 +1,35 @@
 import { createRequire } from "node:module";
-import type * as grpcJs from "@grpc/grpc-js";
 
 /*
- * The gRPC stubs and protobuf classes come from @pulumi/pulumi's own resolution, so that the
- * messages match the generated code the provider and the program runner use. These are internals
+ * The protocol helpers are the provider plugin's (provider/plugin/pulumi-protocol.ts); the mini
+ * engine adds the resource monitor's messages and the SDK's own entry points. These are internals
  * of the exactly pinned SDK, not public API.
  */
+export {
+  grpc,
+  structProto,
+  emptyProto,
+  providerProto,
+  providerGrpc,
+  statusProto,
+  SECRET_SIG,
+  SECRET_MARKER,
+  UNKNOWN,
+  toStruct,
+  fromStruct,
+  isSecret,
+  wrapSecret,
+  unwrapSecrets,
+  type Props,
+} from "../../provider/plugin/pulumi-protocol";
+
 const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/package.json"));
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-export const grpc: typeof grpcJs = pulumiRequire("@grpc/grpc-js");
-export const structProto: any = pulumiRequire("google-protobuf/google/protobuf/struct_pb");
-export const emptyProto: any = pulumiRequire("google-protobuf/google/protobuf/empty_pb");
-export const providerProto: any = pulumiRequire("./proto/provider_pb");
-export const providerGrpc: any = pulumiRequire("./proto/provider_grpc_pb");
 export const resourceProto: any = pulumiRequire("./proto/resource_pb");
 export const resourceGrpc: any = pulumiRequire("./proto/resource_grpc_pb");
-export const statusProto: any = pulumiRequire("./proto/status_pb");
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 export const PULUMI_DIR = require.resolve("@pulumi/pulumi/package.json").replace(/package\.json$/, "");
 export const DYNAMIC_PROVIDER_ENTRY = `${PULUMI_DIR}cmd/dynamic-provider/index.js`;
 export const PROGRAM_RUNNER_ENTRY = `${PULUMI_DIR}cmd/run/index.js`;
-
-/** How the engine marks a secret value inside a Struct. */
-export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-export const SECRET_MARKER = "1b47061264138c4ac30d75fd1eb44270";
-/** What the engine sends for a value not known during preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-export type Props = Record<string, unknown>;
-
-export function toStruct(value: Props): unknown {
-  return structProto.Struct.fromJavaScript(value);
-}
-
-export function fromStruct(struct: { toJavaScript(): Props } | undefined): Props {
-  return struct?.toJavaScript() ?? {};
-}
-
-export function isSecret(value: unknown): value is { value: unknown } {
-  return typeof value === "object" && value !== null && (value as Props)[SECRET_SIG] === SECRET_MARKER;
-}
-
-export function wrapSecret(value: unknown): Props {
-  return { [SECRET_SIG]: SECRET_MARKER, value };
-}
-
-/** Plain values, and the names of the top-level fields that were secret. */
-export function unwrapSecrets(props: Props): { plain: Props; secretKeys: string[] } {
-  const plain: Props = {};
-  const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries(props)) {
-    if (isSecret(value)) secretKeys.push(key);
-    plain[key] = isSecret(value) ? value.value : value;
-  }
-  return { plain, secretKeys };
-}

@@ -1,11 +1,13 @@
 import { accessSync, constants, readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, join, resolve, sep } from "node:path";
+import { delimiter, dirname, join, resolve, sep } from "node:path";
 
 const ROOT = resolve(__dirname, "../..");
 
 /** The Go module that pins the CLI: its go.mod is the one place the version is written. */
 export const TOOLS_MODULE_DIR = join(ROOT, "tools", "pulumi");
+/** The Go module that pins Pulumi's YAML language host (tools/pulumi-yaml/tools.go says why it is apart). */
+export const YAML_HOST_MODULE_DIR = join(ROOT, "tools", "pulumi-yaml");
 
 /** Where `npm run setup:pulumi` installs the CLI it builds, beside its plugins. */
 export const LOCAL_CLI_BIN = join(ROOT, ".pulumi-cli", "bin");
@@ -44,9 +46,29 @@ export function findPulumiCli(env: NodeJS.ProcessEnv = process.env): string | un
  * How a suite that needs the real CLI starts: skipped, with the reason in its title, where no CLI is
  * found; under CI=true never skipped, so that its first step fails with the reason instead.
  */
-export function realCliSuite(title: string): { skip: boolean; title: string } {
-  const skip = findPulumiCli() === undefined && process.env.CI !== "true";
-  return { skip, title: skip ? `${title} — skipped: ${NO_CLI_REASON}` : title };
+export function realCliSuite(title: string, options: { languageHost?: string } = {}): { skip: boolean; title: string } {
+  const cli = findPulumiCli();
+  const reason =
+    cli === undefined
+      ? NO_CLI_REASON
+      : options.languageHost !== undefined && findLanguageHost(cli, options.languageHost) === undefined
+        ? `no pulumi-language-${options.languageHost} beside ${cli} or on $PATH; run npm run setup:pulumi to build it`
+        : undefined;
+  const skip = reason !== undefined && process.env.CI !== "true";
+  return { skip, title: skip ? `${title} — skipped: ${reason}` : title };
+}
+
+/** A language host as the CLI looks for it: beside the CLI binary, then on the PATH. */
+export function findLanguageHost(cli: string, language: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const name = `pulumi-language-${language}`;
+  const candidates = [
+    join(dirname(cli), name),
+    ...(env.PATH ?? "")
+      .split(delimiter)
+      .filter((dir) => dir !== "")
+      .map((dir) => join(dir, name)),
+  ];
+  return candidates.find(isExecutable);
 }
 
 export const NO_CLI_REASON =

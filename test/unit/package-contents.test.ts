@@ -2,8 +2,16 @@ import { execFile } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../helpers/run-node";
 
-/** What `npm publish` would ship: the built files, the README, LICENSE and CHANGELOG, nothing else. */
-const ALLOWED = [/^dist\/.+\.js$/, /^dist\/.+\.d\.ts$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^package\.json$/];
+/** What `npm publish` would ship: the built files, the plugin's executable, the README, LICENSE and CHANGELOG, nothing else. */
+const ALLOWED = [
+  /^dist\/.+\.js$/,
+  /^dist\/.+\.d\.ts$/,
+  /^README\.md$/,
+  /^LICENSE$/,
+  /^CHANGELOG\.md$/,
+  /^package\.json$/,
+  /^bin\/pulumi-resource-flashback$/,
+];
 
 let files: string[];
 beforeAll(async () => {
@@ -16,7 +24,7 @@ beforeAll(async () => {
 });
 
 describe("npm pack", () => {
-  it("ships only built files, README, LICENSE and CHANGELOG", () => {
+  it("ships only built files, the plugin's executable, README, LICENSE and CHANGELOG", () => {
     expect(files.filter((file) => !ALLOWED.some((pattern) => pattern.test(file)))).toEqual([]);
   });
 
@@ -29,6 +37,8 @@ describe("npm pack", () => {
       "dist/provider/testing/index.js",
       "dist/emulator/index.js",
       "dist/emulator/cli.js",
+      "dist/provider/plugin/main.js",
+      "bin/pulumi-resource-flashback",
       "README.md",
       "LICENSE",
       "CHANGELOG.md",

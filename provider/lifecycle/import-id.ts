@@ -1,0 +1,17 @@
+import { InputError } from "../errors/InputError";
+
+/** What `pulumi import flashback:index:RepoApiKey <name> <id>` takes as id: Flashback needs the repository to find a key. */
+export const IMPORT_ID_FORMAT = "<repoId>/<keyId>";
+
+/** Splits an import id at its last "/", so a repository id may hold one; the key id (a UUID) never does. */
+export function parseImportId(importId: string): { repoId: string; keyId: string } {
+  const slash = importId.lastIndexOf("/");
+  const repoId = importId.slice(0, Math.max(slash, 0)).trim();
+  const keyId = importId.slice(slash + 1).trim();
+  if (slash < 0 || repoId === "" || keyId === "") {
+    throw new InputError([
+      { property: "id", reason: `import id "${importId}" must be ${IMPORT_ID_FORMAT}, e.g. repo-123/0e175506-ce49-44cd-a83d-3ab6b56ff4f5` },
+    ]);
+  }
+  return { repoId, keyId };
+}

@@ -1,0 +1,17 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+const PACKAGE_NAME = "@flashbacktech/pulumi";
+
+/** This package's version, from its package.json, found upwards from here (sources and the built `dist/` sit at different depths). */
+export function packageVersion(from: string = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+      if (manifest.name === PACKAGE_NAME && typeof manifest.version === "string") return manifest.version;
+    } catch {
+      // No package.json here: look further up.
+    }
+    if (dirname(dir) === dir) throw new Error(`cannot find the package.json of ${PACKAGE_NAME} above ${from}`);
+  }
+}

@@ -1,0 +1,63 @@
+import { createRequire } from "node:module";
+import type * as grpcJs from "@grpc/grpc-js";
+
+/*
+ * Pulumi's plugin protocol as the pinned @pulumi/pulumi ships it: gRPC and the generated protobuf
+ * classes, loaded from the SDK's own resolution so the messages are the ones the engine's other
+ * plugins use, and the conventions the engine follows inside a protobuf Struct (secrets, unknowns).
+ * The generated stubs carry no TypeScript types.
+ */
+const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/package.json"));
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export const grpc: typeof grpcJs = pulumiRequire("@grpc/grpc-js");
+export const structProto: any = pulumiRequire("google-protobuf/google/protobuf/struct_pb");
+export const emptyProto: any = pulumiRequire("google-protobuf/google/protobuf/empty_pb");
+export const anyProto: any = pulumiRequire("google-protobuf/google/protobuf/any_pb");
+export const providerProto: any = pulumiRequire("./proto/provider_pb");
+export const providerGrpc: any = pulumiRequire("./proto/provider_grpc_pb");
+export const pluginProto: any = pulumiRequire("./proto/plugin_pb");
+export const engineProto: any = pulumiRequire("./proto/engine_pb");
+export const engineGrpc: any = pulumiRequire("./proto/engine_grpc_pb");
+export const statusProto: any = pulumiRequire("./proto/status_pb");
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** How the engine marks a secret value inside a Struct. */
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+export const SECRET_MARKER = "1b47061264138c4ac30d75fd1eb44270";
+/** What the engine sends for a value not known during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export type Props = Record<string, unknown>;
+
+export function toStruct(value: Props): unknown {
+  return structProto.Struct.fromJavaScript(value);
+}
+
+export function fromStruct(struct: { toJavaScript(): Props } | undefined): Props {
+  return struct?.toJavaScript() ?? {};
+}
+
+export function isSecret(value: unknown): value is { value: unknown } {
+  return typeof value === "object" && value !== null && (value as Props)[SECRET_SIG] === SECRET_MARKER;
+}
+
+export function wrapSecret(value: unknown): Props {
+  return { [SECRET_SIG]: SECRET_MARKER, value };
+}
+
+/** Plain values, and the names of the top-level fields that were secret. */
+export function unwrapSecrets(props: Props): { plain: Props; secretKeys: string[] } {
+  const plain: Props = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(props)) {
+    if (isSecret(value)) secretKeys.push(key);
+    plain[key] = isSecret(value) ? value.value : value;
+  }
+  return { plain, secretKeys };
+}
+
+/** `props` with the named top-level fields wrapped as secrets. */
+export function wrapSecrets(props: Props, secretKeys: readonly string[]): Props {
+  return Object.fromEntries(Object.entries(props).map(([key, value]) => [key, secretKeys.includes(key) ? wrapSecret(value) : value]));
+}

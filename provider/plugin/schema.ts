@@ -1,0 +1,100 @@
+import { DEFAULT_API_URL, DEFAULTS, SETTING_KEYS, type SettingName } from "../settings/settings-keys";
+import { ACCESS_TYPES } from "../types/api";
+import { REPLACE_ON_CHANGE } from "../lifecycle/diff-inputs";
+
+/** The package's name in Pulumi: config keys are `flashback:*`, the resource `flashback:index:RepoApiKey`. */
+export const PACKAGE_NAME = "flashback";
+export const REPO_API_KEY_TOKEN = `${PACKAGE_NAME}:index:RepoApiKey`;
+
+type PropertySpec = { type: string; description: string; secret?: boolean; $ref?: string };
+
+function defaultText(name: SettingName): string {
+  const fallback = name === "apiUrl" ? DEFAULT_API_URL : (DEFAULTS as Record<string, number | undefined>)[name];
+  const env = `Read from the environment variable ${SETTING_KEYS[name].env} when not set`;
+  return fallback === undefined ? `${env}.` : `${env}; default ${fallback}.`;
+}
+
+/** The provider's settings, as stack config (`flashback:accessToken`) and as an explicit provider's inputs. */
+function settingProperties(): Record<string, PropertySpec> {
+  return Object.fromEntries(
+    (Object.keys(SETTING_KEYS) as SettingName[]).map((name) => {
+      const setting = SETTING_KEYS[name];
+      const spec: PropertySpec = { type: setting.type, description: `${setting.description} ${defaultText(name)}` };
+      if (setting.secret) spec.secret = true;
+      return [name, spec];
+    }),
+  );
+}
+
+const repoApiKeyInputs: Record<string, PropertySpec> = {
+  repoId: { type: "string", description: "The Flashback repository the key opens. A new value replaces the key." },
+  name: { type: "string", description: "The key's name in Flashback. A new value renames the key in place." },
+  accessType: {
+    type: "string",
+    $ref: "#/types/flashback:index:AccessType",
+    description: "What the key may do: READ, WRITE or ADMIN. Updated in place.",
+  },
+  rotateWhenChanged: {
+    type: "string",
+    description: "Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation).",
+  },
+};
+
+/**
+ * The package schema `pulumi package add` and `gen-sdk` read. The resource's inputs and outputs are
+ * the dynamic `RepoApiKey`'s; `key` and `secret` are secret, so every generated SDK marks them so.
+ */
+export function packageSchema(version: string): Record<string, unknown> {
+  const settings = settingProperties();
+  return {
+    name: PACKAGE_NAME,
+    displayName: "Flashback",
+    version,
+    description: "Flashback repository API keys: the key and secret an S3, GCS or Azure client uses to reach a Flashback repository.",
+    keywords: ["pulumi", "flashback", "storage", "category/cloud"],
+    homepage: "https://flashback.tech",
+    license: "Apache-2.0",
+    publisher: "Flashback",
+    config: { variables: settings },
+    provider: { description: "The Flashback provider: where the API is and how to sign in.", inputProperties: settings },
+    types: {
+      "flashback:index:AccessType": {
+        type: "string",
+        description: "A repository API key's access level.",
+        enum: ACCESS_TYPES.map((value) => ({ value, name: value.charAt(0) + value.slice(1).toLowerCase() })),
+      },
+    },
+    resources: {
+      [REPO_API_KEY_TOKEN]: {
+        description:
+          "A Flashback repository API key. Flashback shows its secret once, at creation; the provider keeps it encrypted in the state. " +
+          "Import with `pulumi import flashback:index:RepoApiKey <name> <repoId>/<keyId>` (the secret cannot be imported).",
+        inputProperties: repoApiKeyInputs,
+        requiredInputs: ["repoId", "name", "accessType"],
+        properties: {
+          ...repoApiKeyInputs,
+          key: {
+            type: "string",
+            secret: true,
+            description:
+              "The key id a storage client sends (the S3 access key id; the client email for GCS). Empty for Azure Blob repositories.",
+          },
+          secret: {
+            type: "string",
+            secret: true,
+            description: "The secret that goes with `key`. Empty for an imported key: Flashback shows it only once.",
+          },
+        },
+        required: ["repoId", "name", "accessType", "key", "secret"],
+        replaceOnChanges: [...REPLACE_ON_CHANGE],
+      },
+    },
+    language: {
+      nodejs: { packageName: "@flashbacktech/pulumi-flashback", dependencies: { "@pulumi/pulumi": "^3.0.0" } },
+      python: { packageName: "pulumi_flashback", requires: { pulumi: ">=3.0.0,<4.0.0" } },
+      go: { importBasePath: "github.com/flashbacknetwork/pulumi-flashback/sdk/go/flashback", generateResourceContainerTypes: true },
+      csharp: { rootNamespace: "FlashbackTech", packageReferences: { Pulumi: "3.*" } },
+      java: { basePackage: "tech.flashback", buildFiles: "gradle", dependencies: { "com.pulumi:pulumi": "1.0.0" } },
+    },
+  };
+}
