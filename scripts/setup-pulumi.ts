@@ -25,6 +25,9 @@ const YAML_HOST_VERSION = /github\.com\/pulumi\/pulumi-yaml (v\S+)/.exec(
   readFileSync(join(YAML_HOST_MODULE_DIR, "go.mod"), "utf8"),
 )?.[1] as string;
 const YAML_HOST = join(LOCAL_CLI_BIN, "pulumi-language-yaml");
+/** tools/pulumi/gen-sdk: SDKs from the plugin's schema with the CLI's own code generators (its package comment says why). */
+const GEN_SDK_PACKAGE = "./gen-sdk";
+const GEN_SDK = join(LOCAL_CLI_BIN, "gen-sdk");
 const VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
 const ROOT = join(__dirname, "..");
 const LANGUAGE_HOST_JS = join(ROOT, "dist", "tools", "pulumi", "nodejs-language-host.js");
@@ -99,22 +102,22 @@ async function main(): Promise<void> {
   }
   const binary = join(LOCAL_CLI_BIN, "pulumi");
   if (!existsSync(LANGUAGE_HOST_JS)) fail(`${LANGUAGE_HOST_JS} is missing: run npm run build first`);
-  if (cliVersion(binary) === PULUMI_CLI_VERSION && pluginsInPlace() && existsSync(YAML_HOST)) {
+  if (cliVersion(binary) === PULUMI_CLI_VERSION && pluginsInPlace() && existsSync(YAML_HOST) && existsSync(GEN_SDK)) {
     step(`pulumi ${PULUMI_CLI_VERSION} is already in ${LOCAL_CLI_BIN}; nothing to do`);
     return;
   }
   const started = Date.now();
-  step(`[1/4] downloading the Go modules of pulumi ${PULUMI_CLI_VERSION} (go mod download; cold: about 1 GB, a few minutes)`);
+  step(`[1/5] downloading the Go modules of pulumi ${PULUMI_CLI_VERSION} (go mod download; cold: about 1 GB, a few minutes)`);
   await go(["mod", "download"], `downloading the modules of pulumi ${PULUMI_CLI_VERSION}`);
-  step(`[2/4] compiling pulumi ${PULUMI_CLI_VERSION} into ${LOCAL_CLI_BIN} (cold: 10 minutes or more on 2 cores; warm: under a minute)`);
+  step(`[2/5] compiling pulumi ${PULUMI_CLI_VERSION} into ${LOCAL_CLI_BIN} (cold: 10 minutes or more on 2 cores; warm: under a minute)`);
   const ldflags = `-X ${VERSION_VARIABLE}=${PULUMI_CLI_VERSION}`;
   await go(
     ["install", "-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", ldflags, CLI_PACKAGE],
     `compiling pulumi ${PULUMI_CLI_VERSION}`,
   );
-  step("[3/4] installing the Node.js language host and the dynamic-provider plugin beside it");
+  step("[3/5] installing the Node.js language host and the dynamic-provider plugin beside it");
   installPlugins();
-  step(`[4/4] compiling Pulumi's YAML language host ${YAML_HOST_VERSION} beside it (cold: a few minutes; warm: seconds)`);
+  step(`[4/5] compiling Pulumi's YAML language host ${YAML_HOST_VERSION} beside it (cold: a few minutes; warm: seconds)`);
   await go(
     [
       "install",
@@ -128,6 +131,8 @@ async function main(): Promise<void> {
     `compiling pulumi-language-yaml ${YAML_HOST_VERSION}`,
     YAML_HOST_MODULE_DIR,
   );
+  step("[5/5] compiling gen-sdk, the SDK generator for Python and Go, beside it (cold: about 2 minutes; warm: seconds)");
+  await go(["install", "-trimpath", GEN_SDK_PACKAGE], "compiling gen-sdk");
   const installed = cliVersion(binary);
   if (installed !== PULUMI_CLI_VERSION) fail(`the built CLI reports ${installed ?? "no version"} instead of ${PULUMI_CLI_VERSION}`);
   step(`pulumi ${installed} ready in ${LOCAL_CLI_BIN} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
