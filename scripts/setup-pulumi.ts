@@ -15,15 +15,14 @@ import {
   findInstalledPulumiCli,
   LOCAL_CLI_BIN,
   PULUMI_CLI_VERSION,
+  requiredVersion,
   TOOLS_MODULE_DIR,
   YAML_HOST_MODULE_DIR,
 } from "../test/helpers/find-pulumi-cli";
 
 const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
 const YAML_HOST_PACKAGE = "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml";
-const YAML_HOST_VERSION = /github\.com\/pulumi\/pulumi-yaml (v\S+)/.exec(
-  readFileSync(join(YAML_HOST_MODULE_DIR, "go.mod"), "utf8"),
-)?.[1] as string;
+const YAML_HOST_VERSION = requiredVersion(YAML_HOST_MODULE_DIR, "github.com/pulumi/pulumi-yaml");
 const YAML_HOST = join(LOCAL_CLI_BIN, "pulumi-language-yaml");
 /** tools/pulumi/gen-sdk: SDKs from the plugin's schema with the CLI's own code generators (its package comment says why). */
 const GEN_SDK_PACKAGE = "./gen-sdk";

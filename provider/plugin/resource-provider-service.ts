@@ -1,12 +1,13 @@
 import type * as grpcJs from "@grpc/grpc-js";
 import { isSettingsError } from "../errors/type-guards";
 import { checkInputs } from "../lifecycle/check-inputs";
-import { diffInputs, STABLE_OUTPUTS } from "../lifecycle/diff-inputs";
+import { diffInputs } from "../lifecycle/diff-inputs";
 import type { RepoApiKeyProvider } from "../lifecycle/repo-api-key-provider";
 import { scopeOfUrn } from "../lifecycle/reservation";
 import { pickInputs, pickOutputs } from "../lifecycle/to-outputs";
 import { resolveSettings } from "../settings/resolve-settings";
 import { SETTING_KEYS, type SettingName } from "../settings/settings-keys";
+import { SECRET_OUTPUTS } from "../types/resource";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
 import type { EngineLog } from "./engine-log";
 import {
@@ -31,7 +32,6 @@ type ProtoRequest = any;
 type Call = { request: ProtoRequest };
 type Callback = (error: Partial<grpcJs.ServiceError> | null, response?: unknown) => void;
 
-const SECRET_OUTPUTS = [...STABLE_OUTPUTS];
 const CONFIG_NAMESPACE = "flashback:";
 
 /**

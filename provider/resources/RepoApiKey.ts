@@ -2,10 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { deploymentScope } from "../lifecycle/reservation";
 import { repoApiKeyProviderStub } from "../lifecycle/stub";
 import type { AccessType } from "../types/api";
+import { SECRET_OUTPUTS } from "../types/resource";
 import type { RepoApiKeyArgs } from "./args";
 
-/** Outputs that are encrypted in the state and masked by the CLI, whatever the user passes in `opts`. */
-export const SECRET_OUTPUTS = ["key", "secret"] as const;
+export { SECRET_OUTPUTS };
 
 /**
  * A Flashback repository API key: the key id and secret that a storage client (an S3, GCS or Azure

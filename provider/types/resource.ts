@@ -1,5 +1,8 @@
 import type { AccessType } from "./api";
 
+/** Outputs that are encrypted in the state and masked by the CLI, whatever the user passes in `opts`. */
+export const SECRET_OUTPUTS = ["key", "secret"] as const;
+
 /** What the lifecycle methods receive once `check` has validated the user's inputs: plain values. */
 export interface RepoApiKeyInputs {
   repoId: string;

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RecordedRequest, RunningEmulator } from "../../emulator";
+import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { realCliSuite } from "../helpers/find-pulumi-cli";
 import { keysInState, UNATTENDED, type CliStack, type CliResult, type StateResource } from "../helpers/pulumi-cli-stack";
@@ -15,7 +16,6 @@ import { keysInState, UNATTENDED, type CliStack, type CliResult, type StateResou
 
 const suite = realCliSuite("the real pulumi CLI");
 const PROGRAM_DIR = join(__dirname, "program");
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 /** The name a key is posted under before it is claimed (provider/lifecycle/reservation.ts). */
 const RESERVED = expect.stringMatching(/^pulumi-pending-[0-9a-f]{12}-[0-9a-f]{12}$/);
 

@@ -1,6 +1,7 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RunningEmulator } from "../../emulator";
+import { sleep } from "../../provider/client/request-gate";
 import { RESERVATION_PREFIX } from "../../provider/lifecycle/reservation";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
 import { realCliSuite } from "../helpers/find-pulumi-cli";
@@ -225,7 +226,10 @@ async function interruptWhileHeld(stack: CliStack, phase: Phase, interruption: I
   let cliPid = 0;
   const args = phase === "destroy" ? ["destroy", ...UNATTENDED] : ["up", ...UNATTENDED];
   const running = stack.run(args, { ownProcessGroup: true, onSpawn: (pid) => (cliPid = pid) });
-  await waitFor(() => heldInFlight(method) >= MIN_IN_FLIGHT, `${MIN_IN_FLIGHT} ${method} requests in flight`);
+  await vi.waitFor(() => expect(heldInFlight(method), `${method} requests in flight`).toBeGreaterThanOrEqual(MIN_IN_FLIGHT), {
+    timeout: 60_000,
+    interval: 50,
+  });
   const tree = descendantsOf(cliPid);
   await interruption.interrupt(cliPid, tree);
   const result = await withTimeout(running, 60_000, "the interrupted CLI to exit");
@@ -334,23 +338,14 @@ function heldInFlight(method: string): number {
 /** Until every request Flashback received is answered and none has come for a while. */
 async function waitForQuiet(): Promise<void> {
   let seen = -1;
-  await waitFor(
+  await vi.waitFor(
     () => {
       const quiet = seen === emulator.requests.length && emulator.requests.every((request) => request.status !== 0);
       seen = emulator.requests.length;
-      return quiet;
+      if (!quiet) throw new Error("Flashback is still answering requests");
     },
-    "Flashback to be quiet",
-    1_000,
+    { timeout: 60_000, interval: 1_000 },
   );
-}
-
-async function waitFor(condition: () => boolean, what: string, everyMs = 50, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -364,8 +359,4 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

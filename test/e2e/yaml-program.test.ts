@@ -4,7 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { realCliSuite } from "../helpers/find-pulumi-cli";
-import { UNATTENDED, type CliStack, type StateResource } from "../helpers/pulumi-cli-stack";
+import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
+import { REPO_API_KEY_TOKEN as TYPE } from "../../provider/plugin/schema";
+import { keysInState, UNATTENDED, type CliStack } from "../helpers/pulumi-cli-stack";
 
 /*
  * A Pulumi YAML program through the real CLI and Pulumi's YAML language host, with the `flashback`
@@ -14,16 +16,13 @@ import { UNATTENDED, type CliStack, type StateResource } from "../helpers/pulumi
 
 const suite = realCliSuite("a YAML program through the flashback provider plugin", { languageHost: "yaml" });
 const PROGRAM_DIR = join(__dirname, "programs", "yaml");
-const TYPE = "flashback:index:RepoApiKey";
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 let emulator: RunningEmulator;
 let stack: CliStack;
 
 const up = () => stack.succeed("up", ...UNATTENDED);
 const writes = () => emulator.requests.filter((request) => request.method !== "GET");
-const keysInState = async (): Promise<StateResource[]> =>
-  ((await stack.exportState()).resources ?? []).filter((resource) => resource.type === TYPE);
+const keys = async () => keysInState(await stack.exportState(), TYPE);
 
 describe.skipIf(suite.skip)(suite.title, () => {
   beforeAll(async () => {
@@ -49,7 +48,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
   it("up creates the key: key and secret secret in the output, ciphertext in the state", async () => {
     const result = await up();
     expect(result.stdout).toMatch(/secretKey\s*: \[secret\]/);
-    const [stored] = await keysInState();
+    const [stored] = await keys();
     expect(emulator.store.get(TEST_REPO, stored?.id as string)?.name).toBe("yaml-reader");
     expect(stored?.outputs?.secret).toMatchObject({ [SECRET_SIG]: expect.any(String), ciphertext: expect.any(String) });
     expect(stored?.outputs?.key).toMatchObject({ ciphertext: expect.any(String) });
@@ -83,10 +82,10 @@ describe.skipIf(suite.skip)(suite.title, () => {
     const { keyId } = await stack.outputs();
     emulator.store.update("repo-other", keyId as string, { name: "edited-in-console", accessType: "ADMIN" });
     await stack.succeed("refresh", ...UNATTENDED);
-    expect((await keysInState())[0]?.outputs).toMatchObject({ name: "edited-in-console", accessType: "ADMIN" });
+    expect((await keys())[0]?.outputs).toMatchObject({ name: "edited-in-console", accessType: "ADMIN" });
     emulator.store.delete("repo-other", keyId as string);
     await stack.succeed("refresh", ...UNATTENDED);
-    expect(await keysInState()).toEqual([]);
+    expect(await keys()).toEqual([]);
     await up();
     expect(emulator.store.allKeys()).toHaveLength(1);
   });
@@ -112,7 +111,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
       "--non-interactive",
     );
     expect(result.output).toMatch(/imported without its secret/);
-    const adopted = (await keysInState()).find((resource) => resource.urn.endsWith("::adopted"));
+    const adopted = (await keys()).find((resource) => resource.urn.endsWith("::adopted"));
     expect(adopted?.id).toBe(existing.stored.id);
     expect(adopted?.inputs).toMatchObject({ repoId: TEST_REPO, name: "made-by-hand", accessType: "WRITE" });
     // Not in the program: take it out of the state again, leaving the key to its owner.

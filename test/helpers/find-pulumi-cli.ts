@@ -12,10 +12,16 @@ export const YAML_HOST_MODULE_DIR = join(ROOT, "tools", "pulumi-yaml");
 /** Where `npm run setup:pulumi` installs the CLI it builds, beside its plugins. */
 export const LOCAL_CLI_BIN = join(ROOT, ".pulumi-cli", "bin");
 
+/** The version of `modulePath` that the go.mod in `moduleDir` requires: the one place each version is written. */
+export function requiredVersion(moduleDir: string, modulePath: string): string {
+  const escaped = modulePath.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  const version = new RegExp(`${escaped} (v\\S+)`).exec(readFileSync(join(moduleDir, "go.mod"), "utf8"))?.[1];
+  if (version === undefined) throw new Error(`${join(moduleDir, "go.mod")} requires no ${modulePath}`);
+  return version;
+}
+
 /** The CLI version the suites run with, as tools/pulumi/go.mod requires it. */
-export const PULUMI_CLI_VERSION = /github\.com\/pulumi\/pulumi\/pkg\/v3 (v\S+)/.exec(
-  readFileSync(join(TOOLS_MODULE_DIR, "go.mod"), "utf8"),
-)?.[1] as string;
+export const PULUMI_CLI_VERSION = requiredVersion(TOOLS_MODULE_DIR, "github.com/pulumi/pulumi/pkg/v3");
 
 /**
  * A real Pulumi CLI binary installed on this machine by someone else (Pulumi's installer, a package

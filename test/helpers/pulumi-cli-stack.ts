@@ -161,9 +161,12 @@ export interface StateResource {
   initErrors?: string[];
 }
 
-/** Flashback keys in an exported state: dynamic resources of our type. */
-export function keysInState(deployment: StateDeployment): StateResource[] {
-  return (deployment.resources ?? []).filter((resource) => resource.type === "pulumi-nodejs:dynamic/flashback:RepoApiKey");
+/** The dynamic RepoApiKey's type in a state; the plugin's is `flashback:index:RepoApiKey`. */
+export const DYNAMIC_KEY_TYPE = "pulumi-nodejs:dynamic/flashback:RepoApiKey";
+
+/** Flashback keys in an exported state: resources of the given type, the dynamic resource's by default. */
+export function keysInState(deployment: StateDeployment, type: string = DYNAMIC_KEY_TYPE): StateResource[] {
+  return (deployment.resources ?? []).filter((resource) => resource.type === type);
 }
 
 /** Every command here names the stack with `--stack`, but `stack init`, which takes it as its argument. */

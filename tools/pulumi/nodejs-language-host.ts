@@ -13,14 +13,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import type * as grpcJs from "@grpc/grpc-js";
+import { emptyProto, grpc, pluginProto } from "../../provider/plugin/pulumi-protocol";
 
 const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/package.json"));
 /* eslint-disable @typescript-eslint/no-explicit-any -- the generated protobuf stubs carry no types */
-const grpc: typeof grpcJs = pulumiRequire("@grpc/grpc-js");
 const languageProto: any = pulumiRequire("./proto/language_pb");
 const languageGrpc: any = pulumiRequire("./proto/language_grpc_pb");
-const pluginProto: any = pulumiRequire("./proto/plugin_pb");
-const emptyProto: any = pulumiRequire("google-protobuf/google/protobuf/empty_pb");
 
 /** The version this host reports: the CLI's (tools/pulumi/go.mod), which `setup:pulumi` puts in its wrapper. */
 const HOST_VERSION = (process.env.FLASHBACK_PULUMI_CLI_VERSION ?? "v0.0.0").replace(/^v/, "");
