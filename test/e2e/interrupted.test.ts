@@ -120,8 +120,8 @@ describe.skipIf(suite.skip)(suite.title, () => {
           const interrupted = await interruptWhileHeld(stack, phase, interruption);
           const recovery = await recover(stack, phase === "destroy" ? "destroy" : "up");
           return {
-            ...interrupted,
-            commands: recovery,
+            leftBehind: interrupted.leftBehind,
+            commands: [...interrupted.repairs, ...recovery],
             expected: phase === "destroy" ? [] : declaredKeys(phase === "rename" ? "renamed" : "fleet"),
           };
         });
@@ -164,7 +164,11 @@ describe.skipIf(suite.skip)(suite.title, () => {
       expect(afterTarget.flashbackIds).toEqual(afterTarget.stateIds);
       expect(afterTarget.flashbackNames).toEqual([`fleet-${(target as string).split("::key-")[1]}`]);
       await stack.succeed("up", ...UNATTENDED);
-      return { ...interrupted, commands: [...targeted, "pulumi up"], expected: declaredKeys("fleet") };
+      return {
+        leftBehind: interrupted.leftBehind,
+        commands: [...interrupted.repairs, ...targeted, "pulumi up"],
+        expected: declaredKeys("fleet"),
+      };
     });
   });
 });
@@ -220,7 +224,11 @@ async function runScenario(scenario: string, steps: (stack: CliStack) => Promise
 }
 
 /** Starts the phase's command with its requests held by Flashback, interrupts it once enough are in flight, and waits until all is quiet. */
-async function interruptWhileHeld(stack: CliStack, phase: Phase, interruption: Interruption): Promise<{ leftBehind: string }> {
+async function interruptWhileHeld(
+  stack: CliStack,
+  phase: Phase,
+  interruption: Interruption,
+): Promise<{ leftBehind: string; repairs: string[] }> {
   const method = HELD_METHOD[phase];
   emulator.faults.add({ fault: { kind: "delay", ms: HOLD_MS }, method, pathPrefix: "/repo/", times: Infinity });
   let cliPid = 0;
@@ -239,7 +247,13 @@ async function interruptWhileHeld(stack: CliStack, phase: Phase, interruption: I
   await waitForQuiet();
   killAll(tree);
   emulator.faults.reset();
-  return { leftBehind: `${describeLeft(await snapshot(stack))}; provider process ${providerLivesOn ? "lived on" : "gone"}` };
+  // The README's first step after a kill: a backend sidecar cut off mid-write makes the stack unreadable.
+  const emptySidecars = stack.removeEmptyBackendSidecars();
+  const sidecarNote = emptySidecars.length > 0 ? `; ${emptySidecars.join(", ")} left empty` : "";
+  return {
+    leftBehind: `${describeLeft(await snapshot(stack))}; provider process ${providerLivesOn ? "lived on" : "gone"}${sidecarNote}`,
+    repairs: emptySidecars.map((file) => `rm ${file}`),
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { findPulumiCli, NO_CLI_REASON } from "./find-pulumi-cli";
 
 /** Flags of a command that must not stop to ask: no prompt, no preview pass before it. */
@@ -137,6 +137,19 @@ export class CliStack {
     return JSON.parse(result.stdout) as Record<string, unknown>;
   }
 
+  /**
+   * Removes the file backend's metadata sidecars (`*.attrs`) that a kill left empty, and returns
+   * their paths. The backend replaces a checkpoint atomically but truncates its sidecar in place, so
+   * a SIGKILL at that instant leaves every later command failing with `failed to load checkpoint:
+   * EOF`. An absent sidecar is read as no metadata, so removing an empty one loses nothing.
+   */
+  removeEmptyBackendSidecars(): string[] {
+    const state = join(this.home, "state");
+    const empty = filesUnder(state).filter((file) => file.endsWith(".attrs") && statSync(file).size === 0);
+    for (const file of empty) rmSync(file);
+    return empty.map((file) => relative(state, file));
+  }
+
   /** Destroys what the stack still holds (unless told not to), then removes it, its config file and the temporary folders. */
   async dispose(options: { destroy?: boolean } = {}): Promise<void> {
     if (options.destroy ?? true) await this.run(["destroy", ...UNATTENDED]);
@@ -167,6 +180,12 @@ export const DYNAMIC_KEY_TYPE = "pulumi-nodejs:dynamic/flashback:RepoApiKey";
 /** Flashback keys in an exported state: resources of the given type, the dynamic resource's by default. */
 export function keysInState(deployment: StateDeployment, type: string = DYNAMIC_KEY_TYPE): StateResource[] {
   return (deployment.resources ?? []).filter((resource) => resource.type === type);
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 /** Every command here names the stack with `--stack`, but `stack init`, which takes it as its argument. */
