@@ -1,8 +1,10 @@
 /**
  * `npm run setup:pulumi`: the Pulumi CLI that the real-CLI suites, the demo and the bench run,
  * built from the Go module in tools/pulumi (its go.mod and go.sum pin the version), into
- * .pulumi-cli/bin beside the Node.js language host, the dynamic-provider plugin and Pulumi's YAML
- * language host (from tools/pulumi-yaml).
+ * .pulumi-cli/bin beside the Node.js, Python and Go language hosts (tools/pulumi/language-host),
+ * the dynamic-provider plugin, Pulumi's YAML language host (from tools/pulumi-yaml) and gen-sdk;
+ * and a Python virtual environment with the pinned `pulumi` package (tools/pulumi/requirements.txt)
+ * for the Python programs.
  *
  * - A real CLI already installed elsewhere (~/.pulumi/bin, $PATH) is used as it is: nothing is built.
  * - A second run with everything in place only checks `pulumi version`, and says so.
@@ -16,6 +18,7 @@ import {
   LOCAL_CLI_BIN,
   PULUMI_CLI_VERSION,
   requiredVersion,
+  PYTHON_VENV,
   TOOLS_MODULE_DIR,
   YAML_HOST_MODULE_DIR,
 } from "../test/helpers/find-pulumi-cli";
@@ -27,11 +30,16 @@ const YAML_HOST = join(LOCAL_CLI_BIN, "pulumi-language-yaml");
 /** tools/pulumi/gen-sdk: SDKs from the plugin's schema with the CLI's own code generators (its package comment says why). */
 const GEN_SDK_PACKAGE = "./gen-sdk";
 const GEN_SDK = join(LOCAL_CLI_BIN, "gen-sdk");
+const PYTHON_VENV_PYTHON = join(PYTHON_VENV, "bin", "python");
 const VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
 const ROOT = join(__dirname, "..");
-const LANGUAGE_HOST_JS = join(ROOT, "dist", "tools", "pulumi", "nodejs-language-host.js");
-/** The language host's wrapper runs this; the host reports the CLI's version as its own. */
-const HOST_COMMAND = `FLASHBACK_PULUMI_CLI_VERSION=${PULUMI_CLI_VERSION} exec node "${LANGUAGE_HOST_JS}"`;
+const LANGUAGE_HOSTS_JS = join(ROOT, "dist", "tools", "pulumi", "language-host");
+const STAND_IN_LANGUAGES = ["nodejs", "python", "go"];
+/** A language host's wrapper runs this; the host reports the CLI's version as its own and generates SDKs with gen-sdk. */
+const hostCommand = (language: string): string =>
+  `FLASHBACK_PULUMI_CLI_VERSION=${PULUMI_CLI_VERSION} FLASHBACK_GEN_SDK="${GEN_SDK}" exec node "${join(LANGUAGE_HOSTS_JS, `${language}.js`)}"`;
+const PYTHON_REQUIREMENTS = join(TOOLS_MODULE_DIR, "requirements.txt");
+const PYTHON_SDK_VERSION = /^pulumi==(\S+)/m.exec(readFileSync(PYTHON_REQUIREMENTS, "utf8"))?.[1] ?? "";
 const DYNAMIC_PROVIDER_PLUGIN = require.resolve("@pulumi/pulumi/pulumi-resource-pulumi-nodejs");
 
 const step = (text: string): void => console.log(`setup:pulumi: ${text}`);
@@ -46,24 +54,43 @@ function cliVersion(binary: string): string | undefined {
   return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
-/** Plugins the CLI finds beside itself: the Node.js language host and the dynamic provider's plugin. */
+/** Plugins the CLI finds beside itself: the stand-in language hosts and the dynamic provider's plugin. */
 function installPlugins(): void {
   mkdirSync(LOCAL_CLI_BIN, { recursive: true });
-  const host = join(LOCAL_CLI_BIN, "pulumi-language-nodejs");
-  writeFileSync(host, `#!/bin/sh\n${HOST_COMMAND} "$@"\n`);
-  chmodSync(host, 0o755);
+  for (const language of STAND_IN_LANGUAGES) {
+    const host = join(LOCAL_CLI_BIN, `pulumi-language-${language}`);
+    writeFileSync(host, `#!/bin/sh\n${hostCommand(language)} "$@"\n`);
+    chmodSync(host, 0o755);
+  }
   const provider = join(LOCAL_CLI_BIN, "pulumi-resource-pulumi-nodejs");
   copyFileSync(DYNAMIC_PROVIDER_PLUGIN, provider);
   chmodSync(provider, 0o755);
 }
 
 function pluginsInPlace(): boolean {
-  const host = join(LOCAL_CLI_BIN, "pulumi-language-nodejs");
   return (
-    existsSync(host) &&
-    readFileSync(host, "utf8").includes(HOST_COMMAND) &&
-    existsSync(join(LOCAL_CLI_BIN, "pulumi-resource-pulumi-nodejs"))
+    STAND_IN_LANGUAGES.every((language) => {
+      const host = join(LOCAL_CLI_BIN, `pulumi-language-${language}`);
+      return existsSync(host) && readFileSync(host, "utf8").includes(hostCommand(language));
+    }) && existsSync(join(LOCAL_CLI_BIN, "pulumi-resource-pulumi-nodejs"))
   );
+}
+
+function pythonSdkInPlace(): boolean {
+  const result = spawnSync(PYTHON_VENV_PYTHON, ["-c", "import pulumi._version as v; print(v._VERSION)"], { encoding: "utf8" });
+  return result.status === 0 && result.stdout.trim() === PYTHON_SDK_VERSION;
+}
+
+/** The virtual environment the Python programs name in their Pulumi.yaml, with the pinned `pulumi` from the package index. */
+function preparePythonVenv(): void {
+  const run = (command: string, args: string[]): void => {
+    const result = spawnSync(command, args, { stdio: "inherit" });
+    if (result.error !== undefined || result.status !== 0) {
+      fail(`${command} ${args.join(" ")} failed${result.error ? `: ${result.error.message}` : ` (exit ${result.status})`}`);
+    }
+  };
+  if (!existsSync(PYTHON_VENV_PYTHON)) run("python3", ["-m", "venv", PYTHON_VENV]);
+  run(PYTHON_VENV_PYTHON, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", PYTHON_REQUIREMENTS]);
 }
 
 /** Runs `go`, streaming its progress; on failure, the one line that names the refused module. */
@@ -100,23 +127,23 @@ async function main(): Promise<void> {
     return;
   }
   const binary = join(LOCAL_CLI_BIN, "pulumi");
-  if (!existsSync(LANGUAGE_HOST_JS)) fail(`${LANGUAGE_HOST_JS} is missing: run npm run build first`);
-  if (cliVersion(binary) === PULUMI_CLI_VERSION && pluginsInPlace() && existsSync(YAML_HOST) && existsSync(GEN_SDK)) {
+  if (!existsSync(LANGUAGE_HOSTS_JS)) fail(`${LANGUAGE_HOSTS_JS} is missing: run npm run build first`);
+  if (cliVersion(binary) === PULUMI_CLI_VERSION && pluginsInPlace() && existsSync(YAML_HOST) && existsSync(GEN_SDK) && pythonSdkInPlace()) {
     step(`pulumi ${PULUMI_CLI_VERSION} is already in ${LOCAL_CLI_BIN}; nothing to do`);
     return;
   }
   const started = Date.now();
-  step(`[1/5] downloading the Go modules of pulumi ${PULUMI_CLI_VERSION} (go mod download; cold: about 1 GB, a few minutes)`);
+  step(`[1/6] downloading the Go modules of pulumi ${PULUMI_CLI_VERSION} (go mod download; cold: about 1 GB, a few minutes)`);
   await go(["mod", "download"], `downloading the modules of pulumi ${PULUMI_CLI_VERSION}`);
-  step(`[2/5] compiling pulumi ${PULUMI_CLI_VERSION} into ${LOCAL_CLI_BIN} (cold: 10 minutes or more on 2 cores; warm: under a minute)`);
+  step(`[2/6] compiling pulumi ${PULUMI_CLI_VERSION} into ${LOCAL_CLI_BIN} (cold: 10 minutes or more on 2 cores; warm: under a minute)`);
   const ldflags = `-X ${VERSION_VARIABLE}=${PULUMI_CLI_VERSION}`;
   await go(
     ["install", "-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", ldflags, CLI_PACKAGE],
     `compiling pulumi ${PULUMI_CLI_VERSION}`,
   );
-  step("[3/5] installing the Node.js language host and the dynamic-provider plugin beside it");
+  step("[3/6] installing the Node.js, Python and Go language hosts and the dynamic-provider plugin beside it");
   installPlugins();
-  step(`[4/5] compiling Pulumi's YAML language host ${YAML_HOST_VERSION} beside it (cold: a few minutes; warm: seconds)`);
+  step(`[4/6] compiling Pulumi's YAML language host ${YAML_HOST_VERSION} beside it (cold: a few minutes; warm: seconds)`);
   await go(
     [
       "install",
@@ -130,8 +157,10 @@ async function main(): Promise<void> {
     `compiling pulumi-language-yaml ${YAML_HOST_VERSION}`,
     YAML_HOST_MODULE_DIR,
   );
-  step("[5/5] compiling gen-sdk, the SDK generator for Python and Go, beside it (cold: about 2 minutes; warm: seconds)");
+  step("[5/6] compiling gen-sdk, the SDK generator for Python and Go, beside it (cold: about 2 minutes; warm: seconds)");
   await go(["install", "-trimpath", GEN_SDK_PACKAGE], "compiling gen-sdk");
+  step(`[6/6] a Python virtual environment in ${PYTHON_VENV} with pulumi ${PYTHON_SDK_VERSION} (cold: about a minute; warm: seconds)`);
+  preparePythonVenv();
   const installed = cliVersion(binary);
   if (installed !== PULUMI_CLI_VERSION) fail(`the built CLI reports ${installed ?? "no version"} instead of ${PULUMI_CLI_VERSION}`);
   step(`pulumi ${installed} ready in ${LOCAL_CLI_BIN} (${((Date.now() - started) / 1000).toFixed(0)} s)`);

@@ -11,6 +11,8 @@ export const YAML_HOST_MODULE_DIR = join(ROOT, "tools", "pulumi-yaml");
 
 /** Where `npm run setup:pulumi` installs the CLI it builds, beside its plugins. */
 export const LOCAL_CLI_BIN = join(ROOT, ".pulumi-cli", "bin");
+/** The virtual environment `npm run setup:pulumi` makes for the Python programs, with the pinned `pulumi` package. */
+export const PYTHON_VENV = join(ROOT, ".pulumi-cli", "python");
 
 /** The version of `modulePath` that the go.mod in `moduleDir` requires: the one place each version is written. */
 export function requiredVersion(moduleDir: string, modulePath: string): string {

@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+/*
+ * `pulumi-language-python`: runs a Python program with the `pulumi` package of its virtual
+ * environment (`runtime.options.virtualenv` in Pulumi.yaml) or of `python3`, through
+ * python-exec.py; generates SDKs with the CLI's Python code generator; links a generated SDK by
+ * adding its folder to requirements.txt, and installs requirements.txt into the virtual
+ * environment, creating it if needed (pip, as Pulumi's host does by default).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { generateWithGenSdk } from "./gen-sdk";
+import { runToEnd, serveLanguageHost, type Launch, type Output, type ProgramFolder, type ProgramRun } from "./serve";
+
+/** The program runner; it ships as source (the build compiles only TypeScript): ../../../../ is the repository from dist/. */
+const EXEC_SCRIPT = [
+  join(__dirname, "python-exec.py"),
+  join(__dirname, "..", "..", "..", "..", "tools", "pulumi", "language-host", "python-exec.py"),
+].find(existsSync) as string;
+const SYSTEM_PYTHON = process.env.PULUMI_PYTHON_CMD ?? "python3";
+
+function virtualenvOf(program: ProgramFolder): string | undefined {
+  const { virtualenv } = program.options;
+  return typeof virtualenv === "string" && virtualenv !== "" ? resolve(program.directory, virtualenv) : undefined;
+}
+
+function pythonOf(program: ProgramFolder): string {
+  const virtualenv = virtualenvOf(program);
+  return virtualenv === undefined ? SYSTEM_PYTHON : join(virtualenv, "bin", "python");
+}
+
+async function launch(run: ProgramRun): Promise<Launch | { error: string }> {
+  const program = { directory: run.programDirectory, options: run.options };
+  const python = pythonOf(program);
+  if (virtualenvOf(program) !== undefined && !existsSync(python)) {
+    return { error: `The virtual environment ${virtualenvOf(program)} does not exist: run pulumi install` };
+  }
+  const flags: Array<[string, string]> = [
+    ["monitor", run.monitor],
+    ["engine", run.engine],
+    ["organization", run.organization],
+    ["project", run.project],
+    ["stack", run.stack],
+    ["root-directory", run.rootDirectory],
+    ["pwd", run.programDirectory],
+    ["parallel", String(run.parallel)],
+  ];
+  return {
+    command: python,
+    args: [
+      "-u",
+      EXEC_SCRIPT,
+      ...flags.filter(([, value]) => value !== "").flatMap(([flag, value]) => [`--${flag}`, value]),
+      ...(run.dryRun ? ["--dry-run"] : []),
+      join(run.programDirectory, run.entryPoint),
+      ...run.args,
+    ],
+    env: {
+      ...process.env,
+      PULUMI_CONFIG: JSON.stringify(Object.fromEntries(run.config)),
+      PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(run.secretKeys),
+    },
+  };
+}
+
+async function link(program: ProgramFolder, paths: string[]): Promise<string> {
+  const requirementsFile = join(program.directory, "requirements.txt");
+  const requirements = existsSync(requirementsFile) ? readFileSync(requirementsFile, "utf8").split("\n").filter(Boolean) : [];
+  const missing = paths.filter((path) => !requirements.includes(path));
+  writeFileSync(requirementsFile, [...requirements, ...missing].join("\n") + "\n");
+  const modules = paths.flatMap((path) =>
+    readdirSync(join(program.directory, path)).filter((entry) => existsSync(join(program.directory, path, entry, "__init__.py"))),
+  );
+  return `You can then import the SDK in your Python code with:\n\n${modules.map((module) => `  import ${module}`).join("\n")}\n`;
+}
+
+async function installDependencies(program: ProgramFolder, output: Output): Promise<void> {
+  const virtualenv = virtualenvOf(program);
+  if (virtualenv !== undefined && !existsSync(pythonOf(program))) {
+    await runToEnd(SYSTEM_PYTHON, ["-m", "venv", virtualenv], program.directory, output);
+  }
+  if (!existsSync(join(program.directory, "requirements.txt"))) return;
+  await runToEnd(
+    pythonOf(program),
+    ["-m", "pip", "install", "--disable-pip-version-check", "-r", "requirements.txt"],
+    program.directory,
+    output,
+  );
+}
+
+function about(): { executable: string; version: string } {
+  const version = spawnSync(SYSTEM_PYTHON, ["--version"], { encoding: "utf8" });
+  return { executable: SYSTEM_PYTHON, version: version.stdout.trim().replace(/^Python /, "") };
+}
+
+serveLanguageHost({ name: "python", launch, about, generatePackage: generateWithGenSdk("python"), link, installDependencies });
