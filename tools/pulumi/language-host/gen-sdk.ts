@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { runToEnd } from "./serve";
 
 /**
@@ -15,7 +15,8 @@ export function generateWithGenSdk(language: "python" | "go") {
     try {
       const schemaFile = join(scratch, "schema.json");
       writeFileSync(schemaFile, schema);
-      await runToEnd(genSdk, [schemaFile, language, directory], scratch);
+      // A relative directory is the CLI's (`pulumi package gen-sdk --out sdk`), whose working directory this host shares.
+      await runToEnd(genSdk, [schemaFile, language, resolve(directory)], scratch);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }

@@ -1,33 +1,29 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { packageSchema } from "../../provider/plugin/schema";
-import { LOCAL_CLI_BIN } from "../helpers/find-pulumi-cli";
+import { findPulumiCli, realCliSuite } from "../helpers/find-pulumi-cli";
+import { PLUGIN_EXECUTABLE } from "../helpers/plugin-program-suite";
 
 /*
- * The SDKs Pulumi's own code generators (tools/pulumi/gen-sdk, built by `npm run setup:pulumi`)
- * make from the plugin's schema: what `pulumi package add` would put in a Python or Go project.
+ * The SDKs `pulumi package gen-sdk` makes from the plugin's schema, which it asks the plugin for:
+ * what `pulumi package add` puts in a Python or Go program, and what a publisher would ship.
  */
 
 const run = promisify(execFile);
-const GEN_SDK = join(LOCAL_CLI_BIN, "gen-sdk");
-const missing = !existsSync(GEN_SDK) && process.env.CI !== "true";
-const title = missing
-  ? `SDKs generated from the plugin's schema — skipped: no ${GEN_SDK}; run npm run setup:pulumi`
-  : "SDKs generated from the plugin's schema";
+const suite = realCliSuite("SDKs that pulumi package gen-sdk generates from the plugin", { languageHost: "python" });
 
 async function generate(language: "python" | "go"): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), `flashback-sdk-${language}-`));
-  const schemaFile = join(dir, "schema.json");
-  writeFileSync(schemaFile, JSON.stringify(packageSchema("0.1.0")));
-  await run(GEN_SDK, [schemaFile, language, join(dir, "sdk")]);
-  return join(dir, "sdk");
+  await run(findPulumiCli() as string, ["package", "gen-sdk", PLUGIN_EXECUTABLE, "--language", language, "--out", join(dir, "sdk")], {
+    env: { ...process.env, PULUMI_HOME: join(dir, "pulumi-home"), PULUMI_SKIP_UPDATE_CHECK: "true" },
+  });
+  return join(dir, "sdk", language);
 }
 
-describe.skipIf(missing)(title, () => {
+describe.skipIf(suite.skip)(suite.title, () => {
   it("python: pulumi_flashback.RepoApiKey, key and secret additional secret outputs, the provider's config, valid Python", async () => {
     const sdk = await generate("python");
     const resource = readFileSync(join(sdk, "pulumi_flashback", "repo_api_key.py"), "utf8");
