@@ -4,8 +4,8 @@ import type { RunningEmulator } from "../../emulator";
 import { REPO_API_KEY_TOKEN as TYPE } from "../../provider/plugin/schema";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
 import { realCliSuite } from "../helpers/find-pulumi-cli";
-import { PLUGIN_EXECUTABLE } from "../helpers/plugin-program-suite";
-import { keysInState, UNATTENDED } from "../helpers/pulumi-cli-stack";
+import { GO_SDK_IMPORT, packageAdd, PYTHON_SDK_IMPORT } from "../helpers/plugin-program-suite";
+import { keysInState, UNATTENDED, type CliStack } from "../helpers/pulumi-cli-stack";
 
 /*
  * examples/yaml, examples/python and examples/go, run as their READMEs say (for Python and Go,
@@ -13,10 +13,10 @@ import { keysInState, UNATTENDED } from "../helpers/pulumi-cli-stack";
  * and exports their secrets.
  */
 
-const EXAMPLES: Array<{ language: "yaml" | "python" | "go"; setup: string[][] }> = [
-  { language: "yaml", setup: [] },
-  { language: "python", setup: [["package", "add", PLUGIN_EXECUTABLE]] },
-  { language: "go", setup: [["package", "add", PLUGIN_EXECUTABLE]] },
+const EXAMPLES: Array<{ language: "yaml" | "python" | "go"; prepare?: (stack: CliStack) => Promise<void> }> = [
+  { language: "yaml" },
+  { language: "python", prepare: packageAdd(PYTHON_SDK_IMPORT) },
+  { language: "go", prepare: packageAdd(GO_SDK_IMPORT) },
 ];
 
 let emulator: RunningEmulator;
@@ -29,7 +29,7 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-for (const { language, setup } of EXAMPLES) {
+for (const { language, prepare } of EXAMPLES) {
   const suite = realCliSuite(`examples/${language}`, { languageHost: language });
   describe.skipIf(suite.skip)(suite.title, () => {
     it("up creates the reader and the writer it rotates, their secrets masked and encrypted; destroy removes both", async () => {
@@ -39,7 +39,7 @@ for (const { language, setup } of EXAMPLES) {
         stackName: "example",
       });
       try {
-        for (const args of setup) await stack.succeed(...args);
+        await prepare?.(stack);
         const result = await stack.succeed("up", ...UNATTENDED);
         expect(result.stdout).toMatch(/writerSecret\s*: \[secret\]/);
         const outputs = await stack.outputs(true);

@@ -11,6 +11,22 @@ import { keysInState, UNATTENDED, type CliStack } from "./pulumi-cli-stack";
 /** The plugin's executable, as a program's Pulumi.yaml or `pulumi package add` names it. */
 export const PLUGIN_EXECUTABLE = join(__dirname, "..", "..", "bin", "pulumi-resource-flashback");
 
+/**
+ * `pulumi package add` of the plugin, what a Python or Go program runs once for its SDK, checking
+ * that the CLI says it generated the SDK and how to import it.
+ */
+/** How `pulumi package add` says to import the SDK it generated. */
+export const PYTHON_SDK_IMPORT = /import pulumi_flashback/;
+export const GO_SDK_IMPORT = /import "github\.com\/flashbacknetwork\/pulumi-flashback\/sdk\/go\/flashback"/;
+
+export function packageAdd(importInstruction: RegExp): (stack: CliStack) => Promise<void> {
+  return async (stack) => {
+    const added = await stack.succeed("package", "add", PLUGIN_EXECUTABLE);
+    expect(added.output).toMatch(/Successfully generated an SDK for the flashback package/);
+    expect(added.output).toMatch(importInstruction);
+  };
+}
+
 export interface PluginProgram {
   /** Its runtime, and the folder of its program under test/e2e/programs. */
   language: "yaml" | "python" | "go";
