@@ -17,7 +17,9 @@ const suite = realCliSuite("SDKs that pulumi package gen-sdk generates from the 
 
 async function generate(language: "python" | "go"): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), `flashback-sdk-${language}-`));
-  await run(findPulumiCli() as string, ["package", "gen-sdk", PLUGIN_EXECUTABLE, "--language", language, "--out", join(dir, "sdk")], {
+  // A relative --out, as a user types it: the SDK lands under the CLI's working directory.
+  await run(findPulumiCli() as string, ["package", "gen-sdk", PLUGIN_EXECUTABLE, "--language", language, "--out", "sdk"], {
+    cwd: dir,
     env: { ...process.env, PULUMI_HOME: join(dir, "pulumi-home"), PULUMI_SKIP_UPDATE_CHECK: "true" },
   });
   return join(dir, "sdk", language);

@@ -19,7 +19,7 @@ import { emptyProto, grpc, pluginProto } from "../../../provider/plugin/pulumi-p
 const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/package.json"));
 /* eslint-disable @typescript-eslint/no-explicit-any -- the generated protobuf stubs carry no types */
 export const languageProto: any = pulumiRequire("./proto/language_pb");
-const languageGrpc: any = pulumiRequire("./proto/language_grpc_pb");
+export const languageGrpc: any = pulumiRequire("./proto/language_grpc_pb");
 
 /** The version these hosts report: the CLI's (tools/pulumi/go.mod), which `setup:pulumi` puts in their wrappers. */
 const HOST_VERSION = (process.env.FLASHBACK_PULUMI_CLI_VERSION ?? "v0.0.0").replace(/^v/, "");
