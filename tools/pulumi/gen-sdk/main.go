@@ -1,6 +1,7 @@
 // Command gen-sdk writes a Pulumi package's SDK for one language from its schema, with the code
-// generators of the pinned pkg/v3 (the CLI's own). The CLI's `pulumi package gen-sdk` asks the
-// language's host to do this, and the Python and Go hosts cannot be built here.
+// generators of the pinned pkg/v3 (the CLI's own). The CLI's `pulumi package gen-sdk` and
+// `pulumi package add` ask the language's host to do this (GeneratePackage); Pulumi's Python and Go
+// hosts cannot be built here, and the stand-ins in ../language-host run this instead.
 //
 // Usage: gen-sdk <schema.json> <python|go> <out-dir>
 package main
