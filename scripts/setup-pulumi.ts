@@ -124,6 +124,11 @@ async function main(): Promise<void> {
   const elsewhere = findInstalledPulumiCli();
   if (elsewhere !== undefined) {
     step(`using the Pulumi CLI already installed at ${elsewhere} (${cliVersion(elsewhere) ?? "version unknown"}); nothing to build`);
+    // The Python programs name this virtual environment whichever CLI and language host run them.
+    if (!pythonSdkInPlace()) {
+      step(`a Python virtual environment in ${PYTHON_VENV} with pulumi ${PYTHON_SDK_VERSION}`);
+      preparePythonVenv();
+    }
     return;
   }
   const binary = join(LOCAL_CLI_BIN, "pulumi");
