@@ -3,6 +3,7 @@ import type { FlashbackClient } from "../client/flashback-client";
 import { jitteredBackoff } from "../client/retry-policy";
 import { sleep } from "../client/request-gate";
 import { FlashbackApiError } from "../errors/FlashbackApiError";
+import { messageOf } from "../errors/message-of";
 import { isFlashbackApiError } from "../errors/type-guards";
 import type { RepoApiKeyInputs } from "../types/resource";
 import type { EngineProbe } from "./engine-liveness";
@@ -97,7 +98,7 @@ async function deleteUnclaimedKey(context: CreateContext, inputs: RepoApiKeyInpu
     await context.client.deleteApiKey(inputs.repoId, reserved.id);
   } catch (error) {
     throw new IncompleteKeyError(
-      `Flashback created API key "${reserved.id}" in repository "${inputs.repoId}" but naming it "${inputs.name}" failed (${describe(cause)}), and deleting it failed too (${describe(error)}). It is recorded in the state, and the next \`pulumi up\` replaces it`,
+      `Flashback created API key "${reserved.id}" in repository "${inputs.repoId}" but naming it "${inputs.name}" failed (${messageOf(cause)}), and deleting it failed too (${messageOf(error)}). It is recorded in the state, and the next \`pulumi up\` replaces it`,
       reserved.id,
       reserved.key,
     );
@@ -116,7 +117,7 @@ async function deleteIncompleteKey(
     await context.client.deleteApiKey(inputs.repoId, keyId);
   } catch (error) {
     throw new IncompleteKeyError(
-      `${what}; deleting that unusable key failed too (${describe(error)}). It is recorded in the state, and the next \`pulumi up\` replaces it`,
+      `${what}; deleting that unusable key failed too (${messageOf(error)}). It is recorded in the state, and the next \`pulumi up\` replaces it`,
       keyId,
       key,
     );
@@ -148,7 +149,7 @@ async function removeReservation(
   try {
     listed = (await context.client.listApiKeys(inputs.repoId)) ?? [];
   } catch (error) {
-    throw unresolved(cause, inputs, reservation, `listing the repository's keys to find it failed: ${describe(error)}`);
+    throw unresolved(cause, inputs, reservation, `listing the repository's keys to find it failed: ${messageOf(error)}`);
   }
   const removed: string[] = [];
   for (const orphan of listed.filter((key) => key.name === reservation)) {
@@ -156,7 +157,7 @@ async function removeReservation(
       await context.client.deleteApiKey(inputs.repoId, orphan.id);
       removed.push(orphan.id);
     } catch (error) {
-      throw unresolved(cause, inputs, reservation, `deleting the orphaned key "${orphan.id}" failed: ${describe(error)}`);
+      throw unresolved(cause, inputs, reservation, `deleting the orphaned key "${orphan.id}" failed: ${messageOf(error)}`);
     }
   }
   return removed;
@@ -178,8 +179,4 @@ function gaveUp(cause: FlashbackApiError, removed: string[]): FlashbackApiError 
     ...cause.failure,
     hint: `${CREATE_ATTEMPTS} attempts failed without a usable answer; ${cleanup}. Run \`pulumi up\` again`,
   });
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : "unknown failure";
 }

@@ -1,12 +1,11 @@
 import type * as grpcJs from "@grpc/grpc-js";
-import { isSettingsError } from "../errors/type-guards";
 import { checkInputs } from "../lifecycle/check-inputs";
 import { diffInputs } from "../lifecycle/diff-inputs";
+import { messageOf } from "../errors/message-of";
 import type { RepoApiKeyProvider } from "../lifecycle/repo-api-key-provider";
 import { scopeOfUrn } from "../lifecycle/reservation";
 import { pickInputs, pickOutputs } from "../lifecycle/to-outputs";
-import { resolveSettings } from "../settings/resolve-settings";
-import { SETTING_KEYS, type SettingName } from "../settings/settings-keys";
+import { settingsFailures } from "../settings/resolve-settings";
 import { SECRET_OUTPUTS } from "../types/resource";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
 import type { EngineLog } from "./engine-log";
@@ -83,17 +82,10 @@ export class ResourceProviderService {
 
   /** Settings checked as the dynamic resource checks them, each bad one reported under its own name. */
   async checkConfig(request: ProtoRequest): Promise<unknown> {
-    const news = fromStruct(request.getNews());
-    const failures = (Object.keys(SETTING_KEYS) as SettingName[]).flatMap((name) => {
-      try {
-        resolveSettings({ config: configFrom({ [name]: news[name] }, new Map()), env: {} });
-        return [];
-      } catch (error) {
-        if (!isSettingsError(error)) throw error;
-        return [new providerProto.CheckFailure().setProperty(name).setReason(error.message)];
-      }
-    });
-    return new providerProto.CheckResponse().setInputs(request.getNews()).setFailuresList(failures);
+    const failures = settingsFailures({ config: configFrom(fromStruct(request.getNews()), new Map()), env: {} });
+    return new providerProto.CheckResponse()
+      .setInputs(request.getNews())
+      .setFailuresList(failures.map(({ name, error }) => new providerProto.CheckFailure().setProperty(name).setReason(error.message)));
   }
 
   /** Settings are read at each run, so a change needs nothing replaced. */
@@ -202,7 +194,7 @@ function requireType(urn: string): void {
   if (type !== undefined && type !== REPO_API_KEY_TOKEN) throw new Error(`the flashback provider has no resource type "${type}"`);
 }
 
-function toOutputsStruct(outputs: RepoApiKeyOutputs): unknown {
+function toOutputsStruct(outputs: RepoApiKeyOutputs | Props): unknown {
   return toStruct(wrapSecrets(definedOnly({ ...outputs }), SECRET_OUTPUTS));
 }
 
@@ -224,13 +216,13 @@ function readResponse(id: string, outputs: RepoApiKeyOutputs): unknown {
  * so that the next `up` replaces it.
  */
 function toGrpcError(error: unknown): Partial<grpcJs.ServiceError> {
-  const message = error instanceof Error ? error.message : "unknown failure";
+  const message = messageOf(error);
   const partial = error as { id?: unknown; properties?: Props; reasons?: string[] };
   const metadata = new grpc.Metadata();
   if (typeof partial.id === "string" && partial.id !== "") {
     const detail = new providerProto.ErrorResourceInitFailed()
       .setId(partial.id)
-      .setProperties(toStruct(wrapSecrets(definedOnly(partial.properties ?? {}), SECRET_OUTPUTS)))
+      .setProperties(toOutputsStruct(partial.properties ?? {}))
       .setReasonsList(partial.reasons ?? [message]);
     const packed = new anyProto.Any();
     packed.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");

@@ -25,17 +25,42 @@ interface FoundValue {
   source: string;
 }
 
+/** The settings whose values are parsed, each by its own parser (the tokens are taken as they are). */
+const PARSERS = {
+  apiUrl: (found: FoundValue | undefined) => parseApiUrl(found),
+  requestTimeout: (found: FoundValue | undefined) => parseNumber("requestTimeout", found, DEFAULTS.requestTimeout, 0.001) * 1000,
+  operationTimeout: (found: FoundValue | undefined) => parseNumber("operationTimeout", found, DEFAULTS.operationTimeout, 0.001) * 1000,
+  maxRetries: (found: FoundValue | undefined) => parseWholeNumber("maxRetries", found, DEFAULTS.maxRetries, 0),
+  maxConcurrency: (found: FoundValue | undefined) => parseWholeNumber("maxConcurrency", found, DEFAULTS.maxConcurrency, 1),
+} satisfies Partial<Record<SettingName, (found: FoundValue | undefined) => unknown>>;
+
 /** Reads every setting: stack config, else environment, else default. Throws a `SettingsError` naming the setting on bad values. */
 export function resolveSettings(sources: SettingsSources = {}): Settings {
   const find = (name: SettingName): FoundValue | undefined => findSetting(SETTING_KEYS[name], sources);
   return Object.freeze({
-    apiUrl: parseApiUrl(find("apiUrl")),
+    apiUrl: PARSERS.apiUrl(find("apiUrl")),
     accessToken: find("accessToken")?.value,
     refreshToken: find("refreshToken")?.value,
-    requestTimeoutMs: parseNumber("requestTimeout", find("requestTimeout"), DEFAULTS.requestTimeout, 0.001) * 1000,
-    operationTimeoutMs: parseNumber("operationTimeout", find("operationTimeout"), DEFAULTS.operationTimeout, 0.001) * 1000,
-    maxRetries: parseWholeNumber("maxRetries", find("maxRetries"), DEFAULTS.maxRetries, 0),
-    maxConcurrency: parseWholeNumber("maxConcurrency", find("maxConcurrency"), DEFAULTS.maxConcurrency, 1),
+    requestTimeoutMs: PARSERS.requestTimeout(find("requestTimeout")),
+    operationTimeoutMs: PARSERS.operationTimeout(find("operationTimeout")),
+    maxRetries: PARSERS.maxRetries(find("maxRetries")),
+    maxConcurrency: PARSERS.maxConcurrency(find("maxConcurrency")),
+  });
+}
+
+/**
+ * Every bad setting with its `SettingsError`, where `resolveSettings` throws at the first: for a
+ * check that reports each one under its own name (the provider plugin's CheckConfig).
+ */
+export function settingsFailures(sources: SettingsSources = {}): Array<{ name: SettingName; error: SettingsError }> {
+  return (Object.keys(PARSERS) as Array<keyof typeof PARSERS>).flatMap((name) => {
+    try {
+      PARSERS[name](findSetting(SETTING_KEYS[name], sources));
+      return [];
+    } catch (error) {
+      if (error instanceof SettingsError) return [{ name, error }];
+      throw error;
+    }
   });
 }
 

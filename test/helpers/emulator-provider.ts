@@ -25,6 +25,14 @@ export function providerFor(emulator: RunningEmulator, env: NodeJS.ProcessEnv = 
   });
 }
 
+/** The ids of the keys Flashback holds in a repository, sorted. */
+export function keyIdsIn(emulator: RunningEmulator, repoId: string = TEST_REPO): string[] {
+  return emulator.store
+    .list(repoId)
+    .map((key) => key.id)
+    .sort();
+}
+
 /** Every text a thrown error can show: message, stack, inspect and JSON. */
 export function everythingPrinted(error: unknown): string {
   const asError = error as Error;

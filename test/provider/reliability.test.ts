@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import type { RepoApiKeyInputs } from "../../provider/types/resource";
-import { everythingPrinted, providerFor, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
+import { everythingPrinted, providerFor, TEST_REPO, TEST_TOKEN, keyIdsIn } from "../helpers/emulator-provider";
 
 const REFRESH_TOKEN = "rt-SECRET-5b7a11f0-never-print-me";
 const inputs = (name: string): RepoApiKeyInputs => ({ repoId: TEST_REPO, name, accessType: "READ" });
@@ -161,12 +161,7 @@ describe("retries and deadlines", () => {
     const first = await provider.create(inputs("twin"));
     emulator.faults.add({ fault: { kind: "reset-after" }, method: "POST" });
     const second = await provider.create(inputs("twin"));
-    expect(
-      emulator.store
-        .list(TEST_REPO)
-        .map((key) => key.id)
-        .sort(),
-    ).toEqual([first.id, second.id].sort());
+    expect(keyIdsIn(emulator)).toEqual([first.id, second.id].sort());
   });
 
   it("leaves alone a key of the same name that somebody else made while the answer was lost", async () => {
@@ -174,11 +169,6 @@ describe("retries and deadlines", () => {
     const human = emulator.store.create(TEST_REPO, "shared-name", "READ");
     emulator.faults.add({ fault: { kind: "reset-after" }, method: "POST" });
     const created = await providerFor(emulator).create(inputs("shared-name"));
-    expect(
-      emulator.store
-        .list(TEST_REPO)
-        .map((key) => key.id)
-        .sort(),
-    ).toEqual([human.stored.id, created.id].sort());
+    expect(keyIdsIn(emulator)).toEqual([human.stored.id, created.id].sort());
   });
 });

@@ -4,7 +4,7 @@ import type { RunningEmulator } from "../../emulator";
 import { engineProbeFromArgv } from "../../provider/lifecycle/engine-liveness";
 import { deploymentScope, isReservationOf, newReservationName, RESERVATION_PREFIX } from "../../provider/lifecycle/reservation";
 import type { RepoApiKeyInputs } from "../../provider/types/resource";
-import { everythingPrinted, providerFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
+import { everythingPrinted, providerFor, startTestEmulator, TEST_REPO, TEST_TOKEN, keyIdsIn } from "../helpers/emulator-provider";
 
 /*
  * What stands between a killed deployment and an orphaned key (create-without-orphans.ts,
@@ -92,9 +92,9 @@ describe("the sweep of an interrupted deployment's reservations", () => {
     const planted = plantLeftovers();
     const provider = providerFor(emulator, {}, { deploymentScope: SCOPE });
     const created = await provider.create(inputs("ci-reader"));
-    const ids = emulator.store.list(TEST_REPO).map((key) => key.id);
+    const ids = keyIdsIn(emulator);
     expect(ids).not.toContain(planted.ours);
-    expect(ids.sort()).toEqual([planted.otherStack, planted.human, created.id].sort());
+    expect(ids).toEqual([planted.otherStack, planted.human, created.id].sort());
     expect(emulator.requests.slice(0, 2).map((request) => `${request.method} ${request.path}`)).toEqual([
       `GET /repo/${TEST_REPO}/apikey`,
       `DELETE /repo/${TEST_REPO}/apikey/${planted.ours}`,
@@ -115,18 +115,13 @@ describe("the sweep of an interrupted deployment's reservations", () => {
     const kept = emulator.store.create(TEST_REPO, "kept", "READ");
     const provider = providerFor(emulator, {}, { deploymentScope: SCOPE });
     await provider.delete(kept.stored.id, { ...inputs("kept"), key: kept.stored.key, secret: kept.secret });
-    expect(
-      emulator.store
-        .list(TEST_REPO)
-        .map((key) => key.id)
-        .sort(),
-    ).toEqual([planted.otherStack, planted.human].sort());
+    expect(keyIdsIn(emulator)).toEqual([planted.otherStack, planted.human].sort());
   });
 
   it("never runs for a provider that does not know its stack", async () => {
     const planted = plantLeftovers();
     await providerFor(emulator).create(inputs("x"));
-    expect(emulator.store.list(TEST_REPO).map((key) => key.id)).toEqual(expect.arrayContaining(Object.values(planted)));
+    expect(keyIdsIn(emulator)).toEqual(expect.arrayContaining(Object.values(planted)));
     expect(emulator.requests.some((request) => request.method === "GET")).toBe(false);
   });
 

@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { generateWithGenSdk } from "./gen-sdk";
-import { runToEnd, serveLanguageHost, type Launch, type Output, type ProgramFolder, type ProgramRun } from "./serve";
+import { configEnvironment, runToEnd, serveLanguageHost, type Launch, type Output, type ProgramFolder, type ProgramRun } from "./serve";
 
 /** One build output per program folder, reused run after run: `go build` itself skips what has not changed. */
 function buildOutputOf(directory: string): string {
@@ -44,8 +44,7 @@ async function launch(run: ProgramRun): Promise<Launch | { error: string }> {
       PULUMI_ROOT_DIRECTORY: run.rootDirectory,
       PULUMI_DRY_RUN: String(run.dryRun),
       PULUMI_PARALLEL: String(run.parallel),
-      PULUMI_CONFIG: JSON.stringify(Object.fromEntries(run.config)),
-      PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(run.secretKeys),
+      ...configEnvironment(run),
     },
   };
 }

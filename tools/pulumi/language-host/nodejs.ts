@@ -4,7 +4,7 @@
  * (`cmd/run`) with the engine's addresses, the stack config in `PULUMI_CONFIG` and the TypeScript
  * switch, as Pulumi's Go host does. Dependencies are the program's own `npm install`.
  */
-import { serveLanguageHost, type Launch, type ProgramRun } from "./serve";
+import { configEnvironment, runnerFlags, serveLanguageHost, type Launch, type ProgramRun } from "./serve";
 
 /** Config keys arrive as `ns:key`; the program runner still reads them as `ns:config:key`, as the Go host writes them. */
 function toRunnerConfig(config: Map<string, string>): Record<string, string> {
@@ -14,22 +14,6 @@ function toRunnerConfig(config: Map<string, string>): Record<string, string> {
     runnerConfig[separator < 0 ? key : `${key.slice(0, separator)}:config:${key.slice(separator + 1)}`] = value;
   }
   return runnerConfig;
-}
-
-function runnerArguments(run: ProgramRun, runPath: string): string[] {
-  const args = [runPath, "--monitor", run.monitor];
-  const optional: Array<[string, string]> = [
-    ["engine", run.engine],
-    ["organization", run.organization],
-    ["project", run.project],
-    ["root-directory", run.rootDirectory],
-    ["stack", run.stack],
-    ["pwd", run.programDirectory],
-  ];
-  for (const [flag, value] of optional) if (value) args.push(`--${flag}`, value);
-  if (run.dryRun) args.push("--dry-run");
-  args.push("--parallel", String(run.parallel), run.entryPoint, ...run.args);
-  return args;
 }
 
 async function launch(run: ProgramRun): Promise<Launch | { error: string }> {
@@ -43,11 +27,16 @@ async function launch(run: ProgramRun): Promise<Launch | { error: string }> {
   const { typescript, tsconfig, nodeargs } = run.options;
   return {
     command: process.execPath,
-    args: [...(typeof nodeargs === "string" ? nodeargs.split(/\s+/).filter(Boolean) : []), ...runnerArguments(run, runPath)],
+    args: [
+      ...(typeof nodeargs === "string" ? nodeargs.split(/\s+/).filter(Boolean) : []),
+      runPath,
+      ...runnerFlags(run),
+      run.entryPoint,
+      ...run.args,
+    ],
     env: {
       ...process.env,
-      PULUMI_CONFIG: JSON.stringify(toRunnerConfig(run.config)),
-      PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(run.secretKeys),
+      ...configEnvironment(run, toRunnerConfig(run.config)),
       ...(typescript !== false ? { PULUMI_NODEJS_TYPESCRIPT: "true" } : {}),
       ...(typeof tsconfig === "string" ? { PULUMI_NODEJS_TSCONFIG_PATH: tsconfig } : {}),
     },

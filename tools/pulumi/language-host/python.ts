@@ -10,7 +10,16 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { generateWithGenSdk } from "./gen-sdk";
-import { runToEnd, serveLanguageHost, type Launch, type Output, type ProgramFolder, type ProgramRun } from "./serve";
+import {
+  configEnvironment,
+  runnerFlags,
+  runToEnd,
+  serveLanguageHost,
+  type Launch,
+  type Output,
+  type ProgramFolder,
+  type ProgramRun,
+} from "./serve";
 
 /** The program runner; it ships as source (the build compiles only TypeScript): ../../../../ is the repository from dist/. */
 const EXEC_SCRIPT = [
@@ -35,30 +44,12 @@ async function launch(run: ProgramRun): Promise<Launch | { error: string }> {
   if (virtualenvOf(program) !== undefined && !existsSync(python)) {
     return { error: `The virtual environment ${virtualenvOf(program)} does not exist: run pulumi install` };
   }
-  const flags: Array<[string, string]> = [
-    ["monitor", run.monitor],
-    ["engine", run.engine],
-    ["organization", run.organization],
-    ["project", run.project],
-    ["stack", run.stack],
-    ["root-directory", run.rootDirectory],
-    ["pwd", run.programDirectory],
-    ["parallel", String(run.parallel)],
-  ];
   return {
     command: python,
-    args: [
-      "-u",
-      EXEC_SCRIPT,
-      ...flags.filter(([, value]) => value !== "").flatMap(([flag, value]) => [`--${flag}`, value]),
-      ...(run.dryRun ? ["--dry-run"] : []),
-      join(run.programDirectory, run.entryPoint),
-      ...run.args,
-    ],
+    args: ["-u", EXEC_SCRIPT, ...runnerFlags(run), join(run.programDirectory, run.entryPoint), ...run.args],
     env: {
       ...process.env,
-      PULUMI_CONFIG: JSON.stringify(Object.fromEntries(run.config)),
-      PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(run.secretKeys),
+      ...configEnvironment(run),
     },
   };
 }

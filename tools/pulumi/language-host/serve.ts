@@ -47,6 +47,32 @@ export interface ProgramRun {
   options: Record<string, unknown>;
 }
 
+/**
+ * The engine's addresses, the stack and the run's switches as flags, the way the program runners
+ * take them (Node.js's `@pulumi/pulumi/cmd/run` and python-exec.py); empty values are left out.
+ */
+export function runnerFlags(run: ProgramRun): string[] {
+  const flags: Array<[string, string]> = [
+    ["monitor", run.monitor],
+    ["engine", run.engine],
+    ["organization", run.organization],
+    ["project", run.project],
+    ["stack", run.stack],
+    ["root-directory", run.rootDirectory],
+    ["pwd", run.programDirectory],
+    ["parallel", String(run.parallel)],
+  ];
+  return [
+    ...flags.filter(([, value]) => value !== "").flatMap(([flag, value]) => [`--${flag}`, value]),
+    ...(run.dryRun ? ["--dry-run"] : []),
+  ];
+}
+
+/** The stack config as the SDKs read it from the environment; Node.js's runner wants its keys spelled its own way. */
+export function configEnvironment(run: ProgramRun, config: Record<string, string> = Object.fromEntries(run.config)): NodeJS.ProcessEnv {
+  return { PULUMI_CONFIG: JSON.stringify(config), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(run.secretKeys) };
+}
+
 /** How to start a program: a process whose exit code the host reports. */
 export interface Launch {
   command: string;
@@ -125,19 +151,14 @@ function folderOf(info: any): ProgramFolder {
   return { directory: info?.getProgramDirectory() || info?.getRootDirectory() || process.cwd(), options: optionsOf(info) };
 }
 
-const unimplemented = (what: string): grpcJs.ServiceError =>
-  Object.assign(new Error(`${what} is not supported by this language host`), {
-    code: grpc.status.UNIMPLEMENTED,
-    details: `${what} is not supported by this language host`,
-    metadata: new grpc.Metadata(),
-  });
+function serviceError(code: grpcJs.status, message: string): grpcJs.ServiceError {
+  return Object.assign(new Error(message), { code, details: message, metadata: new grpc.Metadata() });
+}
 
-const failed = (error: unknown): grpcJs.ServiceError =>
-  Object.assign(new Error(String((error as Error).message ?? error)), {
-    code: grpc.status.UNKNOWN,
-    details: String((error as Error).message ?? error),
-    metadata: new grpc.Metadata(),
-  });
+const unimplemented = (what: string): grpcJs.ServiceError =>
+  serviceError(grpc.status.UNIMPLEMENTED, `${what} is not supported by this language host`);
+
+const failed = (error: unknown): grpcJs.ServiceError => serviceError(grpc.status.UNKNOWN, String((error as Error).message ?? error));
 
 export function serveLanguageHost(language: Language): void {
   if (process.argv.includes("-version") || process.argv.includes("--version")) {
