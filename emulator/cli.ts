@@ -11,11 +11,15 @@ const usage = `flashback-emulator: a local Flashback API for repository API keys
   --refresh-token T     an accepted refresh token (repeatable)
   --state-file PATH     keep keys in this JSON file between runs
   --latency MS          added to every request
+  --jitter MS           up to this much more per request, at random (answers arrive out of step)
+  --page-size N         lists answer N keys at most, with total, page and limit fields
+  --hidden-repo ID      a repository that exists but answers 404 (repeatable)
+  --azure-repo ID       an Azure Blob repository: its keys have no key id (repeatable)
   --rate-limit N        requests per second before 429 with Retry-After
   --burst N             requests allowed at once above the rate (default 2 x rate)
   --token-lifetime S    access tokens expire S seconds after first use
   --fault RULE          a scripted fault (repeatable): KIND[,status=N][,retryAfter=S][,errorCode=C][,ms=N][,method=M][,path=P][,times=N|always]
-                        KIND is status, reset-before, reset-after, malformed-json, success-false, missing-fields or delay
+                        KIND is status, reset-before, reset-after, malformed-json, success-false, missing-fields, delay or delay-answer
 
 Prints its URL on the first line, then serves until stopped.`;
 
@@ -26,6 +30,10 @@ const OPTIONS = {
   "refresh-token": { type: "string", multiple: true },
   "state-file": { type: "string" },
   latency: { type: "string" },
+  jitter: { type: "string" },
+  "page-size": { type: "string" },
+  "hidden-repo": { type: "string", multiple: true },
+  "azure-repo": { type: "string", multiple: true },
   "rate-limit": { type: "string" },
   burst: { type: "string" },
   "token-lifetime": { type: "string" },
@@ -60,8 +68,12 @@ async function main(): Promise<void> {
     accessTokens: values.token ?? ["dev-token"],
     refreshTokens: values["refresh-token"] ?? [],
     stateFile: values["state-file"],
+    hiddenRepos: values["hidden-repo"] ?? [],
+    azureRepos: values["azure-repo"] ?? [],
   });
   if (values.latency !== undefined) emulator.faults.latencyMs = toNumber("--latency", values.latency);
+  if (values.jitter !== undefined) emulator.faults.latencyJitterMs = toNumber("--jitter", values.jitter);
+  if (values["page-size"] !== undefined) emulator.faults.listPageSize = toNumber("--page-size", values["page-size"]);
   if (values["rate-limit"] !== undefined) {
     const requestsPerSecond = toNumber("--rate-limit", values["rate-limit"]);
     emulator.faults.rateLimit = {

@@ -18,7 +18,9 @@ export type FaultKind =
   /** Act, then answer 200 without the fields the documentation promises (`id`, `key`, `secret`, `keys`). */
   | { kind: "missing-fields" }
   /** Wait this long before handling the request. */
-  | { kind: "delay"; ms: number };
+  | { kind: "delay"; ms: number }
+  /** Act on the request at once, then hold the answer this long: what it says is already out of date when it arrives. */
+  | { kind: "delay-answer"; ms: number };
 
 /** A fault, which requests it hits, and how many times. */
 export interface FaultRule {
@@ -44,6 +46,12 @@ export class FaultPlan {
   rateLimit: RateLimit | undefined;
   /** Added to every request. */
   latencyMs = 0;
+  /** Up to this much more, at random, so that concurrent calls finish out of step. */
+  latencyJitterMs = 0;
+  /** Lists answer only this many keys, with `total`, `page` and `limit` fields, as a paged API would. */
+  listPageSize: number | undefined;
+  /** Answers carry no `Date` header, as a server that does not send one. */
+  omitDateHeader = false;
   /** Access tokens stop working this long after they are first seen or issued. */
   tokenLifetimeMs: number | undefined;
 
@@ -56,7 +64,15 @@ export class FaultPlan {
     this.#bucket = undefined;
     this.rateLimit = undefined;
     this.latencyMs = 0;
+    this.latencyJitterMs = 0;
+    this.listPageSize = undefined;
+    this.omitDateHeader = false;
     this.tokenLifetimeMs = undefined;
+  }
+
+  /** How long to hold one request, given a number in [0, 1). */
+  latencyFor(random: number): number {
+    return this.latencyMs + random * this.latencyJitterMs;
   }
 
   /** The fault for this request, if a rule matches; spends one use of the rule. */
@@ -84,7 +100,16 @@ export class FaultPlan {
   }
 }
 
-const FAULT_KINDS = ["status", "reset-before", "reset-after", "malformed-json", "success-false", "missing-fields", "delay"] as const;
+const FAULT_KINDS = [
+  "status",
+  "reset-before",
+  "reset-after",
+  "malformed-json",
+  "success-false",
+  "missing-fields",
+  "delay",
+  "delay-answer",
+] as const;
 
 /**
  * Reads a fault rule from the command line: `KIND[,status=N][,retryAfter=S][,errorCode=C][,ms=N][,method=M][,path=P][,times=N]`,
@@ -104,7 +129,7 @@ export function parseFaultRule(text: string): FaultRule {
           ...(options.retryAfter ? { retryAfter: options.retryAfter } : {}),
           ...(options.errorCode ? { errorCode: options.errorCode } : {}),
         }
-      : kind === "delay"
+      : kind === "delay" || kind === "delay-answer"
         ? { kind, ms: Number(options.ms ?? 1000) }
         : ({ kind } as FaultKind);
   return {

@@ -20,6 +20,10 @@ export interface EmulatorOptions {
   rotateRefreshTokens?: boolean;
   /** Repositories the tokens may not touch: 403. */
   forbiddenRepos?: string[];
+  /** Repositories that exist but answer 404 to the tokens, as an API that hides what a user may not see. */
+  hiddenRepos?: string[];
+  /** Azure Blob repositories: their keys have no key id, so answers carry no `key`. */
+  azureRepos?: string[];
   /** JSON file that keeps the keys between runs. */
   stateFile?: string;
 }
@@ -50,6 +54,8 @@ export interface RunningEmulator {
   expireAccessTokens(): void;
   /** The most requests the emulator was handling at once since the last reset. */
   readonly peakInFlight: number;
+  /** From now on, answers every request for this repository with 403 or 404 (it still exists), or again normally (`undefined`). */
+  refuseRepo(repoId: string, status: 403 | 404 | undefined): void;
   close(): Promise<void>;
 }
 
@@ -76,7 +82,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   /** Access token -> when it stops working (Infinity when it does not expire). */
   const accessTokens = new Map<string, number>();
   const refreshTokens = new Set(options.refreshTokens ?? []);
-  const forbidden = new Set(options.forbiddenRepos ?? []);
+  /** Repository -> the status it is refused with. */
+  const refused = new Map<string, 403 | 404>([
+    ...(options.forbiddenRepos ?? []).map((repoId) => [repoId, 403] as const),
+    ...(options.hiddenRepos ?? []).map((repoId) => [repoId, 404] as const),
+  ]);
+  const azure = new Set(options.azureRepos ?? []);
   const acceptToken = (token: string): void => {
     accessTokens.set(token, faults.tokenLifetimeMs === undefined ? Infinity : Date.now() + faults.tokenLifetimeMs);
   };
@@ -111,8 +122,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const handleKeys = (method: string, segments: string[], body: Record<string, unknown>, fault: FaultKind | undefined): Reply => {
     const [repoId, apikeyId] = [segments[1] ?? "", segments[3]];
-    if (forbidden.has(repoId)) return error(403, "INSUFFICIENT_PERMISSIONS", "User does not have permission on this repository");
-    if (!store.hasRepo(repoId)) return error(404, "REPO_NOT_FOUND", "Repository not found");
+    if (refused.get(repoId) === 403) return error(403, "INSUFFICIENT_PERMISSIONS", "User does not have permission on this repository");
+    if (refused.get(repoId) === 404 || !store.hasRepo(repoId)) return error(404, "REPO_NOT_FOUND", "Repository not found");
+    const keyIdOf = (key: string) => (azure.has(repoId) ? {} : { key });
     const invalid = validateKeyBody(method, body);
     if (invalid) return invalid;
     if (fault?.kind === "success-false")
@@ -120,7 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (apikeyId === undefined && method === "POST") {
       const { stored, secret } = store.create(repoId, body.name as string, body.accessType as string);
       if (fault?.kind === "missing-fields") return { status: 200, body: { success: true, id: stored.id } };
-      return { status: 200, body: { success: true, id: stored.id, key: stored.key, secret } };
+      return { status: 200, body: { success: true, id: stored.id, ...keyIdOf(stored.key), secret } };
     }
     if (apikeyId === undefined && method === "GET") {
       if (fault?.kind === "missing-fields") return { status: 200, body: { success: true } };
@@ -128,10 +140,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         id: key.id,
         name: key.name,
         accessType: key.accessType,
-        key: key.key,
+        ...keyIdOf(key.key),
         secret: key.secretEnvelope,
         createdAt: key.createdAt,
       }));
+      const pageSize = faults.listPageSize;
+      if (pageSize !== undefined && keys.length > pageSize) {
+        return { status: 200, body: { success: true, keys: keys.slice(0, pageSize), total: keys.length, page: 1, limit: pageSize } };
+      }
       return { status: 200, body: { success: true, keys } };
     }
     if (apikeyId !== undefined && method === "PUT") {
@@ -176,11 +192,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const method = request.method ?? "GET";
     const rawPath = (request.url ?? "/").split("?")[0] ?? "/";
     const record: RecordedRequest = { method, path: rawPath, status: 0, at: Date.now() };
+    response.sendDate = !faults.omitDateHeader;
     requests.push(record);
     const text = await readBody(request);
     const body = parseObject(text);
     if (body !== undefined && Object.keys(body).length > 0) record.body = redactBody(body);
-    if (faults.latencyMs > 0) await delay(faults.latencyMs);
+    const latency = faults.latencyFor(Math.random());
+    if (latency > 0) await delay(latency);
     const limited = faults.takeRateToken(Date.now());
     if (limited !== undefined) {
       return send(response, record, { ...error(429, "RATE_LIMITED", "Too many requests"), headers: { "retry-after": String(limited) } });
@@ -200,6 +218,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return send(response, record, error(400, "INVALID_PATH", "Path is not valid percent-encoding"));
     }
     const reply = route(method, segments, body ?? {}, request, fault);
+    if (fault?.kind === "delay-answer") await delay(fault.ms);
     if (fault?.kind === "reset-after") return reset(response, record);
     if (fault?.kind === "malformed-json" && reply.status < 300) return send(response, record, { status: 200, text: '{"success": tru' });
     send(response, record, reply);
@@ -226,6 +245,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     get peakInFlight() {
       return peakInFlight;
+    },
+    refuseRepo(repoId, status) {
+      if (status === undefined) refused.delete(repoId);
+      else refused.set(repoId, status);
     },
     close: () =>
       new Promise<void>((resolve) => {

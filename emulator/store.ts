@@ -48,8 +48,11 @@ export class KeyStore {
     this.#save();
   }
 
-  /** Makes a key and returns its plaintext secret: the only time anyone sees it. */
-  create(repoId: string, name: string, accessType: string): { stored: StoredKey; secret: string } {
+  /**
+   * Makes a key and returns its plaintext secret: the only time anyone sees it. `createdAt` plants
+   * a key made earlier (a leftover of a deployment long gone), for tests.
+   */
+  create(repoId: string, name: string, accessType: string, createdAt: Date = new Date()): { stored: StoredKey; secret: string } {
     const secret = randomBytes(30).toString("base64url");
     const stored: StoredKey = {
       id: randomUUID(),
@@ -62,7 +65,7 @@ export class KeyStore {
         authTag: randomBytes(16).toString("hex"),
         message: randomBytes(32).toString("hex"),
       },
-      createdAt: new Date().toISOString(),
+      createdAt: createdAt.toISOString(),
     };
     this.#keysOf(repoId).set(stored.id, stored);
     this.#secretDigests.set(stored.id, digest(secret));
