@@ -14,5 +14,6 @@ export { FlashbackError } from "./errors/FlashbackError";
 export { FlashbackApiError, type ApiFailure } from "./errors/FlashbackApiError";
 export { SettingsError } from "./errors/SettingsError";
 export { InputError, type InputFailure } from "./errors/InputError";
-export { isFlashbackError, isFlashbackApiError, isSettingsError } from "./errors/type-guards";
+export { CancelledError } from "./errors/CancelledError";
+export { isFlashbackError, isFlashbackApiError, isSettingsError, isCancelledError } from "./errors/type-guards";
 export { SETTING_KEYS, DEFAULT_API_URL, DEFAULTS } from "./settings/settings-keys";

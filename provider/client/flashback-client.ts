@@ -11,7 +11,11 @@ import type {
 } from "../types/api";
 import { API_PATHS, buildPath, type PathTemplate } from "./api-paths";
 import { createGotTransport, type HttpResult, type HttpTransport } from "./http-transport";
-import { RequestGate, sleep } from "./request-gate";
+import { CancelledError } from "../errors/CancelledError";
+import { isCancelledError } from "../errors/type-guards";
+import { Deadline, systemClock, type Clock } from "./clock";
+import { describePaging } from "./paging";
+import { RequestGate } from "./request-gate";
 import { computeRetryDelay, type AttemptOutcome } from "./retry-policy";
 import { errorFromBadAnswer, errorFromNetwork, errorFromStatus, type CallDescription } from "./to-flashback-error";
 import { TokenSource, type RenewedTokens } from "./token-source";
@@ -25,7 +29,26 @@ export interface ClientOptions {
   transport?: HttpTransport;
   /** Injected for tests: jitter source and clock. */
   random?: () => number;
-  now?: () => number;
+  clock?: Clock;
+  /** Aborted when the deployment is cancelled: waits end at once and nothing is retried. */
+  signal?: AbortSignal;
+}
+
+/** What one call belongs to. */
+export interface CallOptions {
+  /** The deadline of the operation the call is part of; without one, the call gets a deadline of its own. */
+  deadline?: Deadline;
+  /**
+   * Removing what a failed or cancelled operation made: it goes on after a cancellation, so that
+   * nothing is left half-made, and gets its first attempt even past the deadline.
+   */
+  cleanup?: boolean;
+}
+
+/** One listing of a repository's keys, and when Flashback says it was taken (its `Date`), for judging reservations by its own clock. */
+export interface ApiKeyListing {
+  keys: ListedApiKey[];
+  listedAt: number | undefined;
 }
 
 interface ApiCall extends CallDescription {
@@ -39,6 +62,8 @@ interface ApiCall extends CallDescription {
   accept?: readonly number[];
   /** What a 2xx answer lacks, if anything: such an answer counts as garbled. */
   incomplete?: (body: Envelope) => string | undefined;
+  /** Why a whole 2xx answer cannot be used, if it cannot: such an answer fails without a retry. */
+  refuse?: (body: Envelope, link: string | undefined) => string | undefined;
   /** False for the token renewal call itself. */
   authenticated?: boolean;
 }
@@ -46,6 +71,7 @@ interface ApiCall extends CallDescription {
 interface Answer {
   status: number;
   body: Envelope;
+  date: string | undefined;
 }
 
 /** `error_code`s of a 404 that mean the user, not the repository, was not found. */
@@ -63,12 +89,20 @@ export class FlashbackClient {
   readonly #transport: HttpTransport;
   readonly #tokens: TokenSource;
   readonly #random: () => number;
-  readonly #now: () => number;
+  readonly #clock: Clock;
+  readonly #signal: AbortSignal | undefined;
+
+  /** The settings this client was built with. */
+  get settings(): Settings {
+    return this.#settings;
+  }
 
   constructor(options: ClientOptions) {
     this.#settings = options.settings;
     this.#secrets = options.secrets;
-    this.#gate = options.gate ?? new RequestGate(options.settings.maxConcurrency);
+    this.#clock = options.clock ?? systemClock;
+    this.#signal = options.signal;
+    this.#gate = options.gate ?? new RequestGate(options.settings.maxConcurrency, this.#clock);
     this.#transport =
       options.transport ??
       createGotTransport({
@@ -77,7 +111,6 @@ export class FlashbackClient {
         maxSockets: options.settings.maxConcurrency,
       });
     this.#random = options.random ?? Math.random;
-    this.#now = options.now ?? Date.now;
     this.#tokens = new TokenSource(options.settings, options.secrets, (refreshToken) => this.#renewTokens(refreshToken));
   }
 
@@ -86,23 +119,33 @@ export class FlashbackClient {
    * again. Messages name the key `displayName`: the declared name, where the key is created under a
    * reservation.
    */
-  async createApiKey(repoId: string, body: ApiKeyRequestBody, displayName = body.name): Promise<CreateApiKeyResponse> {
-    const answer = await this.#call({
-      operation: `create API key "${displayName}"`,
-      method: "POST",
-      pathTemplate: API_PATHS.apiKeys,
-      params: { repoId },
-      repoId,
-      body,
-      idempotent: false,
-    });
+  async createApiKey(
+    repoId: string,
+    body: ApiKeyRequestBody,
+    options: CallOptions & { displayName?: string } = {},
+  ): Promise<CreateApiKeyResponse> {
+    const answer = await this.#call(
+      {
+        operation: `create API key "${options.displayName ?? body.name}"`,
+        method: "POST",
+        pathTemplate: API_PATHS.apiKeys,
+        params: { repoId },
+        repoId,
+        body,
+        idempotent: false,
+      },
+      options,
+    );
     const created = answer.body as CreateApiKeyResponse;
     this.#secrets.add(typeof created.secret === "string" ? created.secret : undefined);
     return created;
   }
 
-  /** `GET /repo/{repoId}/apikey`; `undefined` when the repository does not exist (404). */
-  async listApiKeys(repoId: string): Promise<ListedApiKey[] | undefined> {
+  /**
+   * `GET /repo/{repoId}/apikey`; `undefined` when the repository does not exist (404). An answer
+   * that looks like one page of several fails (paging.ts): a partial list must never pass for all.
+   */
+  async listApiKeys(repoId: string, options: CallOptions = {}): Promise<ApiKeyListing | undefined> {
     const call = {
       operation: "list API keys",
       method: "GET",
@@ -112,28 +155,41 @@ export class FlashbackClient {
       idempotent: true,
       accept: [404],
       incomplete: (body: Envelope) => (Array.isArray((body as ListApiKeysResponse).keys) ? undefined : "The answer has no `keys` list"),
+      refuse: (body: Envelope, link: string | undefined) => {
+        const paging = describePaging(body as Record<string, unknown>, (body as ListApiKeysResponse).keys?.length ?? 0, link);
+        return paging === undefined
+          ? undefined
+          : `The answer looks like one page of several (${paging}), and Flashback documents no way to ask for the next: the provider will not take part of a list for all of it, which could drop live keys from the state`;
+      },
     } as const;
-    const answer = await this.#call(call);
+    const answer = await this.#call(call, options);
     if (this.#isGone(call, answer)) return undefined;
-    return ((answer.body as ListApiKeysResponse).keys ?? []).filter(isListedApiKey);
+    const listedAt = answer.date === undefined ? Number.NaN : Date.parse(answer.date);
+    return {
+      keys: ((answer.body as ListApiKeysResponse).keys ?? []).filter(isListedApiKey),
+      listedAt: Number.isNaN(listedAt) ? undefined : listedAt,
+    };
   }
 
   /** `PUT /repo/{repoId}/apikey/{apikeyId}`: replaces the name and the access type. */
-  async updateApiKey(repoId: string, keyId: string, body: ApiKeyRequestBody): Promise<void> {
-    await this.#call({
-      operation: "update API key",
-      method: "PUT",
-      pathTemplate: API_PATHS.apiKey,
-      params: { repoId, apikeyId: keyId },
-      repoId,
-      keyId,
-      body,
-      idempotent: true,
-    });
+  async updateApiKey(repoId: string, keyId: string, body: ApiKeyRequestBody, options: CallOptions = {}): Promise<void> {
+    await this.#call(
+      {
+        operation: "update API key",
+        method: "PUT",
+        pathTemplate: API_PATHS.apiKey,
+        params: { repoId, apikeyId: keyId },
+        repoId,
+        keyId,
+        body,
+        idempotent: true,
+      },
+      options,
+    );
   }
 
   /** `DELETE /repo/{repoId}/apikey/{apikeyId}`: "absent" when the key or its repository is already gone. */
-  async deleteApiKey(repoId: string, keyId: string): Promise<"deleted" | "absent"> {
+  async deleteApiKey(repoId: string, keyId: string, options: CallOptions = {}): Promise<"deleted" | "absent"> {
     const call = {
       operation: "delete API key",
       method: "DELETE",
@@ -144,7 +200,7 @@ export class FlashbackClient {
       idempotent: true,
       accept: [404],
     } as const;
-    return this.#isGone(call, await this.#call(call)) ? "absent" : "deleted";
+    return this.#isGone(call, await this.#call(call, options)) ? "absent" : "deleted";
   }
 
   /**
@@ -176,13 +232,19 @@ export class FlashbackClient {
     };
   }
 
-  async #call(call: ApiCall): Promise<Answer> {
-    const deadline = this.#now() + this.#settings.operationTimeoutMs;
+  /**
+   * One request with its retries, within the operation's deadline. A cancellation ends its waits
+   * at once (a cleanup's aside) and stops its retries; the first attempt of a call is always sent.
+   */
+  async #call(call: ApiCall, options: CallOptions = {}): Promise<Answer> {
+    const deadline = options.deadline ?? new Deadline(this.#clock, this.#settings.operationTimeoutMs);
+    const signal = options.cleanup ? undefined : this.#signal;
     let renewedToken = false;
-    for (let retries = 0; ;) {
+    for (let retries = 0, rateLimited = 0; ;) {
       const token = call.authenticated === false ? undefined : await this.#tokens.current();
-      const result = await this.#gate.run(() =>
-        this.#transport({ method: call.method, path: buildPath(call.pathTemplate, call.params), token, body: call.body }),
+      const result = await this.#gate.run(
+        () => this.#transport({ method: call.method, path: buildPath(call.pathTemplate, call.params), token, body: call.body }),
+        signal,
       );
       if (result.kind === "response" && result.status === 401 && token !== undefined && this.#tokens.canRenew && !renewedToken) {
         renewedToken = true;
@@ -191,18 +253,23 @@ export class FlashbackClient {
       }
       const judged = this.#judge(call, result);
       if ("answer" in judged) return judged.answer;
+      const isRateLimited = judged.outcome.kind === "status" && judged.outcome.status === 429;
+      if (isRateLimited) rateLimited += 1;
       const delay = computeRetryDelay(judged.outcome, {
         idempotent: call.idempotent,
         retries,
+        rateLimited,
         maxRetries: this.#settings.maxRetries,
-        remainingMs: deadline - this.#now(),
-        now: this.#now(),
+        remainingMs: deadline.remainingMs(),
+        now: this.#clock.now(),
         random: this.#random(),
       });
       if (delay === undefined) throw judged.failure;
-      if (judged.outcome.kind === "status" && judged.outcome.status === 429) this.#gate.pause(delay);
+      if (isRateLimited) this.#gate.pause(delay);
       else retries += 1;
-      await sleep(delay);
+      await this.#clock.sleep(delay, signal).catch((error: unknown) => {
+        throw isCancelledError(error) ? new CancelledError(`no retry after: ${judged.failure.message}`) : error;
+      });
     }
   }
 
@@ -213,13 +280,14 @@ export class FlashbackClient {
       return { outcome: { kind: "network", sent: result.sent }, failure: result.sent ? markMayHaveActed(call, failure) : failure };
     }
     const body = parseEnvelope(result.text);
+    const date = result.date;
     const expected = (result.status >= 200 && result.status < 300) || (call.accept ?? []).includes(result.status);
     if (!expected) {
       const failure = errorFromStatus(call, result.status, result.statusText, body, this.#secrets);
       const outcome: AttemptOutcome = { kind: "status", status: result.status, retryAfter: result.retryAfter };
       return { outcome, failure: result.status >= 500 || result.status === 408 ? markMayHaveActed(call, failure) : failure };
     }
-    if (result.status >= 300) return { answer: { status: result.status, body: body ?? {} } };
+    if (result.status >= 300) return { answer: { status: result.status, body: body ?? {}, date } };
     if (body?.success === false) {
       const failure = errorFromBadAnswer(call, result.status, "Flashback answered success: false", body, this.#secrets);
       return { outcome: { kind: "status", status: result.status }, failure };
@@ -230,7 +298,14 @@ export class FlashbackClient {
       const failure = markMayHaveActed(call, errorFromBadAnswer(call, result.status, problem, body, this.#secrets));
       return { outcome: { kind: "network", sent: true }, failure };
     }
-    return { answer: { status: result.status, body: body as Envelope } };
+    const refused = call.refuse?.(body as Envelope, result.link);
+    if (refused !== undefined) {
+      return {
+        outcome: { kind: "status", status: result.status },
+        failure: errorFromBadAnswer(call, result.status, refused, body, this.#secrets),
+      };
+    }
+    return { answer: { status: result.status, body: body as Envelope, date } };
   }
 }
 

@@ -13,7 +13,16 @@ export interface HttpRequest {
 }
 
 export type HttpResult =
-  | { kind: "response"; status: number; statusText: string; retryAfter: string | undefined; text: string }
+  | {
+      kind: "response";
+      status: number;
+      statusText: string;
+      /** The headers the client reads: the rate limit's wait, the server's clock, a paged list's next link. */
+      retryAfter: string | undefined;
+      date: string | undefined;
+      link: string | undefined;
+      text: string;
+    }
   | ({ kind: "network" } & NetworkFailure);
 
 export type HttpTransport = (request: HttpRequest) => Promise<HttpResult>;
@@ -72,12 +81,17 @@ export function createGotTransport(options: TransportOptions): HttpTransport {
         headers: request.token === undefined ? {} : { authorization: `Bearer ${request.token}` },
         ...(request.body === undefined ? {} : { json: request.body }),
       });
-      const retryAfter = response.headers["retry-after"];
+      const header = (name: string): string | undefined => {
+        const value = response.headers[name];
+        return typeof value === "string" ? value : undefined;
+      };
       return {
         kind: "response",
         status: response.statusCode,
         statusText: response.statusMessage ?? "",
-        retryAfter: typeof retryAfter === "string" ? retryAfter : undefined,
+        retryAfter: header("retry-after"),
+        date: header("date"),
+        link: header("link"),
         text: response.body,
       };
     } catch (error) {

@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from "./clock";
+
 /**
  * One gate per provider process, shared by every request: it caps requests in flight and, after a
  * 429, holds every request back until Flashback said it may be tried again. So one rate-limited
@@ -5,19 +7,21 @@
  */
 export class RequestGate {
   readonly #maxInFlight: number;
+  readonly #clock: Clock;
   readonly #waiting: Array<() => void> = [];
   #inFlight = 0;
   #pausedUntil = 0;
 
-  constructor(maxInFlight: number) {
+  constructor(maxInFlight: number, clock: Clock = systemClock) {
     this.#maxInFlight = maxInFlight;
+    this.#clock = clock;
   }
 
-  /** Runs `task` once a slot is free and no pause is in force. */
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  /** Runs `task` once a slot is free and no pause is in force; a cancellation ends the pause's wait at once. */
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     await this.#acquire();
     try {
-      await this.#waitForPause();
+      await this.#waitForPause(signal);
       return await task();
     } finally {
       this.#release();
@@ -26,16 +30,16 @@ export class RequestGate {
 
   /** Holds every request not yet sent for `delayMs` from now (a longer pause already in force stays). */
   pause(delayMs: number): void {
-    this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + delayMs);
+    this.#pausedUntil = Math.max(this.#pausedUntil, this.#clock.monotonic() + delayMs);
   }
 
   get inFlight(): number {
     return this.#inFlight;
   }
 
-  async #waitForPause(): Promise<void> {
-    for (let wait = this.#pausedUntil - Date.now(); wait > 0; wait = this.#pausedUntil - Date.now()) {
-      await sleep(wait);
+  async #waitForPause(signal: AbortSignal | undefined): Promise<void> {
+    for (let wait = this.#pausedUntil - this.#clock.monotonic(); wait > 0; wait = this.#pausedUntil - this.#clock.monotonic()) {
+      await this.#clock.sleep(wait, signal);
     }
   }
 
@@ -54,6 +58,7 @@ export class RequestGate {
   }
 }
 
+/** A plain wait on the system clock, for scripts and tests. */
 export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return systemClock.sleep(ms);
 }

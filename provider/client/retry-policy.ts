@@ -22,8 +22,10 @@ export type AttemptOutcome =
 export interface RetryContext {
   /** Whether repeating the request is harmless (GET, PUT, DELETE): POST creates a key each time it lands. */
   idempotent: boolean;
-  /** Retries already made for this request (0 after the first attempt). */
+  /** Retries already made for this request (0 after the first attempt), 429s aside. */
   retries: number;
+  /** 429s answered to this request so far, the one being judged included. */
+  rateLimited: number;
   maxRetries: number;
   /** Milliseconds left before the operation's deadline. */
   remainingMs: number;
@@ -38,7 +40,8 @@ export interface RetryContext {
  *
  * - 429 is retried for every method: Flashback refused the request without acting on it. It does
  *   not count against `maxRetries` (the deadline bounds it), because a shared rate limit can take
- *   many rounds to drain a large deployment.
+ *   many rounds to drain a large deployment. It waits as long as `Retry-After` says, else backs
+ *   off exponentially on the 429s of this request, so an unspecific limit is not hammered.
  * - A request that never left is retried for every method.
  * - Other retryable statuses and lost answers are retried only for idempotent requests: a POST
  *   whose answer was lost may have created a key, which the caller must reconcile first.
@@ -47,7 +50,7 @@ export function computeRetryDelay(outcome: AttemptOutcome, context: RetryContext
   const rateLimited = outcome.kind === "status" && outcome.status === 429;
   if (!rateLimited && context.retries >= context.maxRetries) return undefined;
   if (!isRetryable(outcome, context.idempotent)) return undefined;
-  const backoff = jitteredBackoff(context.retries, context.random);
+  const backoff = jitteredBackoff(rateLimited ? Math.max(0, context.rateLimited - 1) : context.retries, context.random);
   const requested = outcome.kind === "status" ? parseRetryAfter(outcome.retryAfter, context.now) : undefined;
   const delay = requested ?? backoff;
   return delay < context.remainingMs ? delay : undefined;

@@ -7,9 +7,9 @@ import type { SettingsError } from "./SettingsError";
  * processes and may load different copies of this package, and `instanceof` fails across copies.
  */
 
-const FLASHBACK_ERROR_NAMES = new Set(["FlashbackApiError", "SettingsError", "InputError"]);
+const FLASHBACK_ERROR_NAMES = new Set(["FlashbackApiError", "SettingsError", "InputError", "CancelledError"]);
 
-/** True for any error this package throws (`FlashbackApiError`, `SettingsError`, `InputError`). */
+/** True for any error this package throws (`FlashbackApiError`, `SettingsError`, `InputError`, `CancelledError`). */
 export function isFlashbackError(error: unknown): error is FlashbackError {
   return error instanceof Error && FLASHBACK_ERROR_NAMES.has(error.name) && "code" in error;
 }
@@ -22,4 +22,9 @@ export function isFlashbackApiError(error: unknown): error is FlashbackApiError 
 /** True for a missing or invalid setting; `error.setting` names it. */
 export function isSettingsError(error: unknown): error is SettingsError {
   return isFlashbackError(error) && error.name === "SettingsError";
+}
+
+/** True when the deployment was cancelled while the provider waited. */
+export function isCancelledError(error: unknown): boolean {
+  return isFlashbackError(error) && error.name === "CancelledError";
 }

@@ -1,7 +1,7 @@
 import { API_PATHS } from "../client/api-paths";
+import { Deadline, type Clock } from "../client/clock";
 import type { FlashbackClient } from "../client/flashback-client";
 import { jitteredBackoff } from "../client/retry-policy";
-import { sleep } from "../client/request-gate";
 import { FlashbackApiError } from "../errors/FlashbackApiError";
 import { messageOf } from "../errors/message-of";
 import { isFlashbackApiError } from "../errors/type-guards";
@@ -16,11 +16,15 @@ export const CREATE_ATTEMPTS = 3;
 
 export interface CreateContext {
   client: FlashbackClient;
-  /** The stack's reservation scope (reservation.ts). */
+  /** The stack's reservation scope (reservation.ts): a label in the reservation's name. */
   scope: string;
-  /** Reservation names of this process's creates in flight: the sweep leaves them alone. */
-  inFlight: Set<string>;
   engineListening: EngineProbe;
+  clock: Clock;
+  random: () => number;
+  /** Aborted when the deployment is cancelled: no new attempt starts. */
+  signal?: AbortSignal | undefined;
+  /** The whole create's deadline (`operationTimeout`); every reservation's name carries it. */
+  operationTimeoutMs: number;
 }
 
 /** A key Flashback made that could not be handed over whole, and that could not be deleted either. */
@@ -44,58 +48,83 @@ export class IncompleteKeyError extends Error {
  * 2. Claim: once the answer is in hand and the engine still listens, rename the key (PUT) to its
  *    declared name and hand it over.
  *
- * A process killed in between leaves a key under a reservation name, and the next write of the same
- * stack in that repository deletes it (reservation-sweep.ts). The result: no orphan, no duplicate.
+ * A process killed in between leaves a key under a reservation name, and a later write in that
+ * repository deletes it once its create is provably over (reservation-sweep.ts). The whole create,
+ * every attempt included, runs within one deadline, and the reservation's name says how long that
+ * is: that bound is what lets any deployment tell an abandoned reservation from one in flight.
+ * The result: no orphan, no duplicate, and no key deleted after it was handed over.
  */
 export async function createKeyWithoutOrphans(context: CreateContext, inputs: RepoApiKeyInputs): Promise<CreatedKey> {
+  const deadline = new Deadline(context.clock, context.operationTimeoutMs);
   const removed: string[] = [];
   for (let attempt = 1; ; attempt += 1) {
-    const reservation = newReservationName(context.scope);
-    context.inFlight.add(reservation);
+    const reservation = newReservationName(context.scope, context.operationTimeoutMs);
     try {
-      const reserved = await reserve(context, inputs, reservation);
-      return await claim(context, inputs, reserved);
+      const reserved = await reserve(context, inputs, reservation, deadline);
+      return await claim(context, inputs, reserved, deadline);
     } catch (error) {
       if (!isFlashbackApiError(error) || !error.mayHaveActed) throw error;
-      removed.push(...(await removeReservation(context, inputs, reservation, error)));
-      if (attempt >= CREATE_ATTEMPTS) throw gaveUp(error, removed);
-      await sleep(jitteredBackoff(attempt, Math.random()));
-    } finally {
-      context.inFlight.delete(reservation);
+      removed.push(...(await removeReservation(context, inputs, reservation, error, deadline)));
+      const backoff = jitteredBackoff(attempt, context.random());
+      if (attempt >= CREATE_ATTEMPTS || backoff >= deadline.remainingMs()) throw gaveUp(error, removed, attempt);
+      await context.clock.sleep(backoff, context.signal);
     }
   }
 }
 
-async function reserve(context: CreateContext, inputs: RepoApiKeyInputs, reservation: string): Promise<CreatedKey> {
-  const response = await context.client.createApiKey(inputs.repoId, { name: reservation, accessType: inputs.accessType }, inputs.name);
+async function reserve(context: CreateContext, inputs: RepoApiKeyInputs, reservation: string, deadline: Deadline): Promise<CreatedKey> {
+  const response = await context.client.createApiKey(
+    inputs.repoId,
+    { name: reservation, accessType: inputs.accessType },
+    { displayName: inputs.name, deadline },
+  );
   const read = readCreatedKey(response);
   if ("created" in read) return read.created;
   if (!isNonEmptyString(response.id)) {
     throw incompleteAnswer(inputs, read.missing, "Flashback gave no key id, so the provider looked for the key it may have made");
   }
-  return deleteIncompleteKey(context, inputs, response.id, typeof response.key === "string" ? response.key : "", read.missing);
+  return deleteIncompleteKey(context, inputs, response.id, typeof response.key === "string" ? response.key : "", read.missing, deadline);
 }
 
-async function claim(context: CreateContext, inputs: RepoApiKeyInputs, reserved: CreatedKey): Promise<CreatedKey> {
+/**
+ * Hands the key over only when the engine still listens and the rename was answered within the
+ * deadline: a rename answered later may meet another deployment's sweep, which by then may take
+ * the reservation for abandoned, so such a key is deleted instead.
+ */
+async function claim(context: CreateContext, inputs: RepoApiKeyInputs, reserved: CreatedKey, deadline: Deadline): Promise<CreatedKey> {
   if (!(await context.engineListening())) {
-    await context.client.deleteApiKey(inputs.repoId, reserved.id);
+    await context.client.deleteApiKey(inputs.repoId, reserved.id, { deadline, cleanup: true });
     throw new Error(
       `The Pulumi engine stopped before API key "${inputs.name}" could be handed to it, so the key Flashback made (${reserved.id}) was deleted: nothing is left that no state knows about`,
     );
   }
   try {
-    await context.client.updateApiKey(inputs.repoId, reserved.id, { name: inputs.name, accessType: inputs.accessType });
+    if (deadline.expired) throw lateClaim(inputs, "before its rename could be sent");
+    await context.client.updateApiKey(inputs.repoId, reserved.id, { name: inputs.name, accessType: inputs.accessType }, { deadline });
+    if (deadline.expired) throw lateClaim(inputs, "before Flashback answered its rename");
   } catch (error) {
-    await deleteUnclaimedKey(context, inputs, reserved, error);
+    await deleteUnclaimedKey(context, inputs, reserved, error, deadline);
     throw error;
   }
   return reserved;
 }
 
+function lateClaim(inputs: RepoApiKeyInputs, when: string): Error {
+  return new Error(
+    `Creating API key "${inputs.name}" ran out of its time (flashback:operationTimeout) ${when}, so the key Flashback made was not handed over; raise flashback:operationTimeout if Flashback is this slow`,
+  );
+}
+
 /** A key that could not be renamed is of no use; if it cannot be deleted either, the state records it for the next `up` to replace. */
-async function deleteUnclaimedKey(context: CreateContext, inputs: RepoApiKeyInputs, reserved: CreatedKey, cause: unknown): Promise<void> {
+async function deleteUnclaimedKey(
+  context: CreateContext,
+  inputs: RepoApiKeyInputs,
+  reserved: CreatedKey,
+  cause: unknown,
+  deadline: Deadline,
+): Promise<void> {
   try {
-    await context.client.deleteApiKey(inputs.repoId, reserved.id);
+    await context.client.deleteApiKey(inputs.repoId, reserved.id, { deadline, cleanup: true });
   } catch (error) {
     throw new IncompleteKeyError(
       `Flashback created API key "${reserved.id}" in repository "${inputs.repoId}" but naming it "${inputs.name}" failed (${messageOf(cause)}), and deleting it failed too (${messageOf(error)}). It is recorded in the state, and the next \`pulumi up\` replaces it`,
@@ -111,10 +140,11 @@ async function deleteIncompleteKey(
   keyId: string,
   key: string,
   missing: string[],
+  deadline: Deadline,
 ): Promise<never> {
   const what = `Flashback created API key "${keyId}" in repository "${inputs.repoId}" but its answer lacked ${missing.join(", ")}`;
   try {
-    await context.client.deleteApiKey(inputs.repoId, keyId);
+    await context.client.deleteApiKey(inputs.repoId, keyId, { deadline, cleanup: true });
   } catch (error) {
     throw new IncompleteKeyError(
       `${what}; deleting that unusable key failed too (${messageOf(error)}). It is recorded in the state, and the next \`pulumi up\` replaces it`,
@@ -144,17 +174,18 @@ async function removeReservation(
   inputs: RepoApiKeyInputs,
   reservation: string,
   cause: FlashbackApiError,
+  deadline: Deadline,
 ): Promise<string[]> {
   let listed;
   try {
-    listed = (await context.client.listApiKeys(inputs.repoId)) ?? [];
+    listed = (await context.client.listApiKeys(inputs.repoId, { deadline, cleanup: true }))?.keys ?? [];
   } catch (error) {
     throw unresolved(cause, inputs, reservation, `listing the repository's keys to find it failed: ${messageOf(error)}`);
   }
   const removed: string[] = [];
   for (const orphan of listed.filter((key) => key.name === reservation)) {
     try {
-      await context.client.deleteApiKey(inputs.repoId, orphan.id);
+      await context.client.deleteApiKey(inputs.repoId, orphan.id, { deadline, cleanup: true });
       removed.push(orphan.id);
     } catch (error) {
       throw unresolved(cause, inputs, reservation, `deleting the orphaned key "${orphan.id}" failed: ${messageOf(error)}`);
@@ -166,17 +197,17 @@ async function removeReservation(
 function unresolved(cause: FlashbackApiError, inputs: RepoApiKeyInputs, reservation: string, problem: string): FlashbackApiError {
   return new FlashbackApiError({
     ...cause.failure,
-    hint: `Flashback may have created the key anyway, and ${problem}. If it did, it is named "${reservation}" in repository "${inputs.repoId}", and the next \`pulumi up\` or \`pulumi destroy\` of this stack deletes it`,
+    hint: `Flashback may have created the key anyway, and ${problem}. If it did, it is named "${reservation}" in repository "${inputs.repoId}", and the first \`pulumi up\` or \`pulumi destroy\` that writes there once its create's time is over deletes it`,
   });
 }
 
-function gaveUp(cause: FlashbackApiError, removed: string[]): FlashbackApiError {
+function gaveUp(cause: FlashbackApiError, removed: string[], attempts: number): FlashbackApiError {
   const cleanup =
     removed.length === 0
       ? "no key was left behind in Flashback"
       : `the ${removed.length} orphaned key(s) it made (${removed.join(", ")}) were deleted, so none is left behind`;
   return new FlashbackApiError({
     ...cause.failure,
-    hint: `${CREATE_ATTEMPTS} attempts failed without a usable answer; ${cleanup}. Run \`pulumi up\` again`,
+    hint: `${attempts === 1 ? "1 attempt" : `${attempts} attempts`} failed without a usable answer; ${cleanup}. Run \`pulumi up\` again`,
   });
 }

@@ -1,4 +1,5 @@
 import { connect } from "node:net";
+import { processEngineAddress } from "./engine-address";
 
 /** Whether the Pulumi engine that sent the current call can still receive its answer. */
 export type EngineProbe = () => Promise<boolean>;
@@ -7,13 +8,18 @@ const PROBE_TIMEOUT_MS = 1_000;
 const ADDRESS_PATTERN = /^(?<host>[\w.-]+|\[[0-9a-fA-F:]+\]):(?<port>\d{1,5})$/;
 
 /**
- * A provider process is started with the engine's address as its first argument (Pulumi's plugin
+ * A provider process is started with the engine's address among its arguments (Pulumi's plugin
  * protocol), and the engine serves it from the CLI process. When that address refuses connections,
  * the CLI is gone: a key created now would reach nobody, while its secret exists nowhere else.
  * Anything but a refusal counts as alive, so a slow or unusual host never loses a key.
  */
 export function engineProbeFromArgv(argv: readonly string[] = process.argv): EngineProbe {
-  const match = ADDRESS_PATTERN.exec(argv[2] ?? "");
+  return engineProbeAt(processEngineAddress(argv));
+}
+
+/** The probe of one address; a missing or unreadable address always answers "alive". */
+export function engineProbeAt(address: string | undefined): EngineProbe {
+  const match = ADDRESS_PATTERN.exec(address ?? "");
   if (match?.groups === undefined) return async () => true;
   const host = match.groups.host!.replace(/^\[|\]$/g, "");
   const port = Number(match.groups.port);

@@ -1,4 +1,4 @@
-import type { ListedApiKey } from "../types/api";
+import type { ApiKeyListing } from "../client/flashback-client";
 
 /**
  * How long one listing of a repository's keys answers the reads of a refresh. A `pulumi refresh`
@@ -8,7 +8,7 @@ import type { ListedApiKey } from "../types/api";
  */
 export const LIST_REUSE_MS = 2_000;
 
-type Listing = ListedApiKey[] | undefined;
+type Listing = ApiKeyListing | undefined;
 
 /**
  * Shares the listing of a repository between concurrent and closely following reads. Every write
@@ -18,7 +18,7 @@ type Listing = ListedApiKey[] | undefined;
 export class ListCache {
   readonly #entries = new Map<string, { listing: Promise<Listing>; startedAt: number }>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number) {}
 
   get(repoId: string, load: () => Promise<Listing>): Promise<Listing> {
     const entry = this.#entries.get(repoId);

@@ -1,9 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { Deadline, systemClock, type Clock } from "../client/clock";
 import { FlashbackClient } from "../client/flashback-client";
 import { preloadGot } from "../client/http-transport";
+import { CancelledError } from "../errors/CancelledError";
 import { InputError } from "../errors/InputError";
 import { SecretRegistry } from "../errors/redact";
-import { requireCredentials, resolveSettings, type SettingsSources } from "../settings/resolve-settings";
+import { requireCredentials, resolveSettings, type Settings, type SettingsSources } from "../settings/resolve-settings";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
 import { checkInputs, isKnown } from "./check-inputs";
 import { createKeyWithoutOrphans, IncompleteKeyError } from "./create-without-orphans";
@@ -24,8 +26,11 @@ export interface ProviderOptions {
   env?: NodeJS.ProcessEnv;
   /** For tests: pinned jitter and clock. */
   random?: () => number;
-  now?: () => number;
-  /** The stack's reservation scope (reservation.ts); without one, reservations are this process's alone and nothing is swept. */
+  clock?: Clock;
+  /**
+   * The stack's reservation scope (reservation.ts), a label in reservation names. Without one the
+   * provider serves no deployment (a tool, a test): it names reservations for its process and sweeps nothing.
+   */
   deploymentScope?: string;
   /** Whether the engine can still receive a new key; by default a probe of the address Pulumi started the process with. */
   engineListening?: EngineProbe;
@@ -42,34 +47,50 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
   #client: FlashbackClient | undefined;
   readonly #secrets = new SecretRegistry();
   readonly #listings: ListCache;
-  /** The stack's reservation scope, once a stub or the options told it; reservations then go under it and are swept. */
+  /** The stack's reservation scope, once a stub or the options told it: then the provider serves a deployment, and sweeps. */
   #stackScope: string | undefined;
-  /** Reservations of a provider that serves no known stack: unique to this process, never swept. */
   readonly #processScope = processScope();
-  readonly #reservationsInFlight = new Set<string>();
   readonly #sweep: ReservationSweep;
   readonly #engineListening: EngineProbe;
+  readonly #clock: Clock;
+  readonly #cancellation = new AbortController();
 
   constructor(options: ProviderOptions = {}) {
     this.#options = options;
     this.#sources = { env: options.env ?? process.env };
-    this.#listings = new ListCache(options.now);
+    this.#clock = options.clock ?? systemClock;
+    this.#listings = new ListCache(() => this.#clock.monotonic());
     this.#stackScope = isDeploymentScope(options.deploymentScope) ? options.deploymentScope : undefined;
-    this.#sweep = new ReservationSweep(
-      () => this.#getClient(),
-      () => this.#stackScope,
-      this.#reservationsInFlight,
-    );
+    this.#sweep = new ReservationSweep(() => this.#getClient());
     this.#engineListening = options.engineListening ?? engineProbeFromArgv();
   }
 
-  /**
-   * Tells the provider which stack it serves, so that it sweeps what an interrupted deployment of
-   * that stack left (reservation-sweep.ts). A malformed scope is ignored: sweeping under it could
-   * never be proven safe.
-   */
+  /** Tells the provider which stack it serves: its reservations are named for it, and it sweeps. A malformed scope is ignored. */
   useDeploymentScope(scope: unknown): void {
     if (isDeploymentScope(scope)) this.#stackScope = scope;
+  }
+
+  /**
+   * Values that reached the provider as secrets (a secret `name`, say): every message masks them
+   * as it masks tokens and key secrets.
+   */
+  treatAsSecret(...values: unknown[]): void {
+    for (const value of values) if (typeof value === "string") this.#secrets.add(value);
+  }
+
+  /** `text` with every secret this provider has seen masked. */
+  redact(text: string): string {
+    return this.#secrets.redact(text);
+  }
+
+  /**
+   * The engine's `Cancel` (Ctrl-C): no new operation starts, no request is retried, and every
+   * wait (backoff, `Retry-After`, the rate-limit pause) ends at once. Requests already sent get
+   * their answers, and what an operation made is still cleaned up or handed over, so the
+   * reservation rules hold.
+   */
+  cancel(): void {
+    this.#cancellation.abort();
   }
 
   /** Receives the stack config; settings are read from it (and the environment) at the first call that needs them. */
@@ -90,11 +111,16 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
 
   async create(inputs: RepoApiKeyInputs): Promise<pulumi.dynamic.CreateResult<RepoApiKeyOutputs>> {
     const valid = requireValid(inputs);
+    this.#refuseIfCancelled();
+    const client = this.#getClient();
     const context = {
-      client: this.#getClient(),
+      client,
       scope: this.#stackScope ?? this.#processScope,
-      inFlight: this.#reservationsInFlight,
       engineListening: this.#engineListening,
+      clock: this.#clock,
+      random: this.#options.random ?? Math.random,
+      signal: this.#cancellation.signal,
+      operationTimeoutMs: this.#settings().operationTimeoutMs,
     };
     try {
       const created = await this.#writing(valid.repoId, () => createKeyWithoutOrphans(context, valid));
@@ -112,9 +138,11 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
         { property: "repoId", reason: `reading key "${id}" needs its stored repoId; importing a RepoApiKey is not supported` },
       ]);
     }
+    this.#refuseIfCancelled();
     const client = this.#getClient();
-    const listed = await this.#listings.get(props.repoId, () => client.listApiKeys(props.repoId));
-    const current = listed?.find((key) => key.id === id);
+    const deadline = this.#deadline();
+    const listing = await this.#listings.get(props.repoId, () => client.listApiKeys(props.repoId, { deadline }));
+    const current = listing?.keys.find((key) => key.id === id);
     // An empty id tells the engine the key is gone: it leaves the state.
     if (current === undefined) return { id: "" };
     return { id, props: toRefreshedOutputs(props, current) };
@@ -126,9 +154,10 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
    */
   async importKey(importId: string): Promise<{ id: string; outputs: RepoApiKeyOutputs; warning: string }> {
     const { repoId, keyId } = parseImportId(importId);
-    const listed = await this.#getClient().listApiKeys(repoId);
-    if (listed === undefined) throw new InputError([{ property: "id", reason: `Flashback has no repository "${repoId}"` }]);
-    const current = listed.find((key) => key.id === keyId);
+    this.#refuseIfCancelled();
+    const listing = await this.#getClient().listApiKeys(repoId, { deadline: this.#deadline() });
+    if (listing === undefined) throw new InputError([{ property: "id", reason: `Flashback has no repository "${repoId}"` }]);
+    const current = listing.keys.find((key) => key.id === keyId);
     if (current === undefined) {
       throw new InputError([{ property: "id", reason: `Flashback has no API key "${keyId}" in repository "${repoId}"` }]);
     }
@@ -143,14 +172,16 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
 
   async update(id: string, olds: RepoApiKeyOutputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.UpdateResult<RepoApiKeyOutputs>> {
     const valid = requireValid(news);
+    const deadline = this.#deadline();
     await this.#writing(olds.repoId, () =>
-      this.#getClient().updateApiKey(olds.repoId, id, { name: valid.name, accessType: valid.accessType }),
+      this.#getClient().updateApiKey(olds.repoId, id, { name: valid.name, accessType: valid.accessType }, { deadline }),
     );
     return { outs: { ...pickOutputs(olds), name: valid.name, accessType: valid.accessType } };
   }
 
   async delete(id: string, props: RepoApiKeyOutputs): Promise<void> {
-    await this.#writing(props.repoId, () => this.#getClient().deleteApiKey(props.repoId, id));
+    const deadline = this.#deadline();
+    await this.#writing(props.repoId, () => this.#getClient().deleteApiKey(props.repoId, id, { deadline }));
   }
 
   /**
@@ -158,13 +189,28 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
    * before and after, so no read is answered from a listing older than it.
    */
   async #writing<T>(repoId: string, write: () => Promise<T>): Promise<T> {
-    await this.#sweep.beforeWrite(repoId);
+    this.#refuseIfCancelled();
+    if (this.#stackScope !== undefined) await this.#sweep.beforeWrite(repoId);
+    this.#refuseIfCancelled();
     this.#listings.invalidate(repoId);
     try {
       return await write();
     } finally {
       this.#listings.invalidate(repoId);
     }
+  }
+
+  /** One operation's deadline: `operationTimeout` bounds all its requests and retries. */
+  #deadline(): Deadline {
+    return new Deadline(this.#clock, this.#settings().operationTimeoutMs);
+  }
+
+  #settings(): Settings {
+    return this.#getClient().settings;
+  }
+
+  #refuseIfCancelled(): void {
+    if (this.#cancellation.signal.aborted) throw new CancelledError();
   }
 
   #getClient(): FlashbackClient {
@@ -174,8 +220,9 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
       this.#client = new FlashbackClient({
         settings,
         secrets: this.#secrets,
+        clock: this.#clock,
+        signal: this.#cancellation.signal,
         ...(this.#options.random ? { random: this.#options.random } : {}),
-        ...(this.#options.now ? { now: this.#options.now } : {}),
       });
     }
     return this.#client;

@@ -1,36 +1,29 @@
 import type { FlashbackClient } from "../client/flashback-client";
-import { isReservationOf } from "./reservation";
+import { isAbandoned } from "./reservation";
 
 /**
- * Removes what an interrupted deployment of this stack left: keys still under one of the stack's
- * reservation names, made by a create whose process died before it could hand the key over. Their
- * secret is lost, no state holds them, and no human uses them (nobody ever saw their secret).
+ * Removes what interrupted creates left: keys still under a reservation name whose create can no
+ * longer act on them (reservation.ts, `isAbandoned`), made by a process that died, was killed or
+ * gave up before it could hand the key over. Their secret is lost, no state holds them, and no
+ * human uses them (nobody ever saw their secret).
  *
- * Safe because one deployment of a stack runs at a time (the backend's lock): every reservation of
- * this stack that is not one of this process's creates in flight belongs to a process that is gone.
- * It runs once per repository and process, before the first write there; a preview writes nothing
- * and so sweeps nothing.
+ * Safe whoever else writes to the repository at the same time: a reservation is deleted only once
+ * Flashback's own clock proves its create over, so a key that any engine has been handed, or is
+ * about to be, is never touched. Younger leftovers wait for a later deployment.
+ *
+ * It runs once per repository and process, before the first write there, in a provider that serves
+ * a deployment (it knows its stack); a preview writes nothing and so sweeps nothing. A failed sweep does not fail the write that waited for it: it is tried
+ * again before the next write, which is safe for the same reason.
  */
 export class ReservationSweep {
   readonly #swept = new Map<string, Promise<void>>();
 
-  constructor(
-    private readonly client: () => FlashbackClient,
-    /** The stack's scope; undefined when the provider serves no known stack, and then there is nothing to sweep. */
-    private readonly scope: () => string | undefined,
-    private readonly inFlight: ReadonlySet<string>,
-  ) {}
+  constructor(private readonly client: () => FlashbackClient) {}
 
-  /**
-   * Waits for the repository's sweep. A failed sweep does not fail the write that waited for it:
-   * it is tried again before the next write, and the leftovers stay harmless until then.
-   */
   async beforeWrite(repoId: string): Promise<void> {
-    const scope = this.scope();
-    if (scope === undefined) return;
     let sweep = this.#swept.get(repoId);
     if (sweep === undefined) {
-      sweep = this.#sweep(repoId, scope).catch(() => {
+      sweep = this.#sweep(repoId).catch(() => {
         this.#swept.delete(repoId);
       });
       this.#swept.set(repoId, sweep);
@@ -38,12 +31,11 @@ export class ReservationSweep {
     await sweep;
   }
 
-  async #sweep(repoId: string, scope: string): Promise<void> {
+  async #sweep(repoId: string): Promise<void> {
     const client = this.client();
-    const listed = (await client.listApiKeys(repoId)) ?? [];
-    for (const key of listed) {
-      if (!isReservationOf(key.name, scope) || this.inFlight.has(key.name)) continue;
-      await client.deleteApiKey(repoId, key.id);
+    const listing = await client.listApiKeys(repoId);
+    for (const key of listing?.keys ?? []) {
+      if (isAbandoned(key, listing?.listedAt)) await client.deleteApiKey(repoId, key.id);
     }
   }
 }

@@ -2,15 +2,29 @@ import { createHash, randomBytes } from "node:crypto";
 
 /**
  * A key is created under a reservation name and renamed to its declared name only once the engine
- * can receive it (create-without-orphans.ts). A reservation that outlives its deployment is
- * therefore a key whose secret nobody holds, and its name says so to whoever reads Flashback's
- * console: `pulumi-pending-<deployment>-<nonce>`.
+ * can receive it (create-without-orphans.ts). A reservation that outlives its create is therefore a
+ * key whose secret nobody holds, and its name says so to whoever reads Flashback's console:
+ * `pulumi-pending-<stack>-<nonce>-<lifetime>`.
+ *
+ * The lifetime, in whole seconds, is how long its create may still act on it: the create's
+ * operation deadline (`operationTimeout`). Past that, and by Flashback's own clock, the reservation
+ * is provably abandoned (`isAbandoned`), whoever made it: this is what makes the sweep safe when
+ * deployments of any stacks, organizations or backends, and several provider processes of one
+ * program, write to one repository at once.
  */
 export const RESERVATION_PREFIX = "pulumi-pending-";
 
-const SCOPE_PATTERN = /^[0-9a-f]{12}$/;
+/**
+ * Added to a reservation's lifetime before it counts as abandoned. It covers the one-second
+ * resolution of the HTTP `Date` header and the clocks of different Flashback servers (one stamps
+ * `createdAt`, another may answer the list), which a fleet keeps within a few seconds.
+ */
+export const ABANDONED_MARGIN_MS = 10_000;
 
-/** Which stack a reservation belongs to: one deployment of a stack runs at a time (the backend's lock). */
+const SCOPE_PATTERN = /^[0-9a-f]{12}$/;
+const NAME_PATTERN = /^pulumi-pending-(?<scope>[0-9a-f]{12})-[0-9a-f]{12}-(?<lifetime>\d{1,7})$/;
+
+/** Which stack a reservation belongs to: a label for people, never a reason to delete. */
 export interface DeploymentIdentity {
   organization: string;
   project: string;
@@ -33,7 +47,7 @@ export function scopeOfUrn(urn: string): string | undefined {
   return deploymentScope({ organization: "", project, stack });
 }
 
-/** A scope no other process has: for providers built without a stack (tests, tools), whose reservations no later run may sweep. */
+/** A scope no other process has: for providers built without a stack (tests, tools). */
 export function processScope(): string {
   return randomBytes(6).toString("hex");
 }
@@ -43,10 +57,30 @@ export function isDeploymentScope(value: unknown): value is string {
 }
 
 /** A name no other create attempt uses, so a lost answer's key is found by its name alone. */
-export function newReservationName(scope: string): string {
-  return `${RESERVATION_PREFIX}${scope}-${randomBytes(6).toString("hex")}`;
+export function newReservationName(scope: string, lifetimeMs: number): string {
+  return `${RESERVATION_PREFIX}${scope}-${randomBytes(6).toString("hex")}-${Math.ceil(lifetimeMs / 1000)}`;
 }
 
-export function isReservationOf(name: string, scope: string): boolean {
-  return name.startsWith(`${RESERVATION_PREFIX}${scope}-`);
+/** The lifetime a reservation name carries, in milliseconds; undefined for any name that is not a reservation. */
+export function reservationLifetimeMs(name: string): number | undefined {
+  const lifetime = NAME_PATTERN.exec(name)?.groups?.lifetime;
+  return lifetime === undefined ? undefined : Number(lifetime) * 1000;
+}
+
+/**
+ * Whether a listed key is a reservation whose create can no longer act on it, judged on
+ * Flashback's clock alone: its `createdAt` against the `Date` of the answer that listed it.
+ *
+ * Why that is proof: the create started its deadline before it sent the POST, so Flashback's
+ * `createdAt` is later than that start, and the create hands a key over only when its claim (the
+ * rename) was answered before the deadline. A claim answered by then was applied by
+ * `createdAt + lifetime` on Flashback's clock, so a list taken later than that (and the margin)
+ * would show the declared name, not the reservation. Without a `createdAt` or a `Date` there is
+ * no proof, and the key is left alone.
+ */
+export function isAbandoned(key: { name: string; createdAt?: string | undefined }, listedAt: number | undefined): boolean {
+  const lifetimeMs = reservationLifetimeMs(key.name);
+  const createdAt = key.createdAt === undefined ? Number.NaN : Date.parse(key.createdAt);
+  if (lifetimeMs === undefined || listedAt === undefined || Number.isNaN(createdAt)) return false;
+  return listedAt - createdAt > lifetimeMs + ABANDONED_MARGIN_MS;
 }

@@ -5,17 +5,17 @@ import { isNonEmptyString } from "../utils/is-non-empty-string";
 export type CreatedKey = { id: string; key: string; secret: string };
 
 /**
- * The id, key and secret of a create answer, or which of them is missing. `key` may be empty:
- * Flashback gives none for Azure Blob repositories, where the secret alone is the credential.
+ * The id, key and secret of a create answer, or which of them is missing. `key` may be empty or
+ * absent: Flashback has no key id for Azure Blob repositories, where the secret alone is the
+ * credential; a refresh fills it in if Flashback lists one later.
  */
 export function readCreatedKey(response: CreateApiKeyResponse): { created: CreatedKey } | { missing: string[] } {
-  const missing = [
-    isNonEmptyString(response.id) ? undefined : "id",
-    typeof response.key === "string" ? undefined : "key",
-    isNonEmptyString(response.secret) ? undefined : "secret",
-  ].filter((field): field is string => field !== undefined);
+  const missing = [isNonEmptyString(response.id) ? undefined : "id", isNonEmptyString(response.secret) ? undefined : "secret"].filter(
+    (field): field is string => field !== undefined,
+  );
   if (missing.length > 0) return { missing };
-  return { created: { id: response.id as string, key: response.key as string, secret: response.secret as string } };
+  const key = typeof response.key === "string" ? response.key : "";
+  return { created: { id: response.id as string, key, secret: response.secret as string } };
 }
 
 export function toCreatedOutputs(inputs: RepoApiKeyInputs, created: CreatedKey): RepoApiKeyOutputs {

@@ -342,16 +342,16 @@ describe.skipIf(suite.skip)(suite.title, () => {
     const [partial] = keysInState(await stack.exportState());
     const [orphan] = emulator.store.allKeys();
     expect(partial?.id).toBe(orphan?.id);
-    expect(partial?.initErrors?.[0]).toMatch(/answer lacked key, secret/);
+    expect(partial?.initErrors?.[0]).toMatch(/answer lacked secret/);
 
     emulator.requests.length = 0;
     await up();
-    // The partial key sits under a reservation name, so the sweep deletes it first; the replacement's DELETE then finds it gone.
+    // The partial key sits under a reservation name of a create that is not over yet by Flashback's
+    // clock, so the sweep leaves it: the replacement is made, then the partial key deleted.
     expect(writes().map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
-      `DELETE /repo/${TEST_REPO}/apikey/${orphan?.id} 200`,
       `POST /repo/${TEST_REPO}/apikey 200`,
       expect.stringMatching(new RegExp(`^PUT /repo/${TEST_REPO}/apikey/\\S+ 200$`)),
-      `DELETE /repo/${TEST_REPO}/apikey/${orphan?.id} 404`,
+      `DELETE /repo/${TEST_REPO}/apikey/${orphan?.id} 200`,
     ]);
     await succeed("destroy", ...UNATTENDED);
     expect(emulator.store.allKeys()).toEqual([]);

@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { RepoApiKeyProvider, type ProviderOptions } from "../../provider/lifecycle";
+import { newReservationName } from "../../provider/lifecycle/reservation";
 import { CliStack, type CliStackOptions } from "./pulumi-cli-stack";
 
 /** A recognisable token: every leak test searches for it. */
@@ -24,6 +25,21 @@ export function providerFor(emulator: RunningEmulator, env: NodeJS.ProcessEnv = 
     ...options,
   });
 }
+
+/**
+ * A key under a reservation name, as a create that never finished leaves it, made `ageMs` ago
+ * (planted: the emulator stamps it, as Flashback would have then) by a create that had `lifetimeMs`.
+ */
+export function plantReservation(
+  emulator: RunningEmulator,
+  options: { repoId?: string; ageMs: number; lifetimeMs?: number; scope?: string },
+): string {
+  const name = newReservationName(options.scope ?? "0123456789ab", options.lifetimeMs ?? 20_000);
+  return emulator.store.create(options.repoId ?? TEST_REPO, name, "READ", new Date(Date.now() - options.ageMs)).stored.id;
+}
+
+/** Older than any reservation's lifetime and margin: a leftover every sweep may take. */
+export const ABANDONED_AGE_MS = 3_600_000;
 
 /** The ids of the keys Flashback holds in a repository, sorted. */
 export function keyIdsIn(emulator: RunningEmulator, repoId: string = TEST_REPO): string[] {

@@ -28,7 +28,8 @@ describe("create", () => {
       [
         "POST",
         `/repo/${TEST_REPO}/apikey`,
-        { name: expect.stringMatching(/^pulumi-pending-[0-9a-f]{12}-[0-9a-f]{12}$/), accessType: "READ" },
+        // The name carries the create's lifetime: the operation timeout of `providerFor`, 20 s.
+        { name: expect.stringMatching(/^pulumi-pending-[0-9a-f]{12}-[0-9a-f]{12}-20$/), accessType: "READ" },
       ],
       ["PUT", `/repo/${TEST_REPO}/apikey/${id}`, { name: "ci-reader", accessType: "READ" }],
     ]);

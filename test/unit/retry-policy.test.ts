@@ -8,7 +8,7 @@ import {
   type AttemptOutcome,
 } from "../../provider/client/retry-policy";
 
-const base = { retries: 0, maxRetries: 6, remainingMs: 60_000, now: Date.parse("2026-01-01T00:00:00Z"), random: 0 };
+const base = { retries: 0, rateLimited: 0, maxRetries: 6, remainingMs: 60_000, now: Date.parse("2026-01-01T00:00:00Z"), random: 0 };
 
 describe("isRetryable", () => {
   it.each([
@@ -58,6 +58,13 @@ describe("computeRetryDelay", () => {
     const exhausted = { ...base, retries: 6, idempotent: true };
     expect(computeRetryDelay({ kind: "status", status: 503 }, exhausted)).toBeUndefined();
     expect(computeRetryDelay({ kind: "status", status: 429, retryAfter: "1" }, exhausted)).toBe(1000);
+  });
+
+  it("backs off exponentially on the 429s of a request that name no wait, whatever the other retries", () => {
+    const delays = [1, 2, 3, 4, 5, 6, 7].map((rateLimited) =>
+      computeRetryDelay({ kind: "status", status: 429 }, { ...base, retries: 0, rateLimited, idempotent: false }),
+    );
+    expect(delays).toEqual([125, 250, 500, 1000, 2000, 4000, 4000]);
   });
 
   it("gives up when the wait would pass the operation's deadline", () => {
