@@ -31,6 +31,11 @@ type ProtoRequest = any;
 type Call = { request: ProtoRequest };
 type Callback = (error: Partial<grpcJs.ServiceError> | null, response?: unknown) => void;
 
+/** A failure already in the engine's terms (a partial resource's secrets wrapped as its inputs were). */
+class EngineFailure {
+  constructor(readonly status: Partial<grpcJs.ServiceError>) {}
+}
+
 const CONFIG_NAMESPACE = "flashback:";
 
 /**
@@ -38,6 +43,10 @@ const CONFIG_NAMESPACE = "flashback:";
  * Python, Go, C# and Java programs. Every call translates the protocol's messages (Structs, secrets,
  * previews) and hands over to the same lifecycle the dynamic `RepoApiKey` runs, so validation,
  * the HTTP client, retries, orphan-free creates, token renewal and redaction are one code.
+ *
+ * The plugin tells the engine it accepts secrets, so the engine no longer marks outputs for it:
+ * every answer wraps as secret each field that came in secret (a secret `name`, say) as well as
+ * `key` and `secret`, and the lifecycle masks those values in its messages.
  */
 export class ResourceProviderService {
   constructor(
@@ -53,7 +62,7 @@ export class ResourceProviderService {
       (call: Call, callback: Callback): void => {
         method.call(this, call.request).then(
           (response) => callback(null, response),
-          (error: unknown) => callback(toGrpcError(error)),
+          (error: unknown) => callback(error instanceof EngineFailure ? error.status : this.#toGrpcError(error, SECRET_OUTPUTS)),
         );
       };
     return {
@@ -68,7 +77,7 @@ export class ResourceProviderService {
       read: handle(this.read),
       update: handle(this.update),
       delete: handle(this.delete),
-      cancel: handle(async () => new emptyProto.Empty()),
+      cancel: handle(this.cancel),
     };
   }
 
@@ -105,19 +114,35 @@ export class ResourceProviderService {
     return new providerProto.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(true).setAcceptresources(true);
   }
 
+  /** Ctrl-C: the lifecycle stops retrying and waiting; what is in flight finishes or is cleaned up. */
+  async cancel(): Promise<unknown> {
+    this.lifecycle.cancel();
+    return new emptyProto.Empty();
+  }
+
   async check(request: ProtoRequest): Promise<unknown> {
     requireType(request.getUrn());
-    const { plain, secretKeys } = unwrapSecrets(fromStruct(request.getNews()));
+    const { plain, secretKeys } = this.#unwrap(request.getNews());
     const { inputs, failures } = checkInputs(plain);
     return new providerProto.CheckResponse()
       .setInputs(toStruct(wrapSecrets(inputs, secretKeys)))
-      .setFailuresList(failures.map((failure) => new providerProto.CheckFailure().setProperty(failure.property).setReason(failure.reason)));
+      .setFailuresList(
+        failures.map((failure) =>
+          new providerProto.CheckFailure().setProperty(failure.property).setReason(this.lifecycle.redact(failure.reason)),
+        ),
+      );
   }
 
+  /** Besides the lifecycle's diff, a field that became secret with the same value is an update, so that its output is stored secret too. */
   async diff(request: ProtoRequest): Promise<unknown> {
-    const olds = unwrapSecrets(fromStruct(request.getOlds())).plain as Partial<RepoApiKeyOutputs>;
-    const news = unwrapSecrets(fromStruct(request.getNews())).plain;
+    const stored = this.#unwrap(request.getOlds());
+    const olds = stored.plain as Partial<RepoApiKeyOutputs>;
+    const { plain: news, secretKeys } = this.#unwrap(request.getNews());
     const diff = diffInputs(olds, news);
+    const newlySecret = secretKeys.filter(
+      (field) => !stored.secretKeys.includes(field) && ![...diff.replaces, ...diff.updates].includes(field),
+    );
+    if (newlySecret.length > 0) Object.assign(diff, { changes: true, updates: [...diff.updates, ...newlySecret] });
     const { Kind } = providerProto.PropertyDiff;
     const response = new providerProto.DiffResponse()
       .setChanges(diff.changes ? providerProto.DiffResponse.DiffChanges.DIFF_SOME : providerProto.DiffResponse.DiffChanges.DIFF_NONE)
@@ -134,46 +159,73 @@ export class ResourceProviderService {
   }
 
   async create(request: ProtoRequest): Promise<unknown> {
-    const inputs = unwrapSecrets(fromStruct(request.getProperties())).plain as unknown as RepoApiKeyInputs;
+    const { plain, secretKeys } = this.#unwrap(request.getProperties());
+    const inputs = plain as unknown as RepoApiKeyInputs;
     if (request.getPreview()) {
-      return new providerProto.CreateResponse().setId("").setProperties(toStruct({ ...inputs, key: UNKNOWN, secret: UNKNOWN }));
+      return new providerProto.CreateResponse()
+        .setId("")
+        .setProperties(toStruct(wrapSecrets({ ...inputs, key: UNKNOWN, secret: UNKNOWN }, secretKeys)));
     }
     this.lifecycle.useDeploymentScope(scopeOfUrn(request.getUrn()));
-    const created = await this.lifecycle.create(inputs);
-    return new providerProto.CreateResponse().setId(created.id).setProperties(toOutputsStruct(created.outs as RepoApiKeyOutputs));
+    try {
+      const created = await this.lifecycle.create(inputs);
+      return new providerProto.CreateResponse()
+        .setId(created.id)
+        .setProperties(toOutputsStruct(created.outs as RepoApiKeyOutputs, secretKeys));
+    } catch (error) {
+      throw new EngineFailure(this.#toGrpcError(error, [...SECRET_OUTPUTS, ...secretKeys]));
+    }
   }
 
-  /** A refresh (the stored outputs come along) or an import (only the id, `<repoId>/<keyId>`). */
+  /**
+   * A refresh (the stored outputs come along) or an import (only the id, `<repoId>/<keyId>`). What
+   * was secret in the stored outputs or inputs stays secret in both answers.
+   */
   async read(request: ProtoRequest): Promise<unknown> {
-    const stored = unwrapSecrets(fromStruct(request.getProperties())).plain as unknown as RepoApiKeyOutputs;
+    const { plain, secretKeys } = this.#unwrap(request.getProperties());
+    const stored = plain as unknown as RepoApiKeyOutputs;
+    const secret = [...secretKeys, ...this.#unwrap(request.getInputs()).secretKeys];
     if (Object.keys(stored).length === 0) {
       const imported = await this.lifecycle.importKey(request.getId());
       this.log.warn(imported.warning, request.getUrn());
-      return readResponse(imported.id, imported.outputs);
+      return readResponse(imported.id, imported.outputs, secret);
     }
     const read = await this.lifecycle.read(request.getId(), stored);
     if (read.id === undefined || read.id === "" || read.props === undefined) return new providerProto.ReadResponse().setId("");
-    return readResponse(read.id, read.props);
+    return readResponse(read.id, read.props, secret);
   }
 
   async update(request: ProtoRequest): Promise<unknown> {
-    const olds = unwrapSecrets(fromStruct(request.getOlds())).plain as unknown as RepoApiKeyOutputs;
-    const news = unwrapSecrets(fromStruct(request.getNews())).plain as unknown as RepoApiKeyInputs;
+    const olds = this.#unwrap(request.getOlds()).plain as unknown as RepoApiKeyOutputs;
+    const { plain, secretKeys } = this.#unwrap(request.getNews());
+    const news = plain as unknown as RepoApiKeyInputs;
     if (request.getPreview()) {
       return new providerProto.UpdateResponse().setProperties(
-        toOutputsStruct({ ...pickOutputs(olds), name: news.name, accessType: news.accessType }),
+        toOutputsStruct({ ...pickOutputs(olds), name: news.name, accessType: news.accessType }, secretKeys),
       );
     }
     this.lifecycle.useDeploymentScope(scopeOfUrn(request.getUrn()));
     const updated = await this.lifecycle.update(request.getId(), olds, news);
-    return new providerProto.UpdateResponse().setProperties(toOutputsStruct(updated.outs as RepoApiKeyOutputs));
+    return new providerProto.UpdateResponse().setProperties(toOutputsStruct(updated.outs as RepoApiKeyOutputs, secretKeys));
   }
 
   async delete(request: ProtoRequest): Promise<unknown> {
-    const stored = unwrapSecrets(fromStruct(request.getProperties())).plain as unknown as RepoApiKeyOutputs;
+    const stored = this.#unwrap(request.getProperties()).plain as unknown as RepoApiKeyOutputs;
     this.lifecycle.useDeploymentScope(scopeOfUrn(request.getUrn()));
     await this.lifecycle.delete(request.getId(), stored);
     return new emptyProto.Empty();
+  }
+
+  /** A failure with every secret the plugin has seen masked, secret inputs included. */
+  #toGrpcError(error: unknown, secretFields: readonly string[]): Partial<grpcJs.ServiceError> {
+    return toGrpcError(error, secretFields, (text) => this.lifecycle.redact(text));
+  }
+
+  /** Plain values and which were secret; the secret ones are masked in every message from now on. */
+  #unwrap(struct: { toJavaScript(): Props } | undefined): { plain: Props; secretKeys: string[] } {
+    const unwrapped = unwrapSecrets(fromStruct(struct));
+    this.lifecycle.treatAsSecret(...unwrapped.secretKeys.map((key) => unwrapped.plain[key]));
+    return unwrapped;
   }
 }
 
@@ -190,12 +242,21 @@ function configFrom(args: Props, variables: Map<string, string>): { get(key: str
 }
 
 function requireType(urn: string): void {
-  const type = urn.split("::")[2];
+  const type = resourceTypeOf(urn);
   if (type !== undefined && type !== REPO_API_KEY_TOKEN) throw new Error(`the flashback provider has no resource type "${type}"`);
 }
 
-function toOutputsStruct(outputs: RepoApiKeyOutputs | Props): unknown {
-  return toStruct(wrapSecrets(definedOnly({ ...outputs }), SECRET_OUTPUTS));
+/**
+ * A resource's own type, from its URN: `urn:pulumi:<stack>::<project>::<type>::<name>`, where the
+ * type of a child is its parents' types and its own joined by `$` (`my:Component$flashback:index:RepoApiKey`).
+ */
+export function resourceTypeOf(urn: string): string | undefined {
+  return urn.split("::")[2]?.split("$").pop();
+}
+
+/** Outputs as the engine stores them: `key`, `secret` and whatever came in secret wrapped as secrets. */
+function toOutputsStruct(outputs: RepoApiKeyOutputs | Props, secretInputs: readonly string[] = []): unknown {
+  return toStruct(wrapSecrets(definedOnly({ ...outputs }), [...SECRET_OUTPUTS, ...secretInputs]));
 }
 
 /** A Struct holds no `undefined`. */
@@ -203,11 +264,11 @@ function definedOnly(props: Props): Props {
   return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined));
 }
 
-function readResponse(id: string, outputs: RepoApiKeyOutputs): unknown {
+function readResponse(id: string, outputs: RepoApiKeyOutputs, secret: readonly string[]): unknown {
   return new providerProto.ReadResponse()
     .setId(id)
-    .setProperties(toOutputsStruct(outputs))
-    .setInputs(toStruct({ ...pickInputs(outputs) }));
+    .setProperties(toOutputsStruct(outputs, secret))
+    .setInputs(toStruct(wrapSecrets({ ...pickInputs(outputs) }, secret)));
 }
 
 /**
@@ -215,15 +276,15 @@ function readResponse(id: string, outputs: RepoApiKeyOutputs): unknown {
  * but could not hand over whole, the partial resource (`ErrorResourceInitFailed`) the engine records
  * so that the next `up` replaces it.
  */
-function toGrpcError(error: unknown): Partial<grpcJs.ServiceError> {
-  const message = messageOf(error);
+function toGrpcError(error: unknown, secretFields: readonly string[], redact: (text: string) => string): Partial<grpcJs.ServiceError> {
+  const message = redact(messageOf(error));
   const partial = error as { id?: unknown; properties?: Props; reasons?: string[] };
   const metadata = new grpc.Metadata();
   if (typeof partial.id === "string" && partial.id !== "") {
     const detail = new providerProto.ErrorResourceInitFailed()
       .setId(partial.id)
-      .setProperties(toOutputsStruct(partial.properties ?? {}))
-      .setReasonsList(partial.reasons ?? [message]);
+      .setProperties(toStruct(wrapSecrets(definedOnly({ ...partial.properties }), secretFields)))
+      .setReasonsList((partial.reasons ?? [message]).map(redact));
     const packed = new anyProto.Any();
     packed.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
     const status = new statusProto.Status().setCode(grpc.status.UNKNOWN).setMessage(message).setDetailsList([packed]);

@@ -1,3 +1,4 @@
+import { engineProbeAt } from "../lifecycle/engine-liveness";
 import { RepoApiKeyProvider } from "../lifecycle/repo-api-key-provider";
 import { engineLogAt } from "./engine-log";
 import { grpc, providerGrpc } from "./pulumi-protocol";
@@ -14,7 +15,7 @@ export interface ServeOptions {
 /** Starts the plugin's gRPC server on a free loopback port and returns it and the port. */
 export async function servePlugin(options: ServeOptions = {}): Promise<{ port: number; server: InstanceType<typeof grpc.Server> }> {
   const service = new ResourceProviderService(
-    options.lifecycle ?? new RepoApiKeyProvider(),
+    options.lifecycle ?? new RepoApiKeyProvider({ engineListening: engineProbeAt(options.engineAddress) }),
     packageVersion(),
     engineLogAt(options.engineAddress),
   );

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { deploymentScope, newReservationName } from "../../provider/lifecycle/reservation";
 import {
   emptyProto,
   engineGrpc,
@@ -17,7 +16,7 @@ import {
   type Props,
 } from "../../provider/plugin/pulumi-protocol";
 import { servePlugin } from "../../provider/plugin/serve";
-import { providerFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
+import { ABANDONED_AGE_MS, plantReservation, providerFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 
 /*
  * The `flashback` provider plugin over a real socket, called as the engine calls it: the schema,
@@ -177,16 +176,12 @@ describe("the plugin's resource methods", () => {
     expect((await diff(inputs())).getChanges()).toBe(providerProto.DiffResponse.DiffChanges.DIFF_NONE);
   });
 
-  it("create makes the key once, sweeping what an interrupted run of the URN's stack left, and returns key and secret as secrets", async () => {
+  it("create makes the key once, sweeping what an interrupted create left, and returns key and secret as secrets", async () => {
     // A repository this process has not written to yet: its sweep is still to come.
-    const leftover = emulator.store.create(
-      "repo-other",
-      newReservationName(deploymentScope({ organization: "", project: "plugin-test", stack: "dev" })),
-      "READ",
-    );
+    const leftover = plantReservation(emulator, { repoId: "repo-other", ageMs: ABANDONED_AGE_MS });
     const created = await create(inputs({ repoId: "repo-other" }));
     expect(emulator.store.get("repo-other", created.id)?.name).toBe("reader");
-    expect(emulator.store.get("repo-other", leftover.stored.id)).toBeUndefined();
+    expect(emulator.store.get("repo-other", leftover)).toBeUndefined();
     expect(created.properties).toMatchObject({ repoId: "repo-other", name: "reader", accessType: "READ" });
     expect(isSecret(created.properties.key)).toBe(true);
     expect(isSecret(created.properties.secret)).toBe(true);
@@ -280,5 +275,130 @@ describe("the plugin's resource methods", () => {
     const error = (await create().catch((caught: unknown) => caught)) as { details: string };
     expect(error.details).toMatch(/answered 403/);
     expect(JSON.stringify(error)).not.toContain(TEST_TOKEN);
+  });
+});
+
+describe("a key whose parent is another resource (a URN with a type chain)", () => {
+  const CHILD_URN = "urn:pulumi:dev::plugin-test::my:index:Team$flashback:index:RepoApiKey$flashback:index:RepoApiKey::team-reader";
+
+  it("is served by every method: check, diff, create, read, update, delete", async () => {
+    const checked = await call("check", new providerProto.CheckRequest().setUrn(CHILD_URN).setNews(toStruct(inputs())));
+    expect(checked.getFailuresList()).toEqual([]);
+    const created = await call("create", new providerProto.CreateRequest().setUrn(CHILD_URN).setProperties(checked.getInputs()));
+    const id = created.getId();
+    expect(emulator.store.get(TEST_REPO, id)?.name).toBe("reader");
+    const diff = await call(
+      "diff",
+      new providerProto.DiffRequest()
+        .setUrn(CHILD_URN)
+        .setId(id)
+        .setOlds(created.getProperties())
+        .setNews(toStruct(inputs({ name: "r2" }))),
+    );
+    expect(diff.getDiffsList()).toEqual(["name"]);
+    const updated = await call(
+      "update",
+      new providerProto.UpdateRequest()
+        .setUrn(CHILD_URN)
+        .setId(id)
+        .setOlds(created.getProperties())
+        .setNews(toStruct(inputs({ name: "r2" }))),
+    );
+    const read = await call("read", new providerProto.ReadRequest().setUrn(CHILD_URN).setId(id).setProperties(updated.getProperties()));
+    expect(fromStruct(read.getInputs())).toEqual(inputs({ name: "r2" }));
+    await call("delete", new providerProto.DeleteRequest().setUrn(CHILD_URN).setId(id).setProperties(read.getProperties()));
+    expect(emulator.store.list(TEST_REPO)).toEqual([]);
+  });
+
+  it("is told apart from a child of another package's type", async () => {
+    const foreign = "urn:pulumi:dev::plugin-test::flashback:index:RepoApiKey$aws:s3:Bucket::bucket";
+    await expect(call("check", new providerProto.CheckRequest().setUrn(foreign).setNews(toStruct(inputs())))).rejects.toMatchObject({
+      details: 'the flashback provider has no resource type "aws:s3:Bucket"',
+    });
+  });
+});
+
+describe("inputs given as secrets stay secret in every answer", () => {
+  const SECRET_NAME = "team-payroll-reader-7f3a";
+  const SECRET_TRIGGER = "rotation-2027-q1-9b1c";
+  const secretInputs = () => inputs({ name: wrapSecret(SECRET_NAME), rotateWhenChanged: wrapSecret(SECRET_TRIGGER) });
+  const plainOf = (props: Props) => JSON.stringify(Object.values(props).filter((value) => !isSecret(value)));
+
+  it("create (preview and real), update and read wrap name and rotateWhenChanged as they came", async () => {
+    const preview = await call(
+      "create",
+      new providerProto.CreateRequest().setUrn(URN).setProperties(toStruct(secretInputs())).setPreview(true),
+    );
+    expect(plainOf(fromStruct(preview.getProperties()))).not.toContain(SECRET_NAME);
+    const created = await create(secretInputs());
+    expect(created.properties).toMatchObject({ name: wrapSecret(SECRET_NAME), rotateWhenChanged: wrapSecret(SECRET_TRIGGER) });
+    expect(emulator.store.get(TEST_REPO, created.id)?.name).toBe(SECRET_NAME);
+
+    const renamed = `${SECRET_NAME}-2`;
+    const updated = await call(
+      "update",
+      new providerProto.UpdateRequest()
+        .setUrn(URN)
+        .setId(created.id)
+        .setOlds(toStruct(created.properties))
+        .setNews(toStruct({ ...secretInputs(), name: wrapSecret(renamed) })),
+    );
+    const afterUpdate = fromStruct(updated.getProperties());
+    expect(afterUpdate).toMatchObject({ name: wrapSecret(renamed), rotateWhenChanged: wrapSecret(SECRET_TRIGGER) });
+
+    const read = await call("read", new providerProto.ReadRequest().setUrn(URN).setId(created.id).setProperties(updated.getProperties()));
+    for (const props of [fromStruct(read.getProperties()), fromStruct(read.getInputs())]) {
+      expect(props).toMatchObject({ name: wrapSecret(renamed), rotateWhenChanged: wrapSecret(SECRET_TRIGGER) });
+    }
+  });
+
+  it("read keeps a field secret that only the stored inputs marked so", async () => {
+    const created = await create(inputs({ name: SECRET_NAME }));
+    const read = await call(
+      "read",
+      new providerProto.ReadRequest()
+        .setUrn(URN)
+        .setId(created.id)
+        .setProperties(toStruct(created.properties))
+        .setInputs(toStruct(inputs({ name: wrapSecret(SECRET_NAME) }))),
+    );
+    expect(fromStruct(read.getProperties()).name).toEqual(wrapSecret(SECRET_NAME));
+    expect(fromStruct(read.getInputs()).name).toEqual(wrapSecret(SECRET_NAME));
+  });
+
+  it("diff asks for an update when a stored plain value comes back secret (an imported key in a program that hides its name)", async () => {
+    const olds = toStruct({ ...inputs({ name: SECRET_NAME }), key: wrapSecret("k"), secret: wrapSecret("s") });
+    const diff = await call(
+      "diff",
+      new providerProto.DiffRequest()
+        .setUrn(URN)
+        .setId("id")
+        .setOlds(olds)
+        .setNews(toStruct(inputs({ name: wrapSecret(SECRET_NAME) }))),
+    );
+    expect(diff.getChanges()).toBe(providerProto.DiffResponse.DiffChanges.DIFF_SOME);
+    expect(diff.getDiffsList()).toEqual(["name"]);
+    expect(diff.getReplacesList()).toEqual([]);
+  });
+
+  it("no message names a secret input, and a partial resource keeps it secret", async () => {
+    emulator.faults.add({ fault: { kind: "status", status: 403 }, method: "POST" });
+    const refused = (await create(secretInputs()).catch((caught: unknown) => caught)) as { details: string };
+    expect(refused.details).toMatch(/answered 403/);
+    expect(refused.details).not.toContain(SECRET_NAME);
+
+    emulator.faults.add({ fault: { kind: "status", status: 403 }, method: "PUT" });
+    emulator.faults.add({ fault: { kind: "status", status: 403 }, method: "DELETE" });
+    const partial = (await create(secretInputs()).catch((caught: unknown) => caught)) as {
+      details: string;
+      metadata: InstanceType<typeof grpc.Metadata>;
+    };
+    expect(partial.details).toMatch(/naming it "\[redacted\]" failed/);
+    const [detailsBin] = partial.metadata.get("grpc-status-details-bin");
+    const detail = providerProto.ErrorResourceInitFailed.deserializeBinary(
+      statusProto.Status.deserializeBinary(detailsBin).getDetailsList()[0].getValue(),
+    );
+    expect(fromStruct(detail.getProperties()).name).toEqual(wrapSecret(SECRET_NAME));
+    expect(JSON.stringify(fromStruct(detail.getProperties()))).not.toMatch(new RegExp(`"name":"${SECRET_NAME}"`));
   });
 });
