@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import {
-  emptyProto,
-  engineGrpc,
   fromStruct,
   grpc,
   isSecret,
@@ -17,6 +15,7 @@ import {
 } from "../../provider/plugin/pulumi-protocol";
 import { servePlugin } from "../../provider/plugin/serve";
 import { ABANDONED_AGE_MS, plantReservation, providerFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
+import { startFakeEngine } from "../helpers/fake-engine";
 
 /*
  * The `flashback` provider plugin over a real socket, called as the engine calls it: the schema,
@@ -30,8 +29,7 @@ const inputs = (overrides: Props = {}): Props => ({ repoId: TEST_REPO, name: "re
 let emulator: RunningEmulator;
 let client: any;
 let stopPlugin: () => Promise<void>;
-const warnings: Array<{ message: string; urn: string }> = [];
-let stopEngine: () => Promise<void>;
+let engine: Awaited<ReturnType<typeof startFakeEngine>>;
 
 function call(method: string, request: unknown): Promise<any> {
   return new Promise((resolve, reject) =>
@@ -49,28 +47,12 @@ async function create(props: Props = inputs()): Promise<{ id: string; properties
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-/** A stand-in for the engine's Log service and liveness address: records the plugin's warnings. */
-async function startEngine(): Promise<string> {
-  const server = new grpc.Server();
-  server.addService(engineGrpc.EngineService, {
-    log: (call: { request: { getMessage(): string; getUrn(): string } }, callback: (error: null, response: unknown) => void) => {
-      warnings.push({ message: call.request.getMessage(), urn: call.request.getUrn() });
-      callback(null, new emptyProto.Empty());
-    },
-  });
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
-  );
-  stopEngine = () => new Promise((resolve) => server.tryShutdown(() => resolve()));
-  return `127.0.0.1:${port}`;
-}
-
 beforeAll(async () => {
   emulator = await startTestEmulator();
-  const engineAddress = await startEngine();
+  engine = await startFakeEngine();
   // The lifecycle reads no environment here: settings come only through Configure, as in a YAML program.
   const { port, server } = await servePlugin({
-    engineAddress,
+    engineAddress: engine.address,
     lifecycle: providerFor(emulator, { FLASHBACK_API_URL: "", FLASHBACK_ACCESS_TOKEN: "" }),
   });
   stopPlugin = () => new Promise((resolve) => server.tryShutdown(() => resolve()));
@@ -81,14 +63,14 @@ beforeAll(async () => {
 afterAll(async () => {
   client?.close();
   await stopPlugin?.();
-  await stopEngine?.();
+  await engine?.stop();
   await emulator?.close();
 });
 
 beforeEach(() => {
   emulator.store.clear([TEST_REPO, "repo-other"]);
   emulator.requests.length = 0;
-  warnings.length = 0;
+  engine.logged.length = 0;
 });
 
 describe("the plugin's schema and config", () => {
@@ -217,7 +199,9 @@ describe("the plugin's resource methods", () => {
     expect(fromStruct(response.getInputs())).toEqual({ repoId: TEST_REPO, name: "made-by-hand", accessType: "WRITE" });
     const properties = fromStruct(response.getProperties());
     expect(properties).toMatchObject({ key: wrapSecret(existing.stored.key), secret: wrapSecret("") });
-    await expect.poll(() => warnings).toEqual([{ urn: URN, message: expect.stringMatching(/imported without its secret.*rotate it/) }]);
+    await expect
+      .poll(() => engine.logged)
+      .toEqual([{ urn: URN, message: expect.stringMatching(/imported without its secret.*rotate it/) }]);
     // The imported key is kept as it is: no replacement for want of a secret.
     const diff = await call(
       "diff",

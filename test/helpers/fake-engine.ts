@@ -1,0 +1,30 @@
+import { emptyProto, engineGrpc, grpc } from "../../provider/plugin/pulumi-protocol";
+
+/** What a plugin sent to the engine's Log service. */
+export interface LoggedMessage {
+  message: string;
+  urn: string;
+}
+
+/**
+ * A stand-in for the engine's side of a plugin's life: the address a plugin is started with, which
+ * it probes to see whether the engine still listens, and the Log service its warnings go to.
+ */
+export async function startFakeEngine(): Promise<{ address: string; logged: LoggedMessage[]; stop(): Promise<void> }> {
+  const logged: LoggedMessage[] = [];
+  const server = new grpc.Server();
+  server.addService(engineGrpc.EngineService, {
+    log: (call: { request: { getMessage(): string; getUrn(): string } }, callback: (error: null, response: unknown) => void) => {
+      logged.push({ message: call.request.getMessage(), urn: call.request.getUrn() });
+      callback(null, new emptyProto.Empty());
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+  );
+  return {
+    address: `127.0.0.1:${port}`,
+    logged,
+    stop: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
+  };
+}

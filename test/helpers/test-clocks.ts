@@ -1,0 +1,39 @@
+import type { Clock } from "../../provider/client/clock";
+import { CancelledError } from "../../provider/errors/CancelledError";
+
+/**
+ * A clock whose waits take no time: each `sleep` is recorded and moves the clock on at once, so a
+ * test sees exactly which waits the code chose, and the deadlines they run into, without waiting.
+ */
+export function virtualClock(): { clock: Clock; sleeps: number[] } {
+  const sleeps: number[] = [];
+  let advanced = 0;
+  const clock: Clock = {
+    now: () => Date.now() + advanced,
+    monotonic: () => performance.now() + advanced,
+    sleep: async (ms, signal) => {
+      if (signal?.aborted) throw new CancelledError();
+      sleeps.push(ms);
+      advanced += ms;
+    },
+  };
+  return { clock, sleeps };
+}
+
+/**
+ * A clock whose waits never end by themselves, only by a cancellation: code that waits on it and
+ * is not reached by the cancellation hangs, and the test fails.
+ */
+export function stalledClock(): { clock: Clock; waiting: () => number } {
+  let waiting = 0;
+  const clock: Clock = {
+    now: () => Date.now(),
+    monotonic: () => performance.now(),
+    sleep: (_ms, signal) =>
+      new Promise((_resolve, reject) => {
+        waiting += 1;
+        signal?.addEventListener("abort", () => reject(new CancelledError()), { once: true });
+      }),
+  };
+  return { clock, waiting: () => waiting };
+}
