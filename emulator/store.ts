@@ -49,13 +49,18 @@ export class KeyStore {
   }
 
   /**
-   * Makes a key and returns its plaintext secret: the only time anyone sees it. `createdAt` plants
-   * a key made earlier (a leftover of a deployment long gone), for tests.
+   * Makes a key and returns its plaintext secret: the only time anyone sees it. For tests, `planted`
+   * gives a key made earlier (a leftover of a deployment long gone) or one with an id a program names.
    */
-  create(repoId: string, name: string, accessType: string, createdAt: Date = new Date()): { stored: StoredKey; secret: string } {
+  create(
+    repoId: string,
+    name: string,
+    accessType: string,
+    planted: { createdAt?: Date; id?: string } = {},
+  ): { stored: StoredKey; secret: string } {
     const secret = randomBytes(30).toString("base64url");
     const stored: StoredKey = {
-      id: randomUUID(),
+      id: planted.id ?? randomUUID(),
       name,
       accessType,
       key: `FBK${randomBytes(10).toString("hex").toUpperCase()}`,
@@ -65,7 +70,7 @@ export class KeyStore {
         authTag: randomBytes(16).toString("hex"),
         message: randomBytes(32).toString("hex"),
       },
-      createdAt: createdAt.toISOString(),
+      createdAt: (planted.createdAt ?? new Date()).toISOString(),
     };
     this.#keysOf(repoId).set(stored.id, stored);
     this.#secretDigests.set(stored.id, digest(secret));

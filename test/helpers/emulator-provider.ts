@@ -35,7 +35,7 @@ export function plantReservation(
   options: { repoId?: string; ageMs: number; lifetimeMs?: number; scope?: string },
 ): string {
   const name = newReservationName(options.scope ?? "0123456789ab", options.lifetimeMs ?? 20_000);
-  return emulator.store.create(options.repoId ?? TEST_REPO, name, "READ", new Date(Date.now() - options.ageMs)).stored.id;
+  return emulator.store.create(options.repoId ?? TEST_REPO, name, "READ", { createdAt: new Date(Date.now() - options.ageMs) }).stored.id;
 }
 
 /** Older than any reservation's lifetime and margin: a leftover every sweep may take. */

@@ -7,6 +7,7 @@ import { REPO_API_KEY_TOKEN as TYPE } from "../../provider/plugin/schema";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO, TEST_TOKEN } from "./emulator-provider";
 import { realCliSuite } from "./find-pulumi-cli";
 import { keysInState, UNATTENDED, type CliStack } from "./pulumi-cli-stack";
+import { exerciseSecretShapes } from "./secret-shapes";
 
 /** The plugin's executable, as a program's Pulumi.yaml or `pulumi package add` names it. */
 export const PLUGIN_EXECUTABLE = join(__dirname, "..", "..", "bin", "pulumi-resource-flashback");
@@ -153,6 +154,14 @@ export function describePluginProgram(program: PluginProgram): void {
       expect(emulator.store.get(TEST_REPO, existing.stored.id)).toBeDefined();
       emulator.store.delete(TEST_REPO, existing.stored.id);
     });
+
+    // YAML's own program for these shapes is test/e2e/programs/yaml-shapes: YAML declares no resource conditionally.
+    it.skipIf(program.language === "yaml")(
+      "a key inside a component, its name and rotation trigger secret, and an adoption under a secret name: secret through up, rename, refresh",
+      async () => {
+        await exerciseSecretShapes(stack, emulator, { childType: "flashback-e2e:index:Team" });
+      },
+    );
 
     it("a bad input fails with the field's name and sends nothing", async () => {
       await stack.setConfig({ accessType: "OWNER" });

@@ -116,7 +116,7 @@ describe("the sweep of abandoned reservations", () => {
       abandoned: plantReservation(emulator, { ageMs: ABANDONED_AGE_MS, scope: SCOPE }),
       otherStackAbandoned: plantReservation(emulator, { ageMs: ABANDONED_AGE_MS, scope: OTHER_SCOPE }),
       young: plantReservation(emulator, { ageMs: 1_000, lifetimeMs: 20_000, scope: SCOPE }),
-      human: emulator.store.create(TEST_REPO, "ci-reader", "READ", new Date(Date.now() - ABANDONED_AGE_MS)).stored.id,
+      human: emulator.store.create(TEST_REPO, "ci-reader", "READ", { createdAt: new Date(Date.now() - ABANDONED_AGE_MS) }).stored.id,
     };
   }
 

@@ -1,4 +1,8 @@
-// One Flashback key, declared through the SDK that `pulumi package add` generates (sdks/flashback).
+// Flashback keys declared through the SDK that `pulumi package add` generates (sdks/flashback).
+//
+// Always one key, `reader`. With the config `hiddenName` set, a component as a platform team writes
+// one, holding a key whose name and rotation trigger are secrets; with `adoptId`, an existing key
+// adopted with the `import` resource option under a secret name.
 package main
 
 import (
@@ -7,11 +11,36 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
 
+// Team is a component that owns a key: the key's URN carries the component's type before its own.
+type Team struct {
+	pulumi.ResourceState
+	Key *flashback.RepoApiKey
+}
+
+func newTeam(ctx *pulumi.Context, name string, repoID string, keyName, rotation pulumi.StringInput) (*Team, error) {
+	team := &Team{}
+	if err := ctx.RegisterComponentResource("flashback-e2e:index:Team", name, team); err != nil {
+		return nil, err
+	}
+	key, err := flashback.NewRepoApiKey(ctx, name+"-key", &flashback.RepoApiKeyArgs{
+		RepoId:            pulumi.String(repoID),
+		Name:              keyName,
+		AccessType:        flashback.AccessTypeRead,
+		RotateWhenChanged: rotation,
+	}, pulumi.Parent(team))
+	if err != nil {
+		return nil, err
+	}
+	team.Key = key
+	return team, ctx.RegisterResourceOutputs(team, pulumi.Map{"keyId": key.ID()})
+}
+
 func main() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
 		cfg := config.New(ctx, "")
+		repoID := cfg.Require("repoId")
 		reader, err := flashback.NewRepoApiKey(ctx, "reader", &flashback.RepoApiKeyArgs{
-			RepoId:     pulumi.String(cfg.Require("repoId")),
+			RepoId:     pulumi.String(repoID),
 			Name:       pulumi.String(orDefault(cfg.Get("keyName"), "go-reader")),
 			AccessType: flashback.AccessType(orDefault(cfg.Get("accessType"), "READ")),
 		})
@@ -21,6 +50,24 @@ func main() {
 		ctx.Export("keyId", reader.ID())
 		ctx.Export("accessKey", reader.Key)
 		ctx.Export("secretKey", reader.Secret)
+
+		if cfg.Get("hiddenName") != "" {
+			team, err := newTeam(ctx, "team", repoID, cfg.RequireSecret("hiddenName"), cfg.RequireSecret("hiddenRotation"))
+			if err != nil {
+				return err
+			}
+			ctx.Export("hiddenKeyName", team.Key.Name)
+		}
+		if adoptID := cfg.Get("adoptId"); adoptID != "" {
+			_, err := flashback.NewRepoApiKey(ctx, "adopted", &flashback.RepoApiKeyArgs{
+				RepoId:     pulumi.String(repoID),
+				Name:       cfg.RequireSecret("adoptName"),
+				AccessType: flashback.AccessTypeRead,
+			}, pulumi.Import(pulumi.ID(adoptID)))
+			if err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 }

@@ -1,12 +1,35 @@
-"""One Flashback key, declared through the SDK that `pulumi package add` generates (sdks/flashback)."""
+"""Flashback keys declared through the SDK that `pulumi package add` generates (sdks/flashback).
+
+Always one key, `reader`. With the config `hiddenName` set, a component as a platform team writes
+one, holding a key whose name and rotation trigger are secrets; with `adoptId`, an existing key
+adopted with the `import` resource option under a secret name.
+"""
 
 import pulumi
 import pulumi_flashback as flashback
 
+
+class Team(pulumi.ComponentResource):
+    """A component that owns a key: the key's URN carries the component's type before its own."""
+
+    def __init__(self, name, repo_id, key_name, rotation, opts=None):
+        super().__init__("flashback-e2e:index:Team", name, None, opts)
+        self.key = flashback.RepoApiKey(
+            f"{name}-key",
+            repo_id=repo_id,
+            name=key_name,
+            access_type="READ",
+            rotate_when_changed=rotation,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.register_outputs({"keyId": self.key.id})
+
+
 config = pulumi.Config()
+repo_id = config.require("repoId")
 reader = flashback.RepoApiKey(
     "reader",
-    repo_id=config.require("repoId"),
+    repo_id=repo_id,
     name=config.get("keyName") or "python-reader",
     access_type=config.get("accessType") or "READ",
 )
@@ -14,3 +37,18 @@ reader = flashback.RepoApiKey(
 pulumi.export("keyId", reader.id)
 pulumi.export("accessKey", reader.key)
 pulumi.export("secretKey", reader.secret)
+
+hidden_name = config.get_secret("hiddenName")
+if hidden_name is not None:
+    team = Team("team", repo_id, hidden_name, config.require_secret("hiddenRotation"))
+    pulumi.export("hiddenKeyName", team.key.name)
+
+adopt_id = config.get("adoptId")
+if adopt_id is not None:
+    flashback.RepoApiKey(
+        "adopted",
+        repo_id=repo_id,
+        name=config.require_secret("adoptName"),
+        access_type="READ",
+        opts=pulumi.ResourceOptions(import_=adopt_id),
+    )
