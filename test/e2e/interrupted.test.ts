@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { sleep } from "../../provider/client/request-gate";
-import { RESERVATION_PREFIX } from "../../provider/lifecycle/reservation";
+import { ABANDONED_MARGIN_MS, RESERVATION_PREFIX, reservationLifetimeMs } from "../../provider/lifecycle/reservation";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
 import { realCliSuite } from "../helpers/find-pulumi-cli";
 import { descendantsOf, killAll, type ProcessInfo } from "../helpers/process-tree";
@@ -26,6 +26,11 @@ const HOLD_MS = 2_000;
 /** Requests in flight at the moment of interruption, at least (the engine runs 4 x CPUs steps at once). */
 const MIN_IN_FLIGHT = 4;
 const HUMAN_KEY_NAME = "fleet-3";
+/**
+ * The stacks' flashback:operationTimeout, in seconds: what a create may take in all, and so how long
+ * after an interruption its leftover reservation waits before a deployment may sweep it.
+ */
+const OPERATION_TIMEOUT_S = 10;
 
 type Phase = "create" | "rename" | "destroy";
 const HELD_METHOD: Record<Phase, string> = { create: "POST", rename: "PUT", destroy: "DELETE" };
@@ -188,7 +193,7 @@ async function runScenario(scenario: string, steps: (stack: CliStack) => Promise
   const stack = await cliStackOnEmulator(emulator, {
     programDir: PROGRAM_DIR,
     stackName: `interrupted-${stackCount}`,
-    config: { keyCount: String(KEY_COUNT) },
+    config: { keyCount: String(KEY_COUNT), "flashback:operationTimeout": String(OPERATION_TIMEOUT_S) },
   });
   try {
     const outcome = await steps(stack);
@@ -250,17 +255,23 @@ async function interruptWhileHeld(
   // The README's first step after a kill: a backend sidecar cut off mid-write makes the stack unreadable.
   const emptySidecars = stack.removeEmptyBackendSidecars();
   const sidecarNote = emptySidecars.length > 0 ? `; ${emptySidecars.join(", ")} left empty` : "";
+  const leftBehind = `${describeLeft(await snapshot(stack))}; provider process ${providerLivesOn ? "lived on" : "gone"}${sidecarNote}`;
+  const waited = await waitUntilReservationsAbandoned();
   return {
-    leftBehind: `${describeLeft(await snapshot(stack))}; provider process ${providerLivesOn ? "lived on" : "gone"}${sidecarNote}`,
-    repairs: emptySidecars.map((file) => `rm ${file}`),
+    leftBehind,
+    repairs: [
+      ...emptySidecars.map((file) => `rm ${file}`),
+      ...(waited ? [`(wait until operationTimeout + ${ABANDONED_MARGIN_MS / 1000} s have passed)`] : []),
+    ],
   };
 }
 
 /**
  * The README's recovery, in its order: if the dead CLI still holds the stack's lock, `pulumi cancel`;
  * if the state has pending creates, `pulumi refresh --clear-pending-creates` (safe with this
- * provider: an interrupted create's key is in the state or under a reservation name that the next
- * write deletes); then the interrupted command again. Returns the commands it took.
+ * provider: an interrupted create's key is in the state or under a reservation name that the first
+ * write after its create's deadline deletes); then the interrupted command again. Returns the
+ * commands it took.
  */
 async function recover(stack: CliStack, command: "up" | "destroy", flags: string[] = []): Promise<string[]> {
   const deployment = await stack.exportState();
@@ -342,6 +353,22 @@ function declaredKeys(prefix: string): Array<{ repoId: string; name: string }> {
 
 function sortKeys(keys: Array<{ repoId: string; name: string }>): Array<{ repoId: string; name: string }> {
   return [...keys].sort((a, b) => `${a.repoId}/${a.name}`.localeCompare(`${b.repoId}/${b.name}`));
+}
+
+/**
+ * A leftover reservation may be swept only once Flashback's clock puts it past its create's
+ * deadline and the margin (provider/lifecycle/reservation.ts). The README's recovery says so; the
+ * suite waits as a user would (the Date header counts whole seconds, hence one more). Returns
+ * whether there was anything to wait for.
+ */
+async function waitUntilReservationsAbandoned(): Promise<boolean> {
+  const sweepableAt = emulator.store
+    .allKeys()
+    .filter((key) => key.name.startsWith(RESERVATION_PREFIX))
+    .map((key) => Date.parse(key.createdAt) + (reservationLifetimeMs(key.name) ?? 0) + ABANDONED_MARGIN_MS + 1_000);
+  if (sweepableAt.length === 0) return false;
+  await sleep(Math.max(0, Math.max(...sweepableAt) - Date.now()));
+  return true;
 }
 
 /** Requests of this method that Flashback received and has not answered yet. */

@@ -128,6 +128,7 @@ describe.concurrent("fault matrix", () => {
       if (operation === "create" && outcome.ok) expect(keys[0]?.id).toBe((outcome.result as { id: string }).id);
       const duplicates = keys.length - new Set(keys.map((key) => key.name)).size;
       totals.duplicates += duplicates;
+      expect(duplicates, "keys sharing a name").toBe(0);
 
       if (!outcome.ok) {
         const printed = everythingPrinted(outcome.error);
