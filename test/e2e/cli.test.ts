@@ -16,8 +16,8 @@ import { keysInState, UNATTENDED, type CliStack, type CliResult, type StateResou
 
 const suite = realCliSuite("the real pulumi CLI");
 const PROGRAM_DIR = join(__dirname, "program");
-/** The name a key is posted under before it is claimed (provider/lifecycle/reservation.ts). */
-const RESERVED = expect.stringMatching(/^pulumi-pending-[0-9a-f]{12}-[0-9a-f]{12}$/);
+/** The name a key is posted under before it is claimed (provider/lifecycle/reservation.ts), ending in the default operation deadline. */
+const RESERVED = expect.stringMatching(/^pulumi-pending-[0-9a-f]{12}-[0-9a-f]{12}-300$/);
 
 let emulator: RunningEmulator;
 let stack: CliStack;
