@@ -1,26 +1,12 @@
-import { createRequire } from "node:module";
-import type * as grpcJs from "@grpc/grpc-js";
+import { pulumiModules } from "./pulumi-modules";
 
 /*
  * Pulumi's plugin protocol as the pinned @pulumi/pulumi ships it: gRPC and the generated protobuf
- * classes, loaded from the SDK's own resolution so the messages are the ones the engine's other
- * plugins use, and the conventions the engine follows inside a protobuf Struct (secrets, unknowns).
- * The generated stubs carry no TypeScript types.
+ * classes (pulumi-modules.ts says where they come from), and the conventions the engine follows
+ * inside a protobuf Struct (secrets, unknowns). The generated stubs carry no TypeScript types.
  */
-const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/package.json"));
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export const grpc: typeof grpcJs = pulumiRequire("@grpc/grpc-js");
-export const structProto: any = pulumiRequire("google-protobuf/google/protobuf/struct_pb");
-export const emptyProto: any = pulumiRequire("google-protobuf/google/protobuf/empty_pb");
-export const anyProto: any = pulumiRequire("google-protobuf/google/protobuf/any_pb");
-export const providerProto: any = pulumiRequire("./proto/provider_pb");
-export const providerGrpc: any = pulumiRequire("./proto/provider_grpc_pb");
-export const pluginProto: any = pulumiRequire("./proto/plugin_pb");
-export const engineProto: any = pulumiRequire("./proto/engine_pb");
-export const engineGrpc: any = pulumiRequire("./proto/engine_grpc_pb");
-export const statusProto: any = pulumiRequire("./proto/status_pb");
-/* eslint-enable @typescript-eslint/no-explicit-any */
+export const { grpc, structProto, emptyProto, anyProto, providerProto, providerGrpc, pluginProto, engineProto, engineGrpc, statusProto } =
+  pulumiModules;
 
 /** How the engine marks a secret value inside a Struct. */
 export const SECRET_SIG = "4dabf18193072939515e22adb298388d";

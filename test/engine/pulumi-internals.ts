@@ -1,4 +1,4 @@
-import { createRequire } from "node:module";
+import { pulumiRequire } from "../../provider/plugin/pulumi-modules";
 
 /*
  * The protocol helpers are the provider plugin's (provider/plugin/pulumi-protocol.ts); the mini
@@ -22,8 +22,6 @@ export {
   unwrapSecrets,
   type Props,
 } from "../../provider/plugin/pulumi-protocol";
-
-const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/package.json"));
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export const resourceProto: any = pulumiRequire("./proto/resource_pb");

@@ -188,7 +188,7 @@ function filesUnder(dir: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
-/** Every command here names the stack with `--stack`, but `stack init`, which takes it as its argument, and `package`, which has no stack. */
+/** Every command here names the stack with `--stack`, but `stack init`, which takes it as its argument, and `package` and `plugin`, which have no stack. */
 function stackFlag(args: string[], stackName: string): string[] {
-  return (args[0] === "stack" && args[1] === "init") || args[0] === "package" ? [] : ["--stack", stackName];
+  return (args[0] === "stack" && args[1] === "init") || args[0] === "package" || args[0] === "plugin" ? [] : ["--stack", stackName];
 }

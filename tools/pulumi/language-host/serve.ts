@@ -12,11 +12,10 @@
  * real hosts, and `setup:pulumi` then uses that CLI as it is.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
 import type * as grpcJs from "@grpc/grpc-js";
+import { pulumiRequire } from "../../../provider/plugin/pulumi-modules";
 import { emptyProto, grpc, pluginProto } from "../../../provider/plugin/pulumi-protocol";
 
-const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/package.json"));
 /* eslint-disable @typescript-eslint/no-explicit-any -- the generated protobuf stubs carry no types */
 export const languageProto: any = pulumiRequire("./proto/language_pb");
 export const languageGrpc: any = pulumiRequire("./proto/language_grpc_pb");

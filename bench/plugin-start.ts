@@ -1,0 +1,39 @@
+import { spawn } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { PLUGIN_BINARY } from "../scripts/build-plugin";
+import { packageJsonVersion, pluginTarballName, release, RELEASE_DIR } from "../scripts/release";
+import { median } from "./drive";
+
+/**
+ * What starting the provider plugin costs a deployment: from exec to the port it prints, the
+ * moment the engine can talk to it. The Node.js script (bin/, node loading dist/ and node_modules)
+ * beside the standalone executable of `npm run build:plugin`, taking turns.
+ */
+export async function pluginStartFigures(
+  root: string,
+  runs: number,
+): Promise<{ scriptMs: number; executableMs: number; tarballBytes: number }> {
+  const tarball = join(RELEASE_DIR, pluginTarballName(packageJsonVersion()));
+  if (!existsSync(tarball) || !existsSync(PLUGIN_BINARY)) await release();
+  const script = join(root, "bin", "pulumi-resource-flashback");
+  const times = { script: [] as number[], executable: [] as number[] };
+  for (let run = 0; run < runs; run += 1) {
+    times.script.push(await msToPort(script));
+    times.executable.push(await msToPort(PLUGIN_BINARY));
+  }
+  return { scriptMs: median(times.script), executableMs: median(times.executable), tarballBytes: statSync(tarball).size };
+}
+
+/** Exec to the first line of stdout (the port); the engine address is never dialled before a call. */
+function msToPort(executable: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(executable, ["127.0.0.1:1"], { stdio: ["ignore", "pipe", "ignore"] });
+    child.once("error", reject);
+    child.stdout.once("data", () => {
+      resolve(Number(process.hrtime.bigint() - started) / 1e6);
+      child.kill("SIGKILL");
+    });
+  });
+}
