@@ -6,6 +6,13 @@ import { REPLACE_ON_CHANGE } from "../lifecycle/diff-inputs";
 export const PACKAGE_NAME = "flashback";
 export const REPO_API_KEY_TOKEN = `${PACKAGE_NAME}:index:RepoApiKey`;
 
+/**
+ * The project's public home: Flashback's GitHub organization, where its official API client lives
+ * (flashbacknetwork/FlashbackClient). The Go module path, the plugin's download location and the
+ * repository fields all derive from it; the npm scope is Flashback's own, @flashbacktech.
+ */
+export const PUBLIC_REPOSITORY = "github.com/flashbacknetwork/pulumi-flashback";
+
 type PropertySpec = { type: string; description: string; secret?: boolean; $ref?: string };
 
 function defaultText(name: SettingName): string {
@@ -53,6 +60,9 @@ export function packageSchema(version: string): Record<string, unknown> {
     description: "Flashback repository API keys: the key and secret an S3, GCS or Azure client uses to reach a Flashback repository.",
     keywords: ["pulumi", "flashback", "storage", "category/cloud"],
     homepage: "https://flashback.tech",
+    repository: `https://${PUBLIC_REPOSITORY}`,
+    // Where the CLI downloads the plugin that an SDK names: the GitHub releases of the public home.
+    pluginDownloadURL: `github://api.github.com/${PUBLIC_REPOSITORY.replace(/^github\.com\//, "")}`,
     license: "Apache-2.0",
     publisher: "Flashback",
     config: { variables: settings },
@@ -91,8 +101,9 @@ export function packageSchema(version: string): Record<string, unknown> {
     },
     language: {
       nodejs: { packageName: "@flashbacktech/pulumi-flashback", dependencies: { "@pulumi/pulumi": "^3.0.0" } },
-      python: { packageName: "pulumi_flashback", requires: { pulumi: ">=3.0.0,<4.0.0" } },
-      go: { importBasePath: "github.com/flashbacknetwork/pulumi-flashback/sdk/go/flashback", generateResourceContainerTypes: true },
+      // The version of the schema, the one of package.json, in every SDK and its pulumi-plugin.json.
+      python: { packageName: "pulumi_flashback", requires: { pulumi: ">=3.0.0,<4.0.0" }, respectSchemaVersion: true },
+      go: { importBasePath: `${PUBLIC_REPOSITORY}/sdk/go/flashback`, generateResourceContainerTypes: true, respectSchemaVersion: true },
       csharp: { rootNamespace: "FlashbackTech", packageReferences: { Pulumi: "3.*" } },
       java: { basePackage: "tech.flashback", buildFiles: "gradle", dependencies: { "com.pulumi:pulumi": "1.0.0" } },
     },

@@ -1,11 +1,13 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { findPulumiCli, realCliSuite } from "../helpers/find-pulumi-cli";
+import { generateSdks, SDK_LANGUAGES } from "../../scripts/gen-sdks";
 import { PLUGIN_EXECUTABLE } from "../helpers/plugin-program-suite";
+import { REPO_ROOT } from "../helpers/run-node";
 
 /*
  * The SDKs `pulumi package gen-sdk` makes from the plugin's schema, which it asks the plugin for:
@@ -26,6 +28,24 @@ async function generate(language: "python" | "go"): Promise<string> {
 }
 
 describe.skipIf(suite.skip)(suite.title, () => {
+  it("the committed sdk/python and sdk/go are what npm run gen:sdks makes from today's schema", () => {
+    const fresh = mkdtempSync(join(tmpdir(), "flashback-sdks-"));
+    generateSdks(fresh);
+    for (const language of SDK_LANGUAGES) {
+      const committed = join(REPO_ROOT, "sdk", language);
+      const files = (dir: string) =>
+        readdirSync(dir, { recursive: true, encoding: "utf8" })
+          .filter((file) => statSync(join(dir, file)).isFile())
+          .sort();
+      expect(files(committed), `sdk/${language}: run npm run gen:sdks and commit`).toEqual(files(join(fresh, language)));
+      for (const file of files(committed)) {
+        expect(readFileSync(join(committed, file), "utf8"), `sdk/${language}/${file}: run npm run gen:sdks and commit`).toBe(
+          readFileSync(join(fresh, language, file), "utf8"),
+        );
+      }
+    }
+  });
+
   it("python: pulumi_flashback.RepoApiKey, key and secret additional secret outputs, the provider's config, valid Python", async () => {
     const sdk = await generate("python");
     const resource = readFileSync(join(sdk, "pulumi_flashback", "repo_api_key.py"), "utf8");
