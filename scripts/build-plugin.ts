@@ -10,6 +10,8 @@
  * 3. postject injects the blob into a copy of the node binary running this script.
  *
  * The same plugin, on the same lifecycle, answering the same schema: only how it is packed differs.
+ * Run here on linux-x64; the macOS and Windows steps (signatures, `.exe`) follow Node's docs and run
+ * only in the release workflow (.github/workflows/release.yml).
  */
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -18,7 +20,8 @@ import { build, type Plugin } from "esbuild";
 
 const ROOT = resolve(__dirname, "..");
 export const PLUGIN_BUILD_DIR = join(ROOT, "dist", "plugin");
-export const PLUGIN_BINARY = join(PLUGIN_BUILD_DIR, "pulumi-resource-flashback");
+/** `pulumi-resource-flashback`, with `.exe` on Windows, where Pulumi looks for that name. */
+export const PLUGIN_BINARY = join(PLUGIN_BUILD_DIR, `pulumi-resource-flashback${process.platform === "win32" ? ".exe" : ""}`);
 /** The sentinel Node's SEA support looks for in its own binary (Node's docs, "Single executable applications"). */
 const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 /** postject ships no types; its API is one function, typed where it is called. */
@@ -57,8 +60,15 @@ export async function buildPlugin(): Promise<string> {
   execFileSync(process.execPath, ["--experimental-sea-config", seaConfig], { stdio: ["ignore", "ignore", "inherit"] });
   copyFileSync(process.execPath, PLUGIN_BINARY);
   chmodSync(PLUGIN_BINARY, 0o755);
+  const macOS = process.platform === "darwin";
+  // macOS refuses a binary whose signature no longer matches: remove it before, sign ad hoc after (Node's docs).
+  if (macOS) execFileSync("codesign", ["--remove-signature", PLUGIN_BINARY]);
   const { inject } = (await import(POSTJECT)) as { inject: (file: string, name: string, data: Buffer, options: object) => Promise<void> };
-  await inject(PLUGIN_BINARY, "NODE_SEA_BLOB", readFileSync(blob), { sentinelFuse: SEA_FUSE });
+  await inject(PLUGIN_BINARY, "NODE_SEA_BLOB", readFileSync(blob), {
+    sentinelFuse: SEA_FUSE,
+    ...(macOS ? { machoSegmentName: "NODE_SEA" } : {}),
+  });
+  if (macOS) execFileSync("codesign", ["--sign", "-", PLUGIN_BINARY]);
   for (const file of [bundle, blob, seaConfig]) rmSync(file);
   const megabytes = (statSync(PLUGIN_BINARY).size / 1e6).toFixed(1);
   console.log(`build:plugin: ${PLUGIN_BINARY} (${megabytes} MB, v${version}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -4,6 +4,9 @@
  *
  * - `pulumi-resource-flashback-v<version>-<os>-<arch>.tar.gz`: README.md, LICENSE and the
  *   standalone plugin executable (scripts/build-plugin.ts), as pulumi-awsx and pulumi-eks ship theirs;
+ * - the Python SDK's wheel and sdist (`pulumi_flashback`, from sdk/python);
+ * - the Go SDK module (sdk/go) as `pulumi-flashback-sdk-go-v<version>.tar.gz`: Go users `go get`
+ *   it by the release tag, this copy is for air-gapped module mirrors;
  * - the npm package tarball (`npm pack`);
  * - `pulumi-flashback_<version>_checksums.txt`: the SHA-256 of each, in `sha256sum` format.
  *
@@ -14,12 +17,15 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
+import { PYTHON_VENV } from "../test/helpers/find-pulumi-cli";
 import { buildPlugin } from "./build-plugin";
 
 const ROOT = resolve(__dirname, "..");
+/** The Python of `npm run setup:pulumi`'s virtual environment: it has pip and setuptools. */
+const PYTHON = join(PYTHON_VENV, "bin", "python");
 export const RELEASE_DIR = join(ROOT, "dist", "release");
 
 /** Pulumi's names for the platform a plugin runs on (`GOOS`/`GOARCH`). */
@@ -47,7 +53,11 @@ export function pluginTarballName(version: string, platform: NodeJS.Platform = p
 
 export const checksumsName = (version: string): string => `pulumi-flashback_${version}_checksums.txt`;
 
-export async function release(): Promise<string[]> {
+/**
+ * Every artifact of this platform; with `pluginOnly`, the plugin tarball alone (the release
+ * workflow's other platforms: the SDKs and the npm package are built once, on linux-amd64).
+ */
+export async function release(options: { pluginOnly?: boolean } = {}): Promise<string[]> {
   const version = packageJsonVersion();
   const refused = unreleasableVersion(version);
   if (refused !== undefined) throw new Error(`refusing to release: ${refused}; set a release version in package.json`);
@@ -56,17 +66,18 @@ export async function release(): Promise<string[]> {
   mkdirSync(RELEASE_DIR, { recursive: true });
 
   const staging = mkdtempSync(join(tmpdir(), "flashback-release-"));
+  const executable = basename(binary);
   for (const file of ["README.md", "LICENSE"]) copyFileSync(join(ROOT, file), join(staging, file));
-  copyFileSync(binary, join(staging, "pulumi-resource-flashback"));
-  execFileSync(
-    "tar",
-    ["-czf", join(RELEASE_DIR, pluginTarballName(version)), "-C", staging, "README.md", "LICENSE", "pulumi-resource-flashback"],
-    {
-      stdio: "inherit",
-    },
-  );
+  copyFileSync(binary, join(staging, executable));
+  const tarball = join(RELEASE_DIR, pluginTarballName(version));
+  execFileSync("tar", ["-czf", tarball, "-C", staging, "README.md", "LICENSE", executable], { stdio: "inherit" });
   rmSync(staging, { recursive: true, force: true });
-  execFileSync("npm", ["pack", "--silent", "--pack-destination", RELEASE_DIR], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  if (!options.pluginOnly) {
+    execFileSync("npm", ["pack", "--silent", "--pack-destination", RELEASE_DIR], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+    buildPythonSdk();
+    const goSdk = join(RELEASE_DIR, `pulumi-flashback-sdk-go-v${version}.tar.gz`);
+    execFileSync("tar", ["-czf", goSdk, "-C", join(ROOT, "sdk"), "go"], { stdio: "inherit" });
+  }
 
   const artifacts = readdirSync(RELEASE_DIR).sort();
   const checksums = artifacts.map((file) => `${sha256Of(join(RELEASE_DIR, file))}  ${file}`).join("\n");
@@ -74,12 +85,27 @@ export async function release(): Promise<string[]> {
   return [...artifacts, checksumsName(version)];
 }
 
+/** The wheel and the sdist of sdk/python, built from a copy so that the committed SDK stays clean. */
+function buildPythonSdk(): void {
+  const copy = mkdtempSync(join(tmpdir(), "flashback-python-sdk-"));
+  try {
+    cpSync(join(ROOT, "sdk", "python"), copy, { recursive: true });
+    execFileSync(PYTHON, ["-m", "pip", "wheel", "--quiet", "--no-deps", "--disable-pip-version-check", "-w", RELEASE_DIR, "."], {
+      cwd: copy,
+      stdio: "inherit",
+    });
+    execFileSync(PYTHON, ["setup.py", "--quiet", "sdist", "--dist-dir", RELEASE_DIR], { cwd: copy, stdio: "inherit" });
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 export function sha256Of(file: string): string {
   return createHash("sha256").update(readFileSync(file)).digest("hex");
 }
 
 if (require.main === module) {
-  release().then(
+  release({ pluginOnly: process.argv.includes("--plugin-only") }).then(
     (artifacts) => console.log(`release: ${artifacts.length} artifacts in ${RELEASE_DIR}:\n  ${artifacts.join("\n  ")}`),
     (error: unknown) => {
       console.error(`release: ${error instanceof Error ? error.message : String(error)}`);

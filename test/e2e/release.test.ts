@@ -1,13 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, delimiter, join, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
-import { REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
+import { packageSchema, REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
 import { checksumsName, packageJsonVersion, pluginTarballName, release, RELEASE_DIR, sha256Of } from "../../scripts/release";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
-import { findLanguageHost, findPulumiCli, realCliSuite } from "../helpers/find-pulumi-cli";
+import { findLanguageHost, findPulumiCli, realCliSuite, TOOLS_MODULE_DIR } from "../helpers/find-pulumi-cli";
 import { keysInState, UNATTENDED, type CliStack } from "../helpers/pulumi-cli-stack";
 
 /*
@@ -18,6 +21,7 @@ import { keysInState, UNATTENDED, type CliStack } from "../helpers/pulumi-cli-st
  */
 
 const suite = realCliSuite("the released plugin, installed from its tarball, under the real pulumi CLI", { languageHost: "yaml" });
+const pythonSuite = realCliSuite("a Python program on the released wheel, the plugin downloaded by the CLI", { languageHost: "python" });
 const version = packageJsonVersion();
 
 describe.skipIf(suite.skip)(suite.title, () => {
@@ -84,3 +88,130 @@ describe.skipIf(suite.skip)(suite.title, () => {
     expect(emulator.store.allKeys()).toEqual([]);
   });
 });
+
+describe.skipIf(pythonSuite.skip)(pythonSuite.title, () => {
+  let emulator: RunningEmulator;
+  let server: ReleaseServer;
+  let stack: CliStack;
+  let venv: string;
+
+  beforeAll(async () => {
+    if (!existsSync(join(RELEASE_DIR, pluginTarballName(version)))) await release();
+    emulator = await startTestEmulator();
+    server = await serveReleases(RELEASE_DIR);
+    const program = pythonProgramFromWheel();
+    venv = program.venv;
+    stack = await cliStackOnEmulator(emulator, {
+      programDir: program.dir,
+      stackName: "from-wheel",
+      env: {
+        // The CLI fetches the plugin the SDK announces from the release server instead of the SDK's
+        // server (GitHub): the override's regular expression matches the server URL, not the name.
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false",
+        PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES: `^${escapeRegExp(String(packageSchema(version).pluginDownloadURL))}=${server.url}`,
+        // Not this repository's development script (node_modules/.bin), which the CLI would find on the PATH instead.
+        PATH: (process.env.PATH ?? "")
+          .split(delimiter)
+          .filter((dir) => !dir.split(sep).includes("node_modules"))
+          .join(delimiter),
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.dispose();
+    await server?.close();
+    await emulator?.close();
+  });
+
+  it("a program on pulumi and the wheel alone: the CLI downloads the plugin the wheel announces, then up and destroy work", async () => {
+    expect(readdirSync(stack.env.PULUMI_HOME as string).includes("plugins")).toBe(false);
+    // With no arguments, `pulumi plugin install` installs what the program's language host announces
+    // (GetRequiredPackages): the wheel's pulumi-plugin.json, read by the Python host.
+    await stack.succeed("plugin", "install");
+    expect(server.requested).toEqual([`/${pluginTarballName(version)}`]);
+    expect(
+      existsSync(join(stack.env.PULUMI_HOME as string, "plugins", `resource-flashback-v${version}`, "pulumi-resource-flashback")),
+    ).toBe(true);
+    const up = await stack.succeed("up", ...UNATTENDED);
+    expect(up.stdout).toMatch(/secretKey\s*: \[secret\]/);
+    const [key] = keysInState(await stack.exportState(), REPO_API_KEY_TOKEN);
+    expect(emulator.store.get(TEST_REPO, key?.id as string)?.name).toBe("wheel-reader");
+    expect(key?.outputs?.secret).toMatchObject({ [SECRET_SIG]: expect.any(String), ciphertext: expect.any(String) });
+    await stack.succeed("destroy", ...UNATTENDED);
+    expect(emulator.store.allKeys()).toEqual([]);
+  });
+
+  it("the wheel's pulumi-plugin.json names the version and server of the schema", () => {
+    const announced = JSON.parse(
+      execFileSync(join(venv, "bin", "python"), [
+        "-c",
+        "import importlib.resources, sys; sys.stdout.write(importlib.resources.files('pulumi_flashback').joinpath('pulumi-plugin.json').read_text())",
+      ]).toString(),
+    );
+    const schema = packageSchema(version);
+    expect(announced).toEqual({ resource: true, name: "flashback", version, server: schema.pluginDownloadURL });
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+interface ReleaseServer {
+  url: string;
+  /** Paths asked for, in order. */
+  requested: string[];
+  close(): Promise<void>;
+}
+
+/** dist/release over HTTP on 127.0.0.1, as a GitHub release or a company mirror serves it. */
+async function serveReleases(dir: string): Promise<ReleaseServer> {
+  const requested: string[] = [];
+  const server = createServer((request, response) => {
+    const path = decodeURIComponent((request.url ?? "/").split("?")[0] as string);
+    requested.push(path);
+    const file = join(dir, basename(path));
+    if (!existsSync(file)) return void response.writeHead(404).end();
+    // The CLI checks the length it is told against what it read.
+    response.writeHead(200, { "content-type": "application/octet-stream", "content-length": statSync(file).size });
+    createReadStream(file).pipe(response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requested,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * A Python program in a folder of its own whose virtual environment holds `pulumi` and the
+ * released wheel, installed with pip, and nothing else; its Pulumi.yaml names no plugin.
+ */
+function pythonProgramFromWheel(): { dir: string; venv: string } {
+  const dir = mkdtempSync(join(tmpdir(), "flashback-python-wheel-"));
+  const venv = join(dir, "venv");
+  execFileSync("python3", ["-m", "venv", venv]);
+  const wheel = readdirSync(RELEASE_DIR).find((file) => file.endsWith(".whl")) as string;
+  execFileSync(join(venv, "bin", "python"), [
+    ...["-m", "pip", "install", "--quiet", "--disable-pip-version-check"],
+    ...["-r", join(TOOLS_MODULE_DIR, "requirements.txt"), join(RELEASE_DIR, wheel)],
+  ]);
+  writeFileSync(
+    join(dir, "Pulumi.yaml"),
+    ["name: flashback-python-wheel", "runtime:", "  name: python", "  options:", `    virtualenv: ${venv}`, ""].join("\n"),
+  );
+  writeFileSync(
+    join(dir, "__main__.py"),
+    [
+      "import pulumi",
+      "import pulumi_flashback as flashback",
+      "",
+      'reader = flashback.RepoApiKey("reader", repo_id=pulumi.Config().require("repoId"), name="wheel-reader", access_type="READ")',
+      'pulumi.export("secretKey", reader.secret)',
+      "",
+    ].join("\n"),
+  );
+  return { dir, venv };
+}

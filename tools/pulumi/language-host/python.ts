@@ -4,7 +4,8 @@
  * environment (`runtime.options.virtualenv` in Pulumi.yaml) or of `python3`, through
  * python-exec.py; generates SDKs with the CLI's Python code generator; links a generated SDK by
  * adding its folder to requirements.txt, and installs requirements.txt into the virtual
- * environment, creating it if needed (pip, as Pulumi's host does by default).
+ * environment, creating it if needed (pip, as Pulumi's host does by default); announces the
+ * plugins its installed SDKs name, so that the CLI installs those it lacks.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -19,6 +20,7 @@ import {
   type Output,
   type ProgramFolder,
   type ProgramRun,
+  type RequiredPackage,
 } from "./serve";
 
 /** The program runner; it ships as source (the build compiles only TypeScript): ../../../../ is the repository from dist/. */
@@ -79,9 +81,50 @@ async function installDependencies(program: ProgramFolder, output: Output): Prom
   );
 }
 
+/**
+ * What Pulumi's Python host announces (GetRequiredPackages): for each package installed in the
+ * program's environment that carries a `pulumi-plugin.json` beside its `__init__.py` and says
+ * `"resource": true`, the plugin it names, at the version it gives (else the package's own) and
+ * the server it gives. Read with the program's own Python, so its virtual environment decides.
+ */
+const ANNOUNCED_PLUGINS_SCRIPT = `
+import importlib.metadata, json
+found = []
+for dist in importlib.metadata.distributions():
+    for file in dist.files or []:
+        if len(file.parts) != 2 or file.parts[1] != "pulumi-plugin.json":
+            continue
+        try:
+            plugin = json.loads(dist.locate_file(file).read_text())
+        except (OSError, ValueError):
+            continue
+        if plugin.get("resource") is not True:
+            continue
+        name = plugin.get("name") or file.parts[0].removeprefix("pulumi_")
+        found.append({"name": name, "version": plugin.get("version") or dist.version, "server": plugin.get("server") or ""})
+print(json.dumps(found))
+`;
+
+async function requiredPackages(program: ProgramFolder): Promise<RequiredPackage[]> {
+  const listed = spawnSync(pythonOf(program), ["-c", ANNOUNCED_PLUGINS_SCRIPT], { cwd: program.directory, encoding: "utf8" });
+  if (listed.status !== 0) throw new Error(`reading the installed packages' pulumi-plugin.json failed: ${listed.stderr.trim()}`);
+  return (JSON.parse(listed.stdout) as RequiredPackage[]).map((found) => ({
+    ...found,
+    version: found.version.startsWith("v") ? found.version : `v${found.version}`,
+  }));
+}
+
 function about(): { executable: string; version: string } {
   const version = spawnSync(SYSTEM_PYTHON, ["--version"], { encoding: "utf8" });
   return { executable: SYSTEM_PYTHON, version: version.stdout.trim().replace(/^Python /, "") };
 }
 
-serveLanguageHost({ name: "python", launch, about, generatePackage: generateWithGenSdk("python"), link, installDependencies });
+serveLanguageHost({
+  name: "python",
+  launch,
+  about,
+  generatePackage: generateWithGenSdk("python"),
+  link,
+  installDependencies,
+  requiredPackages,
+});

@@ -99,6 +99,17 @@ export interface Language {
   /** Makes the program depend on SDKs at `paths` (relative to its folder); returns how to import them. */
   link?(program: ProgramFolder, paths: string[]): Promise<string>;
   installDependencies?(program: ProgramFolder, output: Output): Promise<void>;
+  /** The resource plugins the SDKs the program depends on announce (their pulumi-plugin.json). */
+  requiredPackages?(program: ProgramFolder): Promise<RequiredPackage[]>;
+}
+
+/** A plugin an SDK announces in its pulumi-plugin.json: `{"resource": true, "name", "version", "server"}`. */
+export interface RequiredPackage {
+  name: string;
+  /** With its `v`, as the engine's plugin specs take it. */
+  version: string;
+  /** Where the CLI downloads it from; empty for Pulumi's default locations. */
+  server: string;
 }
 
 type Callback = (error: grpcJs.ServiceError | null, response?: unknown) => void;
@@ -165,6 +176,8 @@ export function serveLanguageHost(language: Language): void {
     return;
   }
   const running = new Set<ChildProcess>();
+  const requiredPackagesOf = async (info: any): Promise<RequiredPackage[]> =>
+    language.requiredPackages === undefined ? [] : language.requiredPackages(folderOf(info));
   let engineAddress = process.argv.slice(2).find((arg) => !arg.startsWith("-")) ?? "";
 
   async function run(call: Call, callback: Callback): Promise<void> {
@@ -207,11 +220,42 @@ export function serveLanguageHost(language: Language): void {
       callback(null, info);
     },
     // Plugins are found on the machine (beside the CLI, or where Pulumi.yaml names them): nothing to announce.
-    getRequiredPackages(_call: Call, callback: Callback): void {
-      callback(null, new languageProto.GetRequiredPackagesResponse());
+    // The plugins the program's installed SDKs name: the CLI installs those it lacks before it runs the program.
+    getRequiredPackages(call: Call, callback: Callback): void {
+      requiredPackagesOf(call.request.getInfo()).then(
+        (packages) =>
+          callback(
+            null,
+            new languageProto.GetRequiredPackagesResponse().setPackagesList(
+              packages.map((found) =>
+                new pluginProto.PackageDependency()
+                  .setName(found.name)
+                  .setKind("resource")
+                  .setVersion(found.version)
+                  .setServer(found.server),
+              ),
+            ),
+          ),
+        (error: unknown) => callback(failed(error)),
+      );
     },
-    getRequiredPlugins(_call: Call, callback: Callback): void {
-      callback(null, new languageProto.GetRequiredPluginsResponse());
+    getRequiredPlugins(call: Call, callback: Callback): void {
+      requiredPackagesOf(call.request.getInfo()).then(
+        (packages) =>
+          callback(
+            null,
+            new languageProto.GetRequiredPluginsResponse().setPluginsList(
+              packages.map((found) =>
+                new pluginProto.PluginDependency()
+                  .setName(found.name)
+                  .setKind("resource")
+                  .setVersion(found.version)
+                  .setServer(found.server),
+              ),
+            ),
+          ),
+        (error: unknown) => callback(failed(error)),
+      );
     },
     getProgramDependencies(_call: Call, callback: Callback): void {
       callback(null, new languageProto.GetProgramDependenciesResponse());
