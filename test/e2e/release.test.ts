@@ -7,10 +7,11 @@ import { basename, delimiter, join, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
-import { packageSchema, REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
+import { packageSchema, PUBLIC_REPOSITORY, REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
 import { checksumsName, packageJsonVersion, pluginTarballName, release, RELEASE_DIR, sha256Of } from "../../scripts/release";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
-import { findLanguageHost, findPulumiCli, realCliSuite, TOOLS_MODULE_DIR } from "../helpers/find-pulumi-cli";
+import { findLanguageHost, findPulumiCli, realCliSuite, requiredVersion, TOOLS_MODULE_DIR } from "../helpers/find-pulumi-cli";
+import { REPO_ROOT } from "../helpers/run-node";
 import { keysInState, UNATTENDED, type CliStack } from "../helpers/pulumi-cli-stack";
 
 /*
@@ -21,7 +22,6 @@ import { keysInState, UNATTENDED, type CliStack } from "../helpers/pulumi-cli-st
  */
 
 const suite = realCliSuite("the released plugin, installed from its tarball, under the real pulumi CLI", { languageHost: "yaml" });
-const pythonSuite = realCliSuite("a Python program on the released wheel, the plugin downloaded by the CLI", { languageHost: "python" });
 const version = packageJsonVersion();
 
 describe.skipIf(suite.skip)(suite.title, () => {
@@ -89,70 +89,77 @@ describe.skipIf(suite.skip)(suite.title, () => {
   });
 });
 
-describe.skipIf(pythonSuite.skip)(pythonSuite.title, () => {
-  let emulator: RunningEmulator;
-  let server: ReleaseServer;
-  let stack: CliStack;
-  let venv: string;
+/** A program whose SDK came from the release, and what its language's side needs checked. */
+interface ReleasedSdkProgram {
+  dir: string;
+  keyName: string;
+  /** The SDK's pulumi-plugin.json as the program's environment holds it. */
+  announced(): unknown;
+}
 
-  beforeAll(async () => {
-    if (!existsSync(join(RELEASE_DIR, pluginTarballName(version)))) await release();
-    emulator = await startTestEmulator();
-    server = await serveReleases(RELEASE_DIR);
-    const program = pythonProgramFromWheel();
-    venv = program.venv;
-    stack = await cliStackOnEmulator(emulator, {
-      programDir: program.dir,
-      stackName: "from-wheel",
-      env: {
-        // The CLI fetches the plugin the SDK announces from the release server instead of the SDK's
-        // server (GitHub): the override's regular expression matches the server URL, not the name.
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false",
-        PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES: `^${escapeRegExp(String(packageSchema(version).pluginDownloadURL))}=${server.url}`,
-        // Not this repository's development script (node_modules/.bin), which the CLI would find on the PATH instead.
-        PATH: (process.env.PATH ?? "")
-          .split(delimiter)
-          .filter((dir) => !dir.split(sep).includes("node_modules"))
-          .join(delimiter),
-      },
+for (const [language, title, makeProgram] of [
+  ["python", "a Python program on the released wheel alone", pythonProgramFromWheel],
+  ["go", "a Go program on the SDK module sdk/go", goProgramOnSdkModule],
+] as const) {
+  const languageSuite = realCliSuite(`${title}: the CLI downloads the plugin it announces`, { languageHost: language });
+
+  describe.skipIf(languageSuite.skip)(languageSuite.title, () => {
+    let emulator: RunningEmulator;
+    let server: ReleaseServer;
+    let stack: CliStack;
+    let program: ReleasedSdkProgram;
+
+    beforeAll(async () => {
+      if (!existsSync(join(RELEASE_DIR, pluginTarballName(version)))) await release();
+      emulator = await startTestEmulator();
+      server = await serveReleases(RELEASE_DIR);
+      program = makeProgram();
+      stack = await cliStackOnEmulator(emulator, {
+        programDir: program.dir,
+        stackName: `from-${language}-sdk`,
+        env: {
+          // The CLI fetches the plugin the SDK announces from the release server instead of the SDK's
+          // server (GitHub): the override's regular expression matches the server URL, not the name.
+          PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false",
+          PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES: `^${escapeRegExp(String(packageSchema(version).pluginDownloadURL))}=${server.url}`,
+          // Not this repository's development script (node_modules/.bin), which the CLI would find on the PATH instead.
+          PATH: (process.env.PATH ?? "")
+            .split(delimiter)
+            .filter((dir) => !dir.split(sep).includes("node_modules"))
+            .join(delimiter),
+        },
+      });
+    });
+
+    afterAll(async () => {
+      await stack?.dispose();
+      await server?.close();
+      await emulator?.close();
+    });
+
+    it("pulumi plugin install downloads the plugin the SDK announces into an empty Pulumi home; up and destroy work", async () => {
+      expect(readdirSync(stack.env.PULUMI_HOME as string).includes("plugins")).toBe(false);
+      // With no arguments, `pulumi plugin install` installs what the program's language host
+      // announces (GetRequiredPackages): the SDK's pulumi-plugin.json.
+      await stack.succeed("plugin", "install");
+      expect(server.requested).toEqual([`/${pluginTarballName(version)}`]);
+      const installed = join(stack.env.PULUMI_HOME as string, "plugins", `resource-flashback-v${version}`, "pulumi-resource-flashback");
+      expect(existsSync(installed)).toBe(true);
+      const up = await stack.succeed("up", ...UNATTENDED);
+      expect(up.stdout).toMatch(/secretKey\s*: \[secret\]/);
+      const [key] = keysInState(await stack.exportState(), REPO_API_KEY_TOKEN);
+      expect(emulator.store.get(TEST_REPO, key?.id as string)?.name).toBe(program.keyName);
+      expect(key?.outputs?.secret).toMatchObject({ [SECRET_SIG]: expect.any(String), ciphertext: expect.any(String) });
+      await stack.succeed("destroy", ...UNATTENDED);
+      expect(emulator.store.allKeys()).toEqual([]);
+    });
+
+    it("the SDK's pulumi-plugin.json names the version and server of the schema", () => {
+      const schema = packageSchema(version);
+      expect(program.announced()).toEqual({ resource: true, name: "flashback", version, server: schema.pluginDownloadURL });
     });
   });
-
-  afterAll(async () => {
-    await stack?.dispose();
-    await server?.close();
-    await emulator?.close();
-  });
-
-  it("a program on pulumi and the wheel alone: the CLI downloads the plugin the wheel announces, then up and destroy work", async () => {
-    expect(readdirSync(stack.env.PULUMI_HOME as string).includes("plugins")).toBe(false);
-    // With no arguments, `pulumi plugin install` installs what the program's language host announces
-    // (GetRequiredPackages): the wheel's pulumi-plugin.json, read by the Python host.
-    await stack.succeed("plugin", "install");
-    expect(server.requested).toEqual([`/${pluginTarballName(version)}`]);
-    expect(
-      existsSync(join(stack.env.PULUMI_HOME as string, "plugins", `resource-flashback-v${version}`, "pulumi-resource-flashback")),
-    ).toBe(true);
-    const up = await stack.succeed("up", ...UNATTENDED);
-    expect(up.stdout).toMatch(/secretKey\s*: \[secret\]/);
-    const [key] = keysInState(await stack.exportState(), REPO_API_KEY_TOKEN);
-    expect(emulator.store.get(TEST_REPO, key?.id as string)?.name).toBe("wheel-reader");
-    expect(key?.outputs?.secret).toMatchObject({ [SECRET_SIG]: expect.any(String), ciphertext: expect.any(String) });
-    await stack.succeed("destroy", ...UNATTENDED);
-    expect(emulator.store.allKeys()).toEqual([]);
-  });
-
-  it("the wheel's pulumi-plugin.json names the version and server of the schema", () => {
-    const announced = JSON.parse(
-      execFileSync(join(venv, "bin", "python"), [
-        "-c",
-        "import importlib.resources, sys; sys.stdout.write(importlib.resources.files('pulumi_flashback').joinpath('pulumi-plugin.json').read_text())",
-      ]).toString(),
-    );
-    const schema = packageSchema(version);
-    expect(announced).toEqual({ resource: true, name: "flashback", version, server: schema.pluginDownloadURL });
-  });
-});
+}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
@@ -189,7 +196,7 @@ async function serveReleases(dir: string): Promise<ReleaseServer> {
  * A Python program in a folder of its own whose virtual environment holds `pulumi` and the
  * released wheel, installed with pip, and nothing else; its Pulumi.yaml names no plugin.
  */
-function pythonProgramFromWheel(): { dir: string; venv: string } {
+function pythonProgramFromWheel(): ReleasedSdkProgram {
   const dir = mkdtempSync(join(tmpdir(), "flashback-python-wheel-"));
   const venv = join(dir, "venv");
   execFileSync("python3", ["-m", "venv", venv]);
@@ -213,5 +220,68 @@ function pythonProgramFromWheel(): { dir: string; venv: string } {
       "",
     ].join("\n"),
   );
-  return { dir, venv };
+  const script =
+    "import importlib.resources, sys; sys.stdout.write(importlib.resources.files('pulumi_flashback').joinpath('pulumi-plugin.json').read_text())";
+  return {
+    dir,
+    keyName: "wheel-reader",
+    announced: () => JSON.parse(execFileSync(join(venv, "bin", "python"), ["-c", script]).toString()),
+  };
+}
+
+/**
+ * A Go program in a folder of its own on the SDK module of this repository's sdk/go (a `replace`,
+ * as before a release tag exists) and the Go SDK; its Pulumi.yaml names no plugin.
+ */
+function goProgramOnSdkModule(): ReleasedSdkProgram {
+  const dir = mkdtempSync(join(tmpdir(), "flashback-go-sdk-"));
+  const sdkModule = `${PUBLIC_REPOSITORY}/sdk/go`;
+  const pulumiSdk = requiredVersion(TOOLS_MODULE_DIR, "github.com/pulumi/pulumi/sdk/v3");
+  writeFileSync(join(dir, "Pulumi.yaml"), "name: flashback-go-sdk\nruntime: go\n");
+  writeFileSync(
+    join(dir, "go.mod"),
+    [
+      "module flashback-go-sdk",
+      "",
+      "go 1.24",
+      "",
+      `require ${sdkModule} v${version}`,
+      `require github.com/pulumi/pulumi/sdk/v3 ${pulumiSdk}`,
+      "",
+      `replace ${sdkModule} => ${join(REPO_ROOT, "sdk", "go")}`,
+      "",
+    ].join("\n"),
+  );
+  writeFileSync(
+    join(dir, "main.go"),
+    [
+      "package main",
+      "",
+      "import (",
+      `\t"${sdkModule}/flashback"`,
+      '\t"github.com/pulumi/pulumi/sdk/v3/go/pulumi"',
+      '\t"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"',
+      ")",
+      "",
+      "func main() {",
+      "\tpulumi.Run(func(ctx *pulumi.Context) error {",
+      '\t\treader, err := flashback.NewRepoApiKey(ctx, "reader", &flashback.RepoApiKeyArgs{',
+      '\t\t\tRepoId: pulumi.String(config.Require(ctx, "repoId")), Name: pulumi.String("gosdk-reader"), AccessType: flashback.AccessTypeRead,',
+      "\t\t})",
+      "\t\tif err != nil {",
+      "\t\t\treturn err",
+      "\t\t}",
+      '\t\tctx.Export("secretKey", reader.Secret)',
+      "\t\treturn nil",
+      "\t})",
+      "}",
+      "",
+    ].join("\n"),
+  );
+  execFileSync("go", ["mod", "tidy"], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
+  return {
+    dir,
+    keyName: "gosdk-reader",
+    announced: () => JSON.parse(readFileSync(join(REPO_ROOT, "sdk", "go", "flashback", "pulumi-plugin.json"), "utf8")),
+  };
 }

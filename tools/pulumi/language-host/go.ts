@@ -3,7 +3,8 @@
  * `pulumi-language-go`: builds the Go program in its folder (`go build`, or takes the prebuilt
  * `runtime.options.binary`) and runs it with the engine's addresses and the stack config in the
  * environment variables the Go SDK's `pulumi.Run` reads; generates SDKs with the CLI's Go code
- * generator; links a generated SDK with a `replace` in go.mod, and installs with `go mod tidy`.
+ * generator; links a generated SDK with a `replace` in go.mod, and installs with `go mod tidy`;
+ * announces the plugins the SDKs it is built from name, so that the CLI installs those it lacks.
  */
 import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
@@ -11,7 +12,17 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { generateWithGenSdk } from "./gen-sdk";
-import { configEnvironment, runToEnd, serveLanguageHost, type Launch, type Output, type ProgramFolder, type ProgramRun } from "./serve";
+import {
+  configEnvironment,
+  pluginVersion,
+  runToEnd,
+  serveLanguageHost,
+  type Launch,
+  type Output,
+  type ProgramFolder,
+  type ProgramRun,
+  type RequiredPackage,
+} from "./serve";
 
 /** One build output per program folder, reused run after run: `go build` itself skips what has not changed. */
 function buildOutputOf(directory: string): string {
@@ -74,9 +85,28 @@ async function installDependencies(program: ProgramFolder, output: Output): Prom
   if (existsSync(join(program.directory, "go.mod"))) await runToEnd("go", ["mod", "tidy"], program.directory, output);
 }
 
+/**
+ * What Pulumi's Go host announces (GetRequiredPackages): the plugins named by the
+ * `pulumi-plugin.json` of the packages the program is built from (`go list -deps`), where Pulumi's
+ * Go code generator puts it, beside each SDK package.
+ */
+async function requiredPackages(program: ProgramFolder): Promise<RequiredPackage[]> {
+  const listed = spawnSync("go", ["list", "-deps", "-f", "{{.Dir}}", "."], { cwd: program.directory, encoding: "utf8" });
+  if (listed.status !== 0) throw new Error(`go list -deps failed: ${listed.stderr.trim()}`);
+  const found: RequiredPackage[] = [];
+  for (const directory of new Set(listed.stdout.split("\n").filter(Boolean))) {
+    const file = join(directory, "pulumi-plugin.json");
+    if (!existsSync(file)) continue;
+    const plugin = JSON.parse(readFileSync(file, "utf8")) as { resource?: boolean; name?: string; version?: string; server?: string };
+    if (plugin.resource !== true || typeof plugin.name !== "string") continue;
+    found.push({ name: plugin.name, version: pluginVersion(plugin.version ?? ""), server: plugin.server ?? "" });
+  }
+  return found;
+}
+
 function about(): { executable: string; version: string } {
   const version = spawnSync("go", ["env", "GOVERSION"], { encoding: "utf8" });
   return { executable: "go", version: version.stdout.trim().replace(/^go/, "") };
 }
 
-serveLanguageHost({ name: "go", launch, about, generatePackage: generateWithGenSdk("go"), link, installDependencies });
+serveLanguageHost({ name: "go", launch, about, generatePackage: generateWithGenSdk("go"), link, installDependencies, requiredPackages });

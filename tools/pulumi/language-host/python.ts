@@ -19,6 +19,7 @@ import {
   type Launch,
   type Output,
   type ProgramFolder,
+  pluginVersion,
   type ProgramRun,
   type RequiredPackage,
 } from "./serve";
@@ -108,10 +109,7 @@ print(json.dumps(found))
 async function requiredPackages(program: ProgramFolder): Promise<RequiredPackage[]> {
   const listed = spawnSync(pythonOf(program), ["-c", ANNOUNCED_PLUGINS_SCRIPT], { cwd: program.directory, encoding: "utf8" });
   if (listed.status !== 0) throw new Error(`reading the installed packages' pulumi-plugin.json failed: ${listed.stderr.trim()}`);
-  return (JSON.parse(listed.stdout) as RequiredPackage[]).map((found) => ({
-    ...found,
-    version: found.version.startsWith("v") ? found.version : `v${found.version}`,
-  }));
+  return (JSON.parse(listed.stdout) as RequiredPackage[]).map((found) => ({ ...found, version: pluginVersion(found.version) }));
 }
 
 function about(): { executable: string; version: string } {

@@ -112,6 +112,11 @@ export interface RequiredPackage {
   server: string;
 }
 
+/** A plugin's version as the engine takes it, with its `v`. */
+export function pluginVersion(version: string): string {
+  return version === "" || version.startsWith("v") ? version : `v${version}`;
+}
+
 type Callback = (error: grpcJs.ServiceError | null, response?: unknown) => void;
 type Call = { request: any };
 
