@@ -11,7 +11,8 @@
  * - Go missing, or the module proxy refusing a module, is one line naming what is missing.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   findInstalledPulumiCli,
@@ -93,6 +94,31 @@ function preparePythonVenv(): void {
   run(PYTHON_VENV_PYTHON, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", PYTHON_REQUIREMENTS]);
 }
 
+/** The Go program of the real-CLI suites; its go.mod and go.sum pin what every Go program here builds on. */
+const GO_PROGRAM_DIR = join(ROOT, "test", "e2e", "programs", "go");
+
+/**
+ * Compiles, once, what the Go programs of the suites and examples build on (the Go SDK, gRPC), into
+ * Go's build cache: a cold first `go build` takes minutes on 2 cores, longer than a test step may,
+ * and two suites starting it at once took twice that. A module of the program's own go.mod and
+ * go.sum, without its generated SDK, so that the same versions are compiled with the same flags.
+ */
+async function warmGoPrograms(): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), "flashback-go-warm-"));
+  try {
+    for (const file of ["go.mod", "go.sum"]) copyFileSync(join(GO_PROGRAM_DIR, file), join(scratch, file));
+    const sdk = /^\s*(github\.com\/\S+\/sdk\/go)\s/m.exec(readFileSync(join(scratch, "go.mod"), "utf8"))?.[1];
+    if (sdk !== undefined) await go(["mod", "edit", `-droprequire=${sdk}`, `-dropreplace=${sdk}`], "preparing the Go warm-up", scratch);
+    writeFileSync(
+      join(scratch, "main.go"),
+      'package main\n\nimport (\n\t"github.com/pulumi/pulumi/sdk/v3/go/pulumi"\n\t_ "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"\n)\n\nfunc main() { pulumi.Run(func(*pulumi.Context) error { return nil }) }\n',
+    );
+    await go(["build", "-mod=mod", "-o", join(scratch, "warm"), "."], "compiling the Go SDK the Go programs build on", scratch);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 /** Runs `go`, streaming its progress; on failure, the one line that names the refused module. */
 function go(args: string[], what: string, moduleDir = TOOLS_MODULE_DIR): Promise<void> {
   return new Promise((resolve) => {
@@ -138,17 +164,17 @@ async function main(): Promise<void> {
     return;
   }
   const started = Date.now();
-  step(`[1/6] downloading the Go modules of pulumi ${PULUMI_CLI_VERSION} (go mod download; cold: about 1 GB, a few minutes)`);
+  step(`[1/7] downloading the Go modules of pulumi ${PULUMI_CLI_VERSION} (go mod download; cold: about 1 GB, a few minutes)`);
   await go(["mod", "download"], `downloading the modules of pulumi ${PULUMI_CLI_VERSION}`);
-  step(`[2/6] compiling pulumi ${PULUMI_CLI_VERSION} into ${LOCAL_CLI_BIN} (cold: 10 minutes or more on 2 cores; warm: under a minute)`);
+  step(`[2/7] compiling pulumi ${PULUMI_CLI_VERSION} into ${LOCAL_CLI_BIN} (cold: 10 minutes or more on 2 cores; warm: under a minute)`);
   const ldflags = `-X ${VERSION_VARIABLE}=${PULUMI_CLI_VERSION}`;
   await go(
     ["install", "-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", ldflags, CLI_PACKAGE],
     `compiling pulumi ${PULUMI_CLI_VERSION}`,
   );
-  step("[3/6] installing the Node.js, Python and Go language hosts and the dynamic-provider plugin beside it");
+  step("[3/7] installing the Node.js, Python and Go language hosts and the dynamic-provider plugin beside it");
   installPlugins();
-  step(`[4/6] compiling Pulumi's YAML language host ${YAML_HOST_VERSION} beside it (cold: a few minutes; warm: seconds)`);
+  step(`[4/7] compiling Pulumi's YAML language host ${YAML_HOST_VERSION} beside it (cold: a few minutes; warm: seconds)`);
   await go(
     [
       "install",
@@ -162,10 +188,12 @@ async function main(): Promise<void> {
     `compiling pulumi-language-yaml ${YAML_HOST_VERSION}`,
     YAML_HOST_MODULE_DIR,
   );
-  step("[5/6] compiling gen-sdk, the SDK generator for Python and Go, beside it (cold: about 2 minutes; warm: seconds)");
+  step("[5/7] compiling gen-sdk, the SDK generator for Python and Go, beside it (cold: about 2 minutes; warm: seconds)");
   await go(["install", "-trimpath", GEN_SDK_PACKAGE], "compiling gen-sdk");
-  step(`[6/6] a Python virtual environment in ${PYTHON_VENV} with pulumi ${PYTHON_SDK_VERSION} (cold: about a minute; warm: seconds)`);
+  step(`[6/7] a Python virtual environment in ${PYTHON_VENV} with pulumi ${PYTHON_SDK_VERSION} (cold: about a minute; warm: seconds)`);
   preparePythonVenv();
+  step("[7/7] compiling the Go SDK the Go programs build on, into Go's build cache (cold: a few minutes; warm: seconds)");
+  await warmGoPrograms();
   const installed = cliVersion(binary);
   if (installed !== PULUMI_CLI_VERSION) fail(`the built CLI reports ${installed ?? "no version"} instead of ${PULUMI_CLI_VERSION}`);
   step(`pulumi ${installed} ready in ${LOCAL_CLI_BIN} (${((Date.now() - started) / 1000).toFixed(0)} s)`);

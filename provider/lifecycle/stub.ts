@@ -31,6 +31,9 @@ function stubFor(scope: string): pulumi.dynamic.ResourceProvider {
   return stub as unknown as pulumi.dynamic.ResourceProvider;
 }
 
+/** What the serialized stub may weigh, per copy: the one budget the tests and the bench hold it to. */
+export const STUB_BUDGET_BYTES = 1_000;
+
 const stubs = new Map<string, pulumi.dynamic.ResourceProvider>();
 
 /** One stub per scope, so Pulumi's cache of serialized providers serializes it once per program. */

@@ -11,8 +11,8 @@ export const { grpc, structProto, emptyProto, anyProto, providerProto, providerG
 /** How the engine marks a secret value inside a Struct. */
 export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 export const SECRET_MARKER = "1b47061264138c4ac30d75fd1eb44270";
-/** What the engine sends for a value not known during preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** What the engine sends for a value not known during preview (check-inputs.ts tolerates it). */
+export { UNKNOWN_VALUE as UNKNOWN } from "../lifecycle/check-inputs";
 
 export type Props = Record<string, unknown>;
 

@@ -5,7 +5,7 @@ import type { RecordedRequest, RunningEmulator } from "../../emulator";
 import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { realCliSuite } from "../helpers/find-pulumi-cli";
-import { keysInState, UNATTENDED, type CliStack, type CliResult, type StateResource } from "../helpers/pulumi-cli-stack";
+import { DYNAMIC_KEY_TYPE, keysInState, UNATTENDED, type CliStack, type CliResult, type StateResource } from "../helpers/pulumi-cli-stack";
 
 /*
  * The real `pulumi` CLI and engine, with a file backend and an isolated PULUMI_HOME, against the
@@ -16,8 +16,8 @@ import { keysInState, UNATTENDED, type CliStack, type CliResult, type StateResou
 
 const suite = realCliSuite("the real pulumi CLI");
 const PROGRAM_DIR = join(__dirname, "program");
-/** The name a key is posted under before it is claimed (provider/lifecycle/reservation.ts), ending in the default operation deadline. */
-const RESERVED = expect.stringMatching(/^pulumi-pending-[0-9a-f]{12}-[0-9a-f]{12}-300$/);
+/** The name a key is posted under before it is claimed (provider/lifecycle/reservation.ts), ending in the stack's operation deadline (20 s, below). */
+const RESERVED = expect.stringMatching(/^pulumi-pending-[0-9a-f]{12}-[0-9a-f]{12}-20$/);
 
 let emulator: RunningEmulator;
 let stack: CliStack;
@@ -358,14 +358,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
   });
 
   it("13. pulumi import of a RepoApiKey fails with the error the README promises", async () => {
-    const result = await pulumi(
-      "import",
-      "pulumi-nodejs:dynamic/flashback:RepoApiKey",
-      "imported",
-      "some-key-id",
-      "--yes",
-      "--non-interactive",
-    );
+    const result = await pulumi("import", DYNAMIC_KEY_TYPE, "imported", "some-key-id", "--yes", "--non-interactive");
     expect(result.code).not.toBe(0);
     // Pulumi's dynamic provider has no `__provider` to load for a resource it never created: its
     // own error, before any code of ours runs. The README's troubleshooting table quotes it.

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { REPO_API_KEY_TYPE } from "../../provider/testing";
 import { findPulumiCli, NO_CLI_REASON } from "./find-pulumi-cli";
 
 /** Flags of a command that must not stop to ask: no prompt, no preview pass before it. */
@@ -175,7 +176,7 @@ export interface StateResource {
 }
 
 /** The dynamic RepoApiKey's type in a state; the plugin's is `flashback:index:RepoApiKey`. */
-export const DYNAMIC_KEY_TYPE = "pulumi-nodejs:dynamic/flashback:RepoApiKey";
+export const DYNAMIC_KEY_TYPE = REPO_API_KEY_TYPE;
 
 /** Flashback keys in an exported state: resources of the given type, the dynamic resource's by default. */
 export function keysInState(deployment: StateDeployment, type: string = DYNAMIC_KEY_TYPE): StateResource[] {

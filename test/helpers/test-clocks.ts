@@ -37,3 +37,35 @@ export function stalledClock(): { clock: Clock; waiting: () => number } {
   };
   return { clock, waiting: () => waiting };
 }
+
+/**
+ * A clock that stands still until the test moves it: waits end only when `advance` passes their
+ * end (or a cancellation), so a test sees what happens while a wait is in force.
+ */
+export function manualClock(): { clock: Clock; advance(ms: number): void; waiting(): number } {
+  let elapsed = 0;
+  const started = Date.now();
+  const timers = new Set<{ at: number; resolve: () => void }>();
+  const clock: Clock = {
+    now: () => started + elapsed,
+    monotonic: () => elapsed,
+    sleep: (ms, signal) =>
+      new Promise((resolve, reject) => {
+        if (signal?.aborted) return reject(new CancelledError());
+        const timer = { at: elapsed + ms, resolve };
+        timers.add(timer);
+        signal?.addEventListener("abort", () => timers.delete(timer) && reject(new CancelledError()), { once: true });
+      }),
+  };
+  return {
+    clock,
+    advance(ms: number) {
+      elapsed += ms;
+      for (const timer of [...timers].filter((candidate) => candidate.at <= elapsed)) {
+        timers.delete(timer);
+        timer.resolve();
+      }
+    },
+    waiting: () => timers.size,
+  };
+}

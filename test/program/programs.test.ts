@@ -1,16 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
+import { REPO_API_KEY_TYPE } from "../../provider/testing";
 import { isSecret, type Props } from "../engine/pulumi-internals";
 import type { RunResult } from "../engine/mini-engine";
 import { startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { engineFor } from "../helpers/example-engine";
+import { STUB_BUDGET_BYTES } from "../../provider/lifecycle/stub";
 
 /*
  * Programs run by the real program runner against the mini engine: what the engine would receive
  * from a user's program, and what it would keep.
  */
 
-const RESOURCE_TYPE = "pulumi-nodejs:dynamic/flashback:RepoApiKey";
+const RESOURCE_TYPE = REPO_API_KEY_TYPE;
 let emulator: RunningEmulator;
 beforeAll(async () => {
   emulator = await startTestEmulator();
@@ -60,7 +62,7 @@ describe.each([
     }
     for (const registration of keyRegistrations(up)) {
       const serialized = registration.object.__provider as string;
-      expect(Buffer.byteLength(serialized)).toBeLessThan(3000);
+      expect(Buffer.byteLength(serialized)).toBeLessThanOrEqual(STUB_BUDGET_BYTES);
       expect(serialized).not.toContain(emulator.url);
     }
     expect(up.programOutput).not.toContain(TEST_TOKEN);

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
+import { REPO_API_KEY_TYPE } from "../../provider/testing";
 import { ProviderProcess, type ProviderCallError } from "../engine/provider-process";
 import { UNKNOWN, type Props } from "../engine/pulumi-internals";
 import { everythingPrinted, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
@@ -11,7 +12,7 @@ import { REPO_ROOT } from "../helpers/run-node";
  * `__provider` is the one Pulumi's serializer produced for the example program.
  */
 
-const URN = "urn:pulumi:test::flashback-test::pulumi-nodejs:dynamic/flashback:RepoApiKey::reader";
+const URN = `urn:pulumi:test::flashback-test::${REPO_API_KEY_TYPE}::reader`;
 let emulator: RunningEmulator;
 let serializedProvider: string;
 let provider: ProviderProcess;

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import type { RepoApiKeyInputs } from "../../provider/types/resource";
+import { manualClock, virtualClock } from "../helpers/test-clocks";
 import { everythingPrinted, providerFor, TEST_REPO, TEST_TOKEN, keyIdsIn } from "../helpers/emulator-provider";
 
 const REFRESH_TOKEN = "rt-SECRET-5b7a11f0-never-print-me";
@@ -80,17 +81,19 @@ describe("rate limits and concurrency", () => {
 
   it("one 429 holds back every request not yet sent until Retry-After has passed", async () => {
     await start();
-    emulator.faults.latencyMs = 10;
+    const { clock, advance, waiting } = manualClock();
     emulator.faults.add({ fault: { kind: "status", status: 429, retryAfter: "1" }, method: "POST" });
-    const provider = providerFor(emulator, { FLASHBACK_MAX_CONCURRENCY: "2" });
-    await Promise.all(names(8).map((name) => provider.create(inputs(name))));
-    const limitedAt = emulator.requests.find((request) => request.status === 429)?.at ?? 0;
-    // The other slot's request, sent with the limited one, and at most the one that follows it before the
-    // 429 comes back may arrive early; then none until the pause ends. Without the shared pause, that slot
-    // alone would send all the remaining keys within ~100 ms.
-    const sinceLimited = emulator.requests.map((request) => request.at - limitedAt).filter((delay) => delay >= 0);
-    expect(sinceLimited.filter((delay) => delay < 900).length).toBeLessThanOrEqual(3);
-    expect(sinceLimited.filter((delay) => delay >= 900).length).toBeGreaterThanOrEqual(6);
+    const provider = providerFor(emulator, { FLASHBACK_MAX_CONCURRENCY: "2" }, { clock });
+    const creating = Promise.all(names(8).map((name) => provider.create(inputs(name))));
+    // The limited request waits out its Retry-After; the other slot's next request, and every one after,
+    // waits behind the shared pause. The clock stands still: nothing more may be sent.
+    await vi.waitFor(() => expect(waiting()).toBe(3));
+    // The limited POST, and what the other slot sent before the 429 came back; without the shared pause
+    // that slot would send all the remaining keys' requests meanwhile.
+    expect(emulator.requests.length).toBeLessThanOrEqual(3);
+    expect(emulator.requests.every((request) => request.status !== 0)).toBe(true);
+    advance(1000);
+    await creating;
     expect(emulator.store.list(TEST_REPO)).toHaveLength(8);
   });
 
@@ -111,13 +114,13 @@ describe("retries and deadlines", () => {
     await start();
     emulator.faults.add({ fault: { kind: "status", status: 503 }, method: "GET", times: Infinity });
     const stored = emulator.store.create(TEST_REPO, "k", "READ");
-    const started = Date.now();
-    const provider = providerFor(emulator, { FLASHBACK_OPERATION_TIMEOUT: "1", FLASHBACK_MAX_RETRIES: "100" });
+    const { clock, sleeps } = virtualClock();
+    const provider = providerFor(emulator, { FLASHBACK_OPERATION_TIMEOUT: "1", FLASHBACK_MAX_RETRIES: "100" }, { clock, random: () => 0 });
     await expect(provider.read(stored.stored.id, { ...inputs("k"), key: stored.stored.key, secret: stored.secret })).rejects.toThrow(
       /list API keys \(repository "repo-test"\) failed: GET \/repo\/\{repoId\}\/apikey answered 503/,
     );
-    // Without the deadline it would go on for 100 retries of up to 8 s each.
-    expect(Date.now() - started).toBeLessThan(4000);
+    // Without the deadline it would go on for 100 retries of up to 8 s each; within 1 s it stops after 125 + 250 + 500 ms.
+    expect(sleeps).toEqual([125, 250, 500]);
   });
 
   it("fails at once on a status that retrying cannot fix", async () => {

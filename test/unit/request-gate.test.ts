@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RequestGate, sleep } from "../../provider/client/request-gate";
+import { virtualClock } from "../helpers/test-clocks";
 
 describe("RequestGate", () => {
   it("never runs more tasks at once than its cap", async () => {
@@ -21,11 +22,13 @@ describe("RequestGate", () => {
   });
 
   it("holds back every request after a pause, not only the one that was rate limited", async () => {
-    const gate = new RequestGate(10);
+    const { clock, sleeps } = virtualClock();
+    const gate = new RequestGate(10, clock);
+    const pausedAt = clock.monotonic();
     gate.pause(150);
-    const started = Date.now();
-    const startTimes = await Promise.all(Array.from({ length: 5 }, () => gate.run(async () => Date.now() - started)));
-    for (const time of startTimes) expect(time).toBeGreaterThanOrEqual(140);
+    const startTimes = await Promise.all(Array.from({ length: 5 }, () => gate.run(async () => clock.monotonic() - pausedAt)));
+    for (const time of startTimes) expect(time).toBeGreaterThanOrEqual(150);
+    expect(sleeps[0], "the first request waits out the pause").toBeGreaterThan(149);
   });
 
   it("frees its slot when a task fails", async () => {

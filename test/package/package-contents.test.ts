@@ -2,6 +2,8 @@ import { execFile } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../helpers/run-node";
 
+/* Run after the build (npm test builds first): what the built package is, not its sources. */
+
 /** What `npm publish` would ship: the built files, the plugin's executable, the README, LICENSE and CHANGELOG, nothing else. */
 const ALLOWED = [
   /^dist\/.+\.js$/,
@@ -47,7 +49,8 @@ describe("npm pack", () => {
     }
   });
 
-  it("ships no tests, examples, source maps or emulator state", () => {
+  it("ships no tests, examples, source maps or emulator state, nor the stand-in language hosts or the bundler's module twin", () => {
     expect(files.filter((file) => /(^|\/)(test|examples|bench)\/|\.map$|\.test\.|emulator\.json$/.test(file))).toEqual([]);
+    expect(files.filter((file) => file.startsWith("dist/tools/") || file.includes("pulumi-modules.bundled"))).toEqual([]);
   });
 });
