@@ -271,23 +271,17 @@ describe("a key whose parent is another resource (a URN with a type chain)", () 
     const created = await call("create", new providerProto.CreateRequest().setUrn(CHILD_URN).setProperties(checked.getInputs()));
     const id = created.getId();
     expect(emulator.store.get(TEST_REPO, id)?.name).toBe("reader");
-    const diff = await call(
-      "diff",
-      new providerProto.DiffRequest()
+    const renaming = <T extends { setUrn(urn: string): T; setId(id: string): T; setOlds(olds: unknown): T; setNews(news: unknown): T }>(
+      request: T,
+    ): T =>
+      request
         .setUrn(CHILD_URN)
         .setId(id)
         .setOlds(created.getProperties())
-        .setNews(toStruct(inputs({ name: "r2" }))),
-    );
+        .setNews(toStruct(inputs({ name: "r2" })));
+    const diff = await call("diff", renaming(new providerProto.DiffRequest()));
     expect(diff.getDiffsList()).toEqual(["name"]);
-    const updated = await call(
-      "update",
-      new providerProto.UpdateRequest()
-        .setUrn(CHILD_URN)
-        .setId(id)
-        .setOlds(created.getProperties())
-        .setNews(toStruct(inputs({ name: "r2" }))),
-    );
+    const updated = await call("update", renaming(new providerProto.UpdateRequest()));
     const read = await call("read", new providerProto.ReadRequest().setUrn(CHILD_URN).setId(id).setProperties(updated.getProperties()));
     expect(fromStruct(read.getInputs())).toEqual(inputs({ name: "r2" }));
     await call("delete", new providerProto.DeleteRequest().setUrn(CHILD_URN).setId(id).setProperties(read.getProperties()));

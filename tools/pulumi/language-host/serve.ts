@@ -181,8 +181,22 @@ export function serveLanguageHost(language: Language): void {
     return;
   }
   const running = new Set<ChildProcess>();
-  const requiredPackagesOf = async (info: any): Promise<RequiredPackage[]> =>
-    language.requiredPackages === undefined ? [] : language.requiredPackages(folderOf(info));
+  /** Answers with the plugins the language announces, each as a `Dependency` message (PackageDependency or PluginDependency). */
+  const announce = (call: Call, callback: Callback, Dependency: any, respond: (dependencies: unknown[]) => unknown): void => {
+    const folder = folderOf(call.request.getInfo());
+    Promise.resolve(language.requiredPackages === undefined ? [] : language.requiredPackages(folder)).then(
+      (packages) =>
+        callback(
+          null,
+          respond(
+            packages.map((found) =>
+              new Dependency().setName(found.name).setKind("resource").setVersion(found.version).setServer(found.server),
+            ),
+          ),
+        ),
+      (error: unknown) => callback(failed(error)),
+    );
+  };
   let engineAddress = process.argv.slice(2).find((arg) => !arg.startsWith("-")) ?? "";
 
   async function run(call: Call, callback: Callback): Promise<void> {
@@ -224,42 +238,16 @@ export function serveLanguageHost(language: Language): void {
       info.setVersion(HOST_VERSION);
       callback(null, info);
     },
-    // Plugins are found on the machine (beside the CLI, or where Pulumi.yaml names them): nothing to announce.
     // The plugins the program's installed SDKs name: the CLI installs those it lacks before it runs the program.
+    // GetRequiredPlugins is the older call with the same answer in another message.
     getRequiredPackages(call: Call, callback: Callback): void {
-      requiredPackagesOf(call.request.getInfo()).then(
-        (packages) =>
-          callback(
-            null,
-            new languageProto.GetRequiredPackagesResponse().setPackagesList(
-              packages.map((found) =>
-                new pluginProto.PackageDependency()
-                  .setName(found.name)
-                  .setKind("resource")
-                  .setVersion(found.version)
-                  .setServer(found.server),
-              ),
-            ),
-          ),
-        (error: unknown) => callback(failed(error)),
+      announce(call, callback, pluginProto.PackageDependency, (dependencies) =>
+        new languageProto.GetRequiredPackagesResponse().setPackagesList(dependencies),
       );
     },
     getRequiredPlugins(call: Call, callback: Callback): void {
-      requiredPackagesOf(call.request.getInfo()).then(
-        (packages) =>
-          callback(
-            null,
-            new languageProto.GetRequiredPluginsResponse().setPluginsList(
-              packages.map((found) =>
-                new pluginProto.PluginDependency()
-                  .setName(found.name)
-                  .setKind("resource")
-                  .setVersion(found.version)
-                  .setServer(found.server),
-              ),
-            ),
-          ),
-        (error: unknown) => callback(failed(error)),
+      announce(call, callback, pluginProto.PluginDependency, (dependencies) =>
+        new languageProto.GetRequiredPluginsResponse().setPluginsList(dependencies),
       );
     },
     getProgramDependencies(_call: Call, callback: Callback): void {
