@@ -55,6 +55,26 @@ export function describePluginProgram(program: PluginProgram): void {
   const writes = () => emulator.requests.filter((request) => request.method !== "GET");
   const keys = async () => keysInState(await stack.exportState(), TYPE);
 
+  /**
+   * The scenarios share one stack and run in this order, each on what the one before left (a key to
+   * rename, then to replace, refresh, destroy). After a failure the rest would only fail for it, so
+   * they stop and say which scenario to look at.
+   */
+  let failedScenario: string | undefined;
+  const step = (title: string, scenario: () => Promise<void>): void => {
+    it(title, async () => {
+      if (failedScenario !== undefined) {
+        throw new Error(`not run: the scenarios share one stack in order, and "${failedScenario}" failed first`);
+      }
+      try {
+        await scenario();
+      } catch (error) {
+        failedScenario = title;
+        throw error;
+      }
+    });
+  };
+
   describe.skipIf(suite.skip)(suite.title, () => {
     beforeAll(async () => {
       emulator = await startTestEmulator();
@@ -71,13 +91,13 @@ export function describePluginProgram(program: PluginProgram): void {
       emulator.requests.length = 0;
     });
 
-    it("preview sends nothing", async () => {
+    step("preview sends nothing", async () => {
       const result = await stack.succeed("preview", "--non-interactive");
       expect(result.stdout).toMatch(/\+ 2 to create/);
       expect(emulator.requests).toEqual([]);
     });
 
-    it("up creates the key: key and secret secret in the output, ciphertext in the state", async () => {
+    step("up creates the key: key and secret secret in the output, ciphertext in the state", async () => {
       const result = await up();
       expect(result.stdout).toMatch(/secretKey\s*: \[secret\]/);
       const [stored] = await keys();
@@ -89,7 +109,7 @@ export function describePluginProgram(program: PluginProgram): void {
       expect(JSON.stringify(await stack.exportState())).not.toContain(secret);
     });
 
-    it("a rename updates in place: one PUT, same id and secret", async () => {
+    step("a rename updates in place: one PUT, same id and secret", async () => {
       const before = await stack.outputs(true);
       await stack.setConfig({ keyName: keyName("renamed") });
       await up();
@@ -98,7 +118,7 @@ export function describePluginProgram(program: PluginProgram): void {
       expect(after).toMatchObject({ keyId: before.keyId, secretKey: before.secretKey });
     });
 
-    it("a new repoId replaces the key, create before delete", async () => {
+    step("a new repoId replaces the key, create before delete", async () => {
       const before = await stack.outputs();
       await stack.setConfig({ repoId: "repo-other" });
       await up();
@@ -110,7 +130,7 @@ export function describePluginProgram(program: PluginProgram): void {
       ]);
     });
 
-    it("refresh picks up drift, then drops a key deleted out of band", async () => {
+    step("refresh picks up drift, then drops a key deleted out of band", async () => {
       const { keyId } = await stack.outputs();
       emulator.store.update("repo-other", keyId as string, { name: "edited-in-console", accessType: "ADMIN" });
       await stack.succeed("refresh", ...UNATTENDED);
@@ -122,7 +142,7 @@ export function describePluginProgram(program: PluginProgram): void {
       expect(emulator.store.allKeys()).toHaveLength(1);
     });
 
-    it("a create whose answer is lost leaves no orphan and no duplicate, as with the dynamic resource", async () => {
+    step("a create whose answer is lost leaves no orphan and no duplicate, as with the dynamic resource", async () => {
       emulator.faults.add({ fault: { kind: "reset-after" }, method: "POST", pathPrefix: "/repo/" });
       await stack.setConfig({ repoId: TEST_REPO });
       await up();
@@ -131,7 +151,7 @@ export function describePluginProgram(program: PluginProgram): void {
       expect(emulator.requests.filter((request) => request.status === "reset")).toHaveLength(1);
     });
 
-    it("import adopts an existing key, without its secret and with a warning that says why", async () => {
+    step("import adopts an existing key, without its secret and with a warning that says why", async () => {
       const existing = emulator.store.create(TEST_REPO, "made-by-hand", "WRITE");
       const result = await stack.succeed(
         "import",
@@ -157,12 +177,15 @@ export function describePluginProgram(program: PluginProgram): void {
 
     // YAML declares no resource conditionally: its program for these shapes is test/e2e/programs/yaml-shapes.
     if (program.language !== "yaml") {
-      it("a key inside a component, its name and rotation trigger secret, and an adoption under a secret name: secret through up, rename, refresh", async () => {
-        await exerciseSecretShapes(stack, emulator, { childType: "flashback-e2e:index:Team" });
-      });
+      step(
+        "a key inside a component, its name and rotation trigger secret, and an adoption under a secret name: secret through up, rename, refresh",
+        async () => {
+          await exerciseSecretShapes(stack, emulator, { childType: "flashback-e2e:index:Team" });
+        },
+      );
     }
 
-    it("a bad input fails with the field's name and sends nothing", async () => {
+    step("a bad input fails with the field's name and sends nothing", async () => {
       await stack.setConfig({ accessType: "OWNER" });
       try {
         const result = await stack.run(["up", ...UNATTENDED]);
@@ -174,7 +197,7 @@ export function describePluginProgram(program: PluginProgram): void {
       }
     });
 
-    it("destroy leaves nothing, and the token appears in nothing printed or stored", async () => {
+    step("destroy leaves nothing, and the token appears in nothing printed or stored", async () => {
       await stack.succeed("destroy", ...UNATTENDED);
       expect(emulator.store.allKeys()).toEqual([]);
       const printed = stack.printed.map((command) => command.output).join("\n");
