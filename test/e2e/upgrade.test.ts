@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,8 +17,12 @@ import { REPO_ROOT } from "../helpers/run-node";
  */
 
 const suite = realCliSuite("12. upgrading an installed package under the real pulumi CLI");
-const PULUMI_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> })
-  .dependencies["@pulumi/pulumi"] as string;
+/**
+ * The SDK the program installs beside the package: the newest of the package's range tested here
+ * (every other suite runs the lockfile's, the oldest). A package that pinned its SDK exactly would
+ * bring a second copy; the range lets the program's own serve it.
+ */
+const NEWEST_TESTED_PULUMI = "3.276.0";
 
 let emulator: RunningEmulator;
 let work: string;
@@ -42,7 +46,7 @@ function packBoth(newerVersion: string): { current: string; newer: string } {
 function install(programDir: string, tarball: string): void {
   run(
     "npm",
-    ["install", "--no-audit", "--no-fund", "--prefer-offline", "--silent", tarball, `@pulumi/pulumi@${PULUMI_VERSION}`],
+    ["install", "--no-audit", "--no-fund", "--prefer-offline", "--silent", tarball, `@pulumi/pulumi@${NEWEST_TESTED_PULUMI}`],
     programDir,
   );
 }
@@ -69,6 +73,11 @@ describe.skipIf(suite.skip)(suite.title, () => {
       ].join("\n"),
     );
     install(programDir, tarballs.current);
+    // The package declares @pulumi/pulumi as a range, so the program's own copy serves it: one SDK, not two.
+    expect(JSON.parse(readFileSync(join(programDir, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")).version).toBe(
+      NEWEST_TESTED_PULUMI,
+    );
+    expect(existsSync(join(programDir, "node_modules", "@flashbacktech", "pulumi", "node_modules", "@pulumi", "pulumi"))).toBe(false);
     stack = await cliStackOnEmulator(emulator, { programDir, stackName: "upgrade" });
   });
 
