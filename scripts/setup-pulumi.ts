@@ -6,6 +6,10 @@
  * and a Python virtual environment with the pinned `pulumi` package (tools/pulumi/requirements.txt)
  * for the Python programs.
  *
+ * - `--demo`: only what the demo needs, the CLI and the Node.js host beside it (steps 1 to 3); the
+ *   YAML host, gen-sdk, the Python environment and the Go warm-up wait for the first `npm test`.
+ * - `--if-go`: where Go is not on the PATH, say so and succeed, so that `npm run demo` runs through
+ *   the test engine and `npm test` skips the real-CLI suites with that reason (under CI=true it fails).
  * - A real CLI already installed elsewhere (~/.pulumi/bin, $PATH) is used as it is: nothing is built.
  * - A second run with everything in place only checks `pulumi version`, and says so.
  * - Go missing, or the module proxy refusing a module, is one line naming what is missing.
@@ -44,6 +48,13 @@ const PYTHON_SDK_VERSION = /^pulumi==(\S+)/m.exec(readFileSync(PYTHON_REQUIREMEN
 const DYNAMIC_PROVIDER_PLUGIN = require.resolve("@pulumi/pulumi/pulumi-resource-pulumi-nodejs");
 
 const step = (text: string): void => console.log(`setup:pulumi: ${text}`);
+
+const DEMO_ONLY = process.argv.includes("--demo");
+const GO_OPTIONAL = process.argv.includes("--if-go") && process.env.CI !== "true";
+const STEPS = DEMO_ONLY ? 3 : 7;
+let stepsTaken = 0;
+/** The next numbered step, with what it costs cold and warm. */
+const nextStep = (text: string): void => step(`[${(stepsTaken += 1)}/${STEPS}] ${text}`);
 
 function fail(message: string): never {
   console.error(`setup:pulumi: ${message}`);
@@ -159,22 +170,41 @@ async function main(): Promise<void> {
   }
   const binary = join(LOCAL_CLI_BIN, "pulumi");
   if (!existsSync(LANGUAGE_HOSTS_JS)) fail(`${LANGUAGE_HOSTS_JS} is missing: run npm run build first`);
-  if (cliVersion(binary) === PULUMI_CLI_VERSION && pluginsInPlace() && existsSync(YAML_HOST) && existsSync(GEN_SDK) && pythonSdkInPlace()) {
+  const cliInPlace = cliVersion(binary) === PULUMI_CLI_VERSION && pluginsInPlace();
+  if (cliInPlace && (DEMO_ONLY || (existsSync(YAML_HOST) && existsSync(GEN_SDK) && pythonSdkInPlace()))) {
     step(`pulumi ${PULUMI_CLI_VERSION} is already in ${LOCAL_CLI_BIN}; nothing to do`);
     return;
   }
+  if (spawnSync("go", ["version"]).error !== undefined) {
+    if (!GO_OPTIONAL) fail("go is not on the PATH: install Go 1.26 or newer, then run npm run setup:pulumi again");
+    step("go is not on the PATH, so no Pulumi CLI is built: the demo runs through the test engine, the real-CLI suites skip");
+    return;
+  }
   const started = Date.now();
-  step(`[1/7] downloading the Go modules of pulumi ${PULUMI_CLI_VERSION} (go mod download; cold: about 1 GB, a few minutes)`);
-  await go(["mod", "download"], `downloading the modules of pulumi ${PULUMI_CLI_VERSION}`);
-  step(`[2/7] compiling pulumi ${PULUMI_CLI_VERSION} into ${LOCAL_CLI_BIN} (cold: 10 minutes or more on 2 cores; warm: under a minute)`);
-  const ldflags = `-X ${VERSION_VARIABLE}=${PULUMI_CLI_VERSION}`;
-  await go(
-    ["install", "-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", ldflags, CLI_PACKAGE],
-    `compiling pulumi ${PULUMI_CLI_VERSION}`,
-  );
-  step("[3/7] installing the Node.js, Python and Go language hosts and the dynamic-provider plugin beside it");
-  installPlugins();
-  step(`[4/7] compiling Pulumi's YAML language host ${YAML_HOST_VERSION} beside it (cold: a few minutes; warm: seconds)`);
+  if (cliInPlace) {
+    step(`pulumi ${PULUMI_CLI_VERSION} and its Node.js host are already in ${LOCAL_CLI_BIN} (steps 1 to 3)`);
+    stepsTaken = 3;
+  } else {
+    nextStep(`downloading the Go modules of pulumi ${PULUMI_CLI_VERSION} (go mod download; cold: about 1 GB, a few minutes)`);
+    await go(["mod", "download"], `downloading the modules of pulumi ${PULUMI_CLI_VERSION}`);
+    nextStep(`compiling pulumi ${PULUMI_CLI_VERSION} into ${LOCAL_CLI_BIN} (cold: 10 minutes or more on 2 cores; warm: under a minute)`);
+    const ldflags = `-X ${VERSION_VARIABLE}=${PULUMI_CLI_VERSION}`;
+    await go(
+      ["install", "-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", ldflags, CLI_PACKAGE],
+      `compiling pulumi ${PULUMI_CLI_VERSION}`,
+    );
+    nextStep("installing the Node.js, Python and Go language hosts and the dynamic-provider plugin beside it");
+    installPlugins();
+  }
+  if (!DEMO_ONLY) await setUpForTheSuites();
+  const installed = cliVersion(binary);
+  if (installed !== PULUMI_CLI_VERSION) fail(`the built CLI reports ${installed ?? "no version"} instead of ${PULUMI_CLI_VERSION}`);
+  step(`pulumi ${installed} ready in ${LOCAL_CLI_BIN} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+/** What only the suites need: Pulumi's YAML host, gen-sdk, the Python programs' environment, the Go programs' build. */
+async function setUpForTheSuites(): Promise<void> {
+  nextStep(`compiling Pulumi's YAML language host ${YAML_HOST_VERSION} beside it (cold: a few minutes; warm: seconds)`);
   await go(
     [
       "install",
@@ -188,15 +218,12 @@ async function main(): Promise<void> {
     `compiling pulumi-language-yaml ${YAML_HOST_VERSION}`,
     YAML_HOST_MODULE_DIR,
   );
-  step("[5/7] compiling gen-sdk, the SDK generator for Python and Go, beside it (cold: about 2 minutes; warm: seconds)");
+  nextStep("compiling gen-sdk, the SDK generator for Python and Go, beside it (cold: about 2 minutes; warm: seconds)");
   await go(["install", "-trimpath", GEN_SDK_PACKAGE], "compiling gen-sdk");
-  step(`[6/7] a Python virtual environment in ${PYTHON_VENV} with pulumi ${PYTHON_SDK_VERSION} (cold: about a minute; warm: seconds)`);
+  nextStep(`a Python virtual environment in ${PYTHON_VENV} with pulumi ${PYTHON_SDK_VERSION} (cold: about a minute; warm: seconds)`);
   preparePythonVenv();
-  step("[7/7] compiling the Go SDK the Go programs build on, into Go's build cache (cold: a few minutes; warm: seconds)");
+  nextStep("compiling the Go SDK the Go programs build on, into Go's build cache (cold: a few minutes; warm: seconds)");
   await warmGoPrograms();
-  const installed = cliVersion(binary);
-  if (installed !== PULUMI_CLI_VERSION) fail(`the built CLI reports ${installed ?? "no version"} instead of ${PULUMI_CLI_VERSION}`);
-  step(`pulumi ${installed} ready in ${LOCAL_CLI_BIN} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 
 void main();
