@@ -41,6 +41,14 @@ async function configure(args: Props = { accessToken: wrapSecret(TEST_TOKEN), ap
   await call("configure", new providerProto.ConfigureRequest().setArgs(toStruct(args)).setAcceptsecrets(true));
 }
 
+/** An update of a key `create` made, to the given inputs. */
+function update(created: { id: string; properties: Props }, news: Props): Promise<any> {
+  return call(
+    "update",
+    new providerProto.UpdateRequest().setUrn(URN).setId(created.id).setOlds(toStruct(created.properties)).setNews(toStruct(news)),
+  );
+}
+
 async function create(props: Props = inputs()): Promise<{ id: string; properties: Props }> {
   const response = await call("create", new providerProto.CreateRequest().setUrn(URN).setProperties(toStruct(props)));
   return { id: response.getId(), properties: fromStruct(response.getProperties()) };
@@ -223,14 +231,7 @@ describe("the plugin's resource methods", () => {
 
   it("update renames in place, key and secret unchanged; delete revokes", async () => {
     const created = await create();
-    const updated = await call(
-      "update",
-      new providerProto.UpdateRequest()
-        .setUrn(URN)
-        .setId(created.id)
-        .setOlds(toStruct(created.properties))
-        .setNews(toStruct(inputs({ name: "renamed" }))),
-    );
+    const updated = await update(created, inputs({ name: "renamed" }));
     expect(fromStruct(updated.getProperties())).toMatchObject({ name: "renamed", secret: created.properties.secret });
     expect(emulator.store.get(TEST_REPO, created.id)?.name).toBe("renamed");
     await call("delete", new providerProto.DeleteRequest().setUrn(URN).setId(created.id).setProperties(updated.getProperties()));
@@ -313,14 +314,7 @@ describe("inputs given as secrets stay secret in every answer", () => {
     expect(emulator.store.get(TEST_REPO, created.id)?.name).toBe(SECRET_NAME);
 
     const renamed = `${SECRET_NAME}-2`;
-    const updated = await call(
-      "update",
-      new providerProto.UpdateRequest()
-        .setUrn(URN)
-        .setId(created.id)
-        .setOlds(toStruct(created.properties))
-        .setNews(toStruct({ ...secretInputs(), name: wrapSecret(renamed) })),
-    );
+    const updated = await update(created, { ...secretInputs(), name: wrapSecret(renamed) });
     const afterUpdate = fromStruct(updated.getProperties());
     expect(afterUpdate).toMatchObject({ name: wrapSecret(renamed), rotateWhenChanged: wrapSecret(SECRET_TRIGGER) });
 
