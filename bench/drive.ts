@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { ProviderProcess } from "../test/engine/provider-process";
-import type { Props } from "../test/engine/pulumi-internals";
+import { ProviderProcess } from "../testkit/engine/provider-process";
+import type { Props } from "../testkit/engine/pulumi-internals";
 
 /** One provider under measurement: its serialized `__provider`, exactly as a program produced it. */
 export interface Subject {

@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { startEmulator } from "../emulator";
-import { CliStack, UNATTENDED } from "../test/helpers/pulumi-cli-stack";
+import { CliStack, UNATTENDED } from "../testkit/pulumi-cli-stack";
 import { median, timed } from "./drive";
 
 /*

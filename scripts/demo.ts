@@ -1,15 +1,15 @@
 /**
  * `npm run demo`: the root stack (Pulumi.yaml -> examples/basic) against a local Flashback emulator,
  * with a local state backend. With a Pulumi CLI installed it runs the real `pulumi up`; without one
- * it runs the same program through the test engine in test/engine.
+ * it runs the same program through the test engine in testkit/engine.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { startEmulator, type RunningEmulator } from "../emulator";
-import { findPulumiCli } from "../test/helpers/find-pulumi-cli";
-import { MiniEngine } from "../test/engine/mini-engine";
-import { isSecret, UNKNOWN, type Props } from "../test/engine/pulumi-internals";
+import { findPulumiCli } from "../testkit/find-pulumi-cli";
+import { MiniEngine } from "../testkit/engine/mini-engine";
+import { isSecret, UNKNOWN, type Props } from "../testkit/engine/pulumi-internals";
 
 const ROOT = resolve(__dirname, "..");
 const WORK_DIR = join(ROOT, ".pulumi-demo");
@@ -64,7 +64,7 @@ async function runWithCli(cli: string, emulator: RunningEmulator): Promise<void>
 
 async function runWithTestEngine(emulator: RunningEmulator): Promise<void> {
   console.log(
-    "No Pulumi CLI found: running the demo stack through this repository's built-in test engine (test/engine), which drives the real " +
+    "No Pulumi CLI found: running the demo stack through this repository's built-in test engine (testkit/engine), which drives the real " +
       "Pulumi provider process and program runner but is not Pulumi's engine. To run the real CLI, build it with `npm run setup:pulumi` (or install it from pulumi.com/docs/install) and run `npm run demo` again.",
   );
   console.log(`Flashback emulator: ${emulator.url}, repository ${REPO_ID}\n`);

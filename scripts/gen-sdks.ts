@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { packageSchema, PUBLIC_REPOSITORY } from "../provider/plugin/schema";
 import { packageJsonVersion } from "./release";
-import { LOCAL_CLI_BIN, requiredVersion, TOOLS_MODULE_DIR } from "../test/helpers/find-pulumi-cli";
+import { LOCAL_CLI_BIN, requiredVersion, TOOLS_MODULE_DIR } from "../testkit/find-pulumi-cli";
 
 const ROOT = resolve(__dirname, "..");
 export const SDK_LANGUAGES = ["python", "go"] as const;

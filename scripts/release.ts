@@ -20,7 +20,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { PYTHON_VENV } from "../test/helpers/find-pulumi-cli";
+import { PYTHON_VENV } from "../testkit/find-pulumi-cli";
 import { buildPlugin } from "./build-plugin";
 
 const ROOT = resolve(__dirname, "..");

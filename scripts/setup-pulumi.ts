@@ -26,7 +26,7 @@ import {
   PYTHON_VENV,
   TOOLS_MODULE_DIR,
   YAML_HOST_MODULE_DIR,
-} from "../test/helpers/find-pulumi-cli";
+} from "../testkit/find-pulumi-cli";
 
 const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
 const YAML_HOST_PACKAGE = "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml";

@@ -7,9 +7,9 @@ import { grpc, providerGrpc, providerProto, toStruct } from "../../provider/plug
 import { REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
 import { servePlugin } from "../../provider/plugin/serve";
 import { cliStackOnEmulator, providerFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
-import { realCliSuite } from "../helpers/find-pulumi-cli";
+import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import { PLUGIN_EXECUTABLE } from "../helpers/plugin-program-suite";
-import { CliStack, keysInState, UNATTENDED, type StateResource } from "../helpers/pulumi-cli-stack";
+import { CliStack, keysInState, UNATTENDED, type StateResource } from "../../testkit/pulumi-cli-stack";
 
 /*
  * Deployments that meet in one repository (issue: "Correct in every shape a real deployment

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { findPulumiCli, realCliSuite } from "../helpers/find-pulumi-cli";
+import { findPulumiCli, realCliSuite } from "../../testkit/find-pulumi-cli";
 import { generateSdks, SDK_LANGUAGES } from "../../scripts/gen-sdks";
 import { PLUGIN_EXECUTABLE } from "../helpers/plugin-program-suite";
 import { REPO_ROOT } from "../helpers/run-node";

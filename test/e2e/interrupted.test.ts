@@ -4,9 +4,9 @@ import type { RunningEmulator } from "../../emulator";
 import { sleep } from "../../provider/client/request-gate";
 import { ABANDONED_MARGIN_MS, RESERVATION_PREFIX, reservationLifetimeMs } from "../../provider/lifecycle/reservation";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
-import { realCliSuite } from "../helpers/find-pulumi-cli";
+import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import { descendantsOf, killAll, type ProcessInfo } from "../helpers/process-tree";
-import { keysInState, UNATTENDED, type CliStack } from "../helpers/pulumi-cli-stack";
+import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 
 /*
  * Interrupted deployments under the real engine (issue: "Interrupted deployments lose nothing").

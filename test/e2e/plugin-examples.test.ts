@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { REPO_API_KEY_TOKEN as TYPE } from "../../provider/plugin/schema";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
-import { realCliSuite } from "../helpers/find-pulumi-cli";
+import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import { GO_SDK_IMPORT, packageAdd, PYTHON_SDK_IMPORT } from "../helpers/plugin-program-suite";
-import { keysInState, UNATTENDED, type CliStack } from "../helpers/pulumi-cli-stack";
+import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 
 /*
  * examples/yaml, examples/python and examples/go, run as their READMEs say (for Python and Go,

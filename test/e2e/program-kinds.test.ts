@@ -2,8 +2,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
-import { realCliSuite } from "../helpers/find-pulumi-cli";
-import { UNATTENDED, type CliStack } from "../helpers/pulumi-cli-stack";
+import { realCliSuite } from "../../testkit/find-pulumi-cli";
+import { UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 
 /*
  * Sequence 15 of the real-CLI suite: the kinds of Node.js program a user writes, each through the

@@ -10,9 +10,9 @@ import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
 import { packageSchema, PUBLIC_REPOSITORY, REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
 import { checksumsName, packageJsonVersion, pluginTarballName, release, RELEASE_DIR, sha256Of } from "../../scripts/release";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
-import { findLanguageHost, findPulumiCli, realCliSuite, requiredVersion, TOOLS_MODULE_DIR } from "../helpers/find-pulumi-cli";
+import { findLanguageHost, findPulumiCli, realCliSuite, requiredVersion, TOOLS_MODULE_DIR } from "../../testkit/find-pulumi-cli";
 import { REPO_ROOT } from "../helpers/run-node";
-import { keysInState, UNATTENDED, type CliStack } from "../helpers/pulumi-cli-stack";
+import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 
 /*
  * The provider as a release installs it (issue: "Install it the way every Pulumi provider

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { cliStackOnEmulator, startTestEmulator } from "../helpers/emulator-provider";
-import { realCliSuite } from "../helpers/find-pulumi-cli";
-import { keysInState, UNATTENDED, type CliStack } from "../helpers/pulumi-cli-stack";
+import { realCliSuite } from "../../testkit/find-pulumi-cli";
+import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 import { REPO_ROOT } from "../helpers/run-node";
 
 /*

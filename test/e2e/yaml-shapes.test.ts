@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
 import { cliStackOnEmulator, startTestEmulator } from "../helpers/emulator-provider";
-import { realCliSuite } from "../helpers/find-pulumi-cli";
-import type { CliStack } from "../helpers/pulumi-cli-stack";
+import { realCliSuite } from "../../testkit/find-pulumi-cli";
+import type { CliStack } from "../../testkit/pulumi-cli-stack";
 import { exerciseSecretShapes } from "../helpers/secret-shapes";
 
 /*

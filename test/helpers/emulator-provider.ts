@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { RepoApiKeyProvider, type ProviderOptions } from "../../provider/lifecycle";
 import { newReservationName } from "../../provider/lifecycle/reservation";
-import { CliStack, type CliStackOptions } from "./pulumi-cli-stack";
+import { CliStack, type CliStackOptions } from "../../testkit/pulumi-cli-stack";
 
 /** A recognisable token: every leak test searches for it. */
 export const TEST_TOKEN = "tok-SECRET-4f9d2a7c-never-print-me";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { RunningEmulator } from "../../emulator";
-import { MiniEngine, type EngineOptions } from "../engine/mini-engine";
+import { MiniEngine, type EngineOptions } from "../../testkit/engine/mini-engine";
 import { TEST_REPO, TEST_TOKEN } from "./emulator-provider";
 import { REPO_ROOT } from "./run-node";
 

@@ -5,8 +5,8 @@ import type { RunningEmulator } from "../../emulator";
 import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
 import { REPO_API_KEY_TOKEN as TYPE } from "../../provider/plugin/schema";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO, TEST_TOKEN } from "./emulator-provider";
-import { realCliSuite } from "./find-pulumi-cli";
-import { keysInState, UNATTENDED, type CliStack } from "./pulumi-cli-stack";
+import { realCliSuite } from "../../testkit/find-pulumi-cli";
+import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 import { exerciseSecretShapes } from "./secret-shapes";
 
 /** The plugin's executable, as a program's Pulumi.yaml or `pulumi package add` names it. */

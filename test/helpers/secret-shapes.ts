@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { REPO_API_KEY_TOKEN as TYPE } from "../../provider/plugin/schema";
 import { TEST_REPO } from "./emulator-provider";
-import { keysInState, UNATTENDED, type CliStack } from "./pulumi-cli-stack";
+import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 
 /**
  * Plain values a program gives only as secrets (`pulumi config set --secret`): none of them may

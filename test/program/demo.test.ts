@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findPulumiCli, realCliSuite } from "../helpers/find-pulumi-cli";
+import { findPulumiCli, realCliSuite } from "../../testkit/find-pulumi-cli";
 import { REPO_ROOT } from "../helpers/run-node";
 
 /** `npm run demo` is the README's main job: it must run with or without a Pulumi CLI and show no secret. */

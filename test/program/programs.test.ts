@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { REPO_API_KEY_TYPE } from "../../provider/testing";
-import { isSecret, type Props } from "../engine/pulumi-internals";
-import type { RunResult } from "../engine/mini-engine";
+import { isSecret, type Props } from "../../testkit/engine/pulumi-internals";
+import type { RunResult } from "../../testkit/engine/mini-engine";
 import { startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { engineFor } from "../helpers/example-engine";
 import { STUB_BUDGET_BYTES } from "../../provider/lifecycle/stub";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { isSecret, type Props } from "../engine/pulumi-internals";
+import { isSecret, type Props } from "../../testkit/engine/pulumi-internals";
 import { startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
 import { engineFor } from "../helpers/example-engine";
-import type { MiniEngine, ProviderCall } from "../engine/mini-engine";
+import type { MiniEngine, ProviderCall } from "../../testkit/engine/mini-engine";
 
 /* The rotation example through the mini engine, across three rotations (0 -> 1 -> 2 -> 3). */
 

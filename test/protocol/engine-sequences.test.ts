@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { REPO_API_KEY_TYPE } from "../../provider/testing";
-import { ProviderProcess, type ProviderCallError } from "../engine/provider-process";
-import { UNKNOWN, type Props } from "../engine/pulumi-internals";
+import { ProviderProcess, type ProviderCallError } from "../../testkit/engine/provider-process";
+import { UNKNOWN, type Props } from "../../testkit/engine/pulumi-internals";
 import { everythingPrinted, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { engineFor } from "../helpers/example-engine";
 import { REPO_ROOT } from "../helpers/run-node";

@@ -2,7 +2,7 @@ import { accessSync, constants, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join, resolve, sep } from "node:path";
 
-const ROOT = resolve(__dirname, "../..");
+const ROOT = resolve(__dirname, "..");
 
 /** The Go module that pins the CLI: its go.mod is the one place the version is written. */
 export const TOOLS_MODULE_DIR = join(ROOT, "tools", "pulumi");

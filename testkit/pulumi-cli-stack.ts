@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { REPO_API_KEY_TYPE } from "../../provider/testing";
+import { REPO_API_KEY_TYPE } from "../provider/testing";
 import { findPulumiCli, NO_CLI_REASON } from "./find-pulumi-cli";
 
 /** Flags of a command that must not stop to ask: no prompt, no preview pass before it. */
