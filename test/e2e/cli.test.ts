@@ -5,7 +5,14 @@ import type { RecordedRequest, RunningEmulator } from "../../emulator";
 import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { realCliSuite } from "../../testkit/find-pulumi-cli";
-import { DYNAMIC_KEY_TYPE, keysInState, UNATTENDED, type CliStack, type CliResult, type StateResource } from "../../testkit/pulumi-cli-stack";
+import {
+  DYNAMIC_KEY_TYPE,
+  keysInState,
+  UNATTENDED,
+  type CliStack,
+  type CliResult,
+  type StateResource,
+} from "../../testkit/pulumi-cli-stack";
 
 /*
  * The real `pulumi` CLI and engine, with a file backend and an isolated PULUMI_HOME, against the
