@@ -14,10 +14,19 @@ export const LOCAL_CLI_BIN = join(ROOT, ".pulumi-cli", "bin");
 /** The virtual environment `npm run setup:pulumi` makes for the Python programs, with the pinned `pulumi` package. */
 export const PYTHON_VENV = join(ROOT, ".pulumi-cli", "python");
 
+/** `text` matched literally inside a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/** The directories of a PATH outside any node_modules: npm puts package scripts there (this package's own plugin script, the `pulumi` wrapper that downloads). */
+export function pathDirsOutsideNodeModules(path: string = process.env.PATH ?? ""): string[] {
+  return path.split(delimiter).filter((dir) => dir !== "" && !dir.split(sep).includes("node_modules"));
+}
+
 /** The version of `modulePath` that the go.mod in `moduleDir` requires: the one place each version is written. */
 export function requiredVersion(moduleDir: string, modulePath: string): string {
-  const escaped = modulePath.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-  const version = new RegExp(`${escaped} (v\\S+)`).exec(readFileSync(join(moduleDir, "go.mod"), "utf8"))?.[1];
+  const version = new RegExp(`${escapeRegExp(modulePath)} (v\\S+)`).exec(readFileSync(join(moduleDir, "go.mod"), "utf8"))?.[1];
   if (version === undefined) throw new Error(`${join(moduleDir, "go.mod")} requires no ${modulePath}`);
   return version;
 }
@@ -34,9 +43,8 @@ export function findInstalledPulumiCli(env: NodeJS.ProcessEnv = process.env): st
   const candidates = [
     env.PULUMI_HOME ? join(env.PULUMI_HOME, "bin", "pulumi") : undefined,
     join(homedir(), ".pulumi", "bin", "pulumi"),
-    ...(env.PATH ?? "")
-      .split(delimiter)
-      .filter((dir) => dir !== "" && !dir.split(sep).includes("node_modules") && resolve(dir) !== LOCAL_CLI_BIN)
+    ...pathDirsOutsideNodeModules(env.PATH)
+      .filter((dir) => resolve(dir) !== LOCAL_CLI_BIN)
       .map((dir) => join(dir, "pulumi")),
   ];
   return candidates.find((candidate): candidate is string => candidate !== undefined && isExecutable(candidate));

@@ -3,14 +3,22 @@ import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, s
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { basename, delimiter, join, sep } from "node:path";
+import { basename, delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
 import { packageSchema, PUBLIC_REPOSITORY, REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
 import { checksumsName, packageJsonVersion, pluginTarballName, release, RELEASE_DIR, sha256Of } from "../../scripts/release";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
-import { findLanguageHost, findPulumiCli, realCliSuite, requiredVersion, TOOLS_MODULE_DIR } from "../../testkit/find-pulumi-cli";
+import {
+  escapeRegExp,
+  findLanguageHost,
+  findPulumiCli,
+  pathDirsOutsideNodeModules,
+  realCliSuite,
+  requiredVersion,
+  TOOLS_MODULE_DIR,
+} from "../../testkit/find-pulumi-cli";
 import { REPO_ROOT } from "../helpers/run-node";
 import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 
@@ -123,10 +131,7 @@ for (const [language, title, makeProgram] of [
           PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false",
           PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES: `^${escapeRegExp(String(packageSchema(version).pluginDownloadURL))}=${server.url}`,
           // Not this repository's development script (node_modules/.bin), which the CLI would find on the PATH instead.
-          PATH: (process.env.PATH ?? "")
-            .split(delimiter)
-            .filter((dir) => !dir.split(sep).includes("node_modules"))
-            .join(delimiter),
+          PATH: pathDirsOutsideNodeModules().join(delimiter),
         },
       });
     });
@@ -159,10 +164,6 @@ for (const [language, title, makeProgram] of [
       expect(program.announced()).toEqual({ resource: true, name: "flashback", version, server: schema.pluginDownloadURL });
     });
   });
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
 interface ReleaseServer {
