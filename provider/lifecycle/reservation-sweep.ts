@@ -12,8 +12,9 @@ import { isAbandoned } from "./reservation";
  * about to be, is never touched. Younger leftovers wait for a later deployment.
  *
  * It runs once per repository and process, before the first write there, in a provider that serves
- * a deployment (it knows its stack); a preview writes nothing and so sweeps nothing. A failed sweep does not fail the write that waited for it: it is tried
- * again before the next write, which is safe for the same reason.
+ * a deployment (it knows its stack); a preview writes nothing and so sweeps nothing. A failed sweep
+ * does not fail the write that waited for it: it is tried again before the next write, which is
+ * safe for the same reason.
  */
 export class ReservationSweep {
   readonly #swept = new Map<string, Promise<void>>();
