@@ -12,7 +12,7 @@ import { findPulumiCli, PULUMI_CLI_VERSION } from "../testkit/find-pulumi-cli";
 import { cpuTimeMs, median, peakRssMiB, runPool, startSubject, timed, upNew, upRenamed, type Subject } from "./drive";
 import { pluginStartFigures } from "./plugin-start";
 import { COMMANDS, realCliFigures } from "./real-cli";
-import { STUB_BUDGET_BYTES } from "../provider/lifecycle/stub";
+import { STUB_BUDGET_BYTES } from "../provider/dynamic/stub";
 
 const ROOT = resolve(__dirname, "..");
 const TOKEN = "bench-token";

@@ -1,8 +1,9 @@
 /**
  * `@flashbacktech/pulumi`: Flashback resources for Pulumi programs.
  *
- * The lifecycle the engine runs lives in `@flashbacktech/pulumi/lifecycle`; it is loaded by the
- * provider process, never by the program, so it is not re-exported here.
+ * The lifecycle the engine runs, with the dynamic host's entry to it, is published as
+ * `@flashbacktech/pulumi/lifecycle`; it is loaded by the provider process, never by the program, so
+ * it is not re-exported here.
  */
 export { RepoApiKey, SECRET_OUTPUTS } from "./resources/RepoApiKey";
 export type { RepoApiKeyArgs } from "./resources/args";

@@ -1,13 +1,12 @@
 import type * as grpcJs from "@grpc/grpc-js";
-import { checkInputs } from "../lifecycle/check-inputs";
-import { diffInputs } from "../lifecycle/diff-inputs";
 import { messageOf } from "../errors/message-of";
-import type { RepoApiKeyProvider } from "../lifecycle/repo-api-key-provider";
+import { PartialKeyError } from "../lifecycle/partial-key-error";
+import type { RepoApiKeyLifecycle } from "../lifecycle/repo-api-key-lifecycle";
 import { scopeOfUrn } from "../lifecycle/reservation";
-import { pickInputs, pickOutputs } from "../lifecycle/to-outputs";
+import { pickInputs } from "../lifecycle/to-outputs";
 import { settingsFailures } from "../settings/resolve-settings";
 import { SECRET_OUTPUTS } from "../types/resource";
-import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
+import type { RepoApiKeyOutputs } from "../types/resource";
 import type { EngineLog } from "./engine-log";
 import {
   anyProto,
@@ -18,7 +17,6 @@ import {
   providerProto,
   statusProto,
   toStruct,
-  UNKNOWN,
   unwrapSecrets,
   wrapSecrets,
   type Props,
@@ -50,7 +48,7 @@ const CONFIG_NAMESPACE = "flashback:";
  */
 export class ResourceProviderService {
   constructor(
-    private readonly lifecycle: RepoApiKeyProvider,
+    private readonly lifecycle: RepoApiKeyLifecycle,
     private readonly version: string,
     private readonly log: EngineLog,
   ) {}
@@ -110,7 +108,7 @@ export class ResourceProviderService {
   /** An explicit provider's inputs (`args`) or the stack config (`variables`, `flashback:*`), read lazily by the lifecycle. */
   async configure(request: ProtoRequest): Promise<unknown> {
     const args = unwrapSecrets(fromStruct(request.getArgs())).plain;
-    await this.lifecycle.configure({ config: configFrom(args, request.getVariablesMap()) } as never);
+    this.lifecycle.configure(configFrom(args, request.getVariablesMap()));
     return new providerProto.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(true).setAcceptresources(true);
   }
 
@@ -123,22 +121,17 @@ export class ResourceProviderService {
   async check(request: ProtoRequest): Promise<unknown> {
     requireType(request.getUrn());
     const { plain, secretKeys } = this.#unwrap(request.getNews());
-    const { inputs, failures } = checkInputs(plain);
+    const { inputs, failures } = this.lifecycle.check(plain);
     return new providerProto.CheckResponse()
       .setInputs(toStruct(wrapSecrets(inputs, secretKeys)))
-      .setFailuresList(
-        failures.map((failure) =>
-          new providerProto.CheckFailure().setProperty(failure.property).setReason(this.lifecycle.redact(failure.reason)),
-        ),
-      );
+      .setFailuresList(failures.map((failure) => new providerProto.CheckFailure().setProperty(failure.property).setReason(failure.reason)));
   }
 
   /** Besides the lifecycle's diff, a field that became secret with the same value is an update, so that its output is stored secret too. */
   async diff(request: ProtoRequest): Promise<unknown> {
     const stored = this.#unwrap(request.getOlds());
-    const olds = stored.plain as Partial<RepoApiKeyOutputs>;
     const { plain: news, secretKeys } = this.#unwrap(request.getNews());
-    const diff = diffInputs(olds, news);
+    const diff = this.lifecycle.diff(stored.plain, news);
     const newlySecret = secretKeys.filter(
       (field) => !stored.secretKeys.includes(field) && ![...diff.replaces, ...diff.updates].includes(field),
     );
@@ -159,19 +152,16 @@ export class ResourceProviderService {
   }
 
   async create(request: ProtoRequest): Promise<unknown> {
-    const { plain, secretKeys } = this.#unwrap(request.getProperties());
-    const inputs = plain as unknown as RepoApiKeyInputs;
+    const { plain: inputs, secretKeys } = this.#unwrap(request.getProperties());
     if (request.getPreview()) {
       return new providerProto.CreateResponse()
         .setId("")
-        .setProperties(toStruct(wrapSecrets({ ...inputs, key: UNKNOWN, secret: UNKNOWN }, secretKeys)));
+        .setProperties(toStruct(wrapSecrets(this.lifecycle.previewCreate(inputs), secretKeys)));
     }
     this.lifecycle.useDeploymentScope(scopeOfUrn(request.getUrn()));
     try {
       const created = await this.lifecycle.create(inputs);
-      return new providerProto.CreateResponse()
-        .setId(created.id)
-        .setProperties(toOutputsStruct(created.outs as RepoApiKeyOutputs, secretKeys));
+      return new providerProto.CreateResponse().setId(created.id).setProperties(toOutputsStruct(created.outputs, secretKeys));
     } catch (error) {
       throw new EngineFailure(this.#toGrpcError(error, [...SECRET_OUTPUTS, ...secretKeys]));
     }
@@ -182,35 +172,32 @@ export class ResourceProviderService {
    * was secret in the stored outputs or inputs stays secret in both answers.
    */
   async read(request: ProtoRequest): Promise<unknown> {
-    const { plain, secretKeys } = this.#unwrap(request.getProperties());
-    const stored = plain as unknown as RepoApiKeyOutputs;
+    const { plain: stored, secretKeys } = this.#unwrap(request.getProperties());
     const secret = [...secretKeys, ...this.#unwrap(request.getInputs()).secretKeys];
     if (Object.keys(stored).length === 0) {
       const imported = await this.lifecycle.importKey(request.getId());
       this.log.warn(imported.warning, request.getUrn());
       return readResponse(imported.id, imported.outputs, secret);
     }
-    const read = await this.lifecycle.read(request.getId(), stored);
-    if (read.id === undefined || read.id === "" || read.props === undefined) return new providerProto.ReadResponse().setId("");
-    return readResponse(read.id, read.props, secret);
+    const current = await this.lifecycle.read(request.getId(), stored);
+    // An empty id tells the engine the key is gone: it leaves the state.
+    if (current === undefined) return new providerProto.ReadResponse().setId("");
+    return readResponse(current.id, current.outputs, secret);
   }
 
   async update(request: ProtoRequest): Promise<unknown> {
-    const olds = this.#unwrap(request.getOlds()).plain as unknown as RepoApiKeyOutputs;
-    const { plain, secretKeys } = this.#unwrap(request.getNews());
-    const news = plain as unknown as RepoApiKeyInputs;
+    const olds = this.#unwrap(request.getOlds()).plain;
+    const { plain: news, secretKeys } = this.#unwrap(request.getNews());
     if (request.getPreview()) {
-      return new providerProto.UpdateResponse().setProperties(
-        toOutputsStruct({ ...pickOutputs(olds), name: news.name, accessType: news.accessType }, secretKeys),
-      );
+      return new providerProto.UpdateResponse().setProperties(toOutputsStruct(this.lifecycle.previewUpdate(olds, news), secretKeys));
     }
     this.lifecycle.useDeploymentScope(scopeOfUrn(request.getUrn()));
     const updated = await this.lifecycle.update(request.getId(), olds, news);
-    return new providerProto.UpdateResponse().setProperties(toOutputsStruct(updated.outs as RepoApiKeyOutputs, secretKeys));
+    return new providerProto.UpdateResponse().setProperties(toOutputsStruct(updated, secretKeys));
   }
 
   async delete(request: ProtoRequest): Promise<unknown> {
-    const stored = this.#unwrap(request.getProperties()).plain as unknown as RepoApiKeyOutputs;
+    const stored = this.#unwrap(request.getProperties()).plain;
     this.lifecycle.useDeploymentScope(scopeOfUrn(request.getUrn()));
     await this.lifecycle.delete(request.getId(), stored);
     return new emptyProto.Empty();
@@ -278,13 +265,12 @@ function readResponse(id: string, outputs: RepoApiKeyOutputs, secret: readonly s
  */
 function toGrpcError(error: unknown, secretFields: readonly string[], redact: (text: string) => string): Partial<grpcJs.ServiceError> {
   const message = redact(messageOf(error));
-  const partial = error as { id?: unknown; properties?: Props; reasons?: string[] };
   const metadata = new grpc.Metadata();
-  if (typeof partial.id === "string" && partial.id !== "") {
+  if (error instanceof PartialKeyError) {
     const detail = new providerProto.ErrorResourceInitFailed()
-      .setId(partial.id)
-      .setProperties(toStruct(wrapSecrets(definedOnly({ ...partial.properties }), secretFields)))
-      .setReasonsList((partial.reasons ?? [message]).map(redact));
+      .setId(error.id)
+      .setProperties(toStruct(wrapSecrets(definedOnly({ ...error.outputs }), secretFields)))
+      .setReasonsList([message]);
     const packed = new anyProto.Any();
     packed.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
     const status = new statusProto.Status().setCode(grpc.status.UNKNOWN).setMessage(message).setDetailsList([packed]);

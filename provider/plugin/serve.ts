@@ -1,5 +1,5 @@
 import { engineProbeAt } from "../lifecycle/engine-liveness";
-import { RepoApiKeyProvider } from "../lifecycle/repo-api-key-provider";
+import { RepoApiKeyLifecycle } from "../lifecycle/repo-api-key-lifecycle";
 import { engineLogAt } from "./engine-log";
 import { grpc, providerGrpc } from "./pulumi-protocol";
 import { ResourceProviderService } from "./resource-provider-service";
@@ -9,13 +9,13 @@ export interface ServeOptions {
   /** The engine's address, the plugin's first argument: for warnings and the check that the engine still listens. */
   engineAddress?: string;
   /** The lifecycle to serve; one of this process by default, reading the environment as the dynamic resource does. */
-  lifecycle?: RepoApiKeyProvider;
+  lifecycle?: RepoApiKeyLifecycle;
 }
 
 /** Starts the plugin's gRPC server on a free loopback port and returns it and the port. */
 export async function servePlugin(options: ServeOptions = {}): Promise<{ port: number; server: InstanceType<typeof grpc.Server> }> {
   const service = new ResourceProviderService(
-    options.lifecycle ?? new RepoApiKeyProvider({ engineListening: engineProbeAt(options.engineAddress) }),
+    options.lifecycle ?? new RepoApiKeyLifecycle({ engineListening: engineProbeAt(options.engineAddress) }),
     packageVersion(),
     engineLogAt(options.engineAddress),
   );

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { deploymentScope } from "../lifecycle/reservation";
-import { repoApiKeyProviderStub } from "../lifecycle/stub";
+import { repoApiKeyProviderStub } from "../dynamic/stub";
 import type { AccessType } from "../types/api";
 import { SECRET_OUTPUTS } from "../types/resource";
 import type { RepoApiKeyArgs } from "./args";

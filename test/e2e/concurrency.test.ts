@@ -6,7 +6,7 @@ import type { RunningEmulator } from "../../emulator";
 import { grpc, providerGrpc, providerProto, toStruct } from "../../provider/plugin/pulumi-protocol";
 import { REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
 import { servePlugin } from "../../provider/plugin/serve";
-import { cliStackOnEmulator, providerFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
+import { cliStackOnEmulator, lifecycleFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import { PLUGIN_EXECUTABLE } from "../helpers/plugin-program-suite";
 import { CliStack, keysInState, UNATTENDED, type StateResource } from "../../testkit/pulumi-cli-stack";
@@ -95,7 +95,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
 
   it("a sweep retried while creates of the same plugin process are in flight, its listing answered after they were claimed (protocol level)", async () => {
     await scenario(async () => {
-      const { port, server } = await servePlugin({ lifecycle: providerFor(emulator) });
+      const { port, server } = await servePlugin({ lifecycle: lifecycleFor(emulator) });
       const client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
       const create = (name: string): Promise<StateResource> =>
         new Promise((resolve, reject) =>

@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
-import { RepoApiKeyProvider, type ProviderOptions } from "../../provider/lifecycle";
+import { RepoApiKeyLifecycle, RepoApiKeyProvider, type LifecycleOptions } from "../../provider/lifecycle";
 import { newReservationName } from "../../provider/lifecycle/reservation";
 import { CliStack, type CliStackOptions } from "../../testkit/pulumi-cli-stack";
 
@@ -12,9 +12,14 @@ export function startTestEmulator(options: EmulatorOptions = {}): Promise<Runnin
   return startEmulator({ repos: [TEST_REPO, "repo-other"], accessTokens: [TEST_TOKEN], forbiddenRepos: ["repo-forbidden"], ...options });
 }
 
-/** A provider pointed at the emulator through the environment, as a user's shell would set it; retries are quick. */
-export function providerFor(emulator: RunningEmulator, env: NodeJS.ProcessEnv = {}, options: ProviderOptions = {}): RepoApiKeyProvider {
-  return new RepoApiKeyProvider({
+/** The dynamic front on a lifecycle pointed at the emulator (`lifecycleFor`). */
+export function providerFor(emulator: RunningEmulator, env: NodeJS.ProcessEnv = {}, options: LifecycleOptions = {}): RepoApiKeyProvider {
+  return new RepoApiKeyProvider(lifecycleFor(emulator, env, options));
+}
+
+/** A lifecycle pointed at the emulator through the environment, as a user's shell would set it; retries are quick. */
+export function lifecycleFor(emulator: RunningEmulator, env: NodeJS.ProcessEnv = {}, options: LifecycleOptions = {}): RepoApiKeyLifecycle {
+  return new RepoApiKeyLifecycle({
     env: {
       FLASHBACK_API_URL: emulator.url,
       FLASHBACK_ACCESS_TOKEN: TEST_TOKEN,

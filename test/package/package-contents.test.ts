@@ -35,7 +35,7 @@ describe("npm pack", () => {
       "dist/provider/index.js",
       "dist/provider/index.d.ts",
       "dist/provider/lifecycle/index.js",
-      "dist/provider/lifecycle/stub.js",
+      "dist/provider/dynamic/stub.js",
       "dist/provider/testing/index.js",
       "dist/emulator/index.js",
       "dist/emulator/cli.js",

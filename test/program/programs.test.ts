@@ -5,7 +5,7 @@ import { isSecret, type Props } from "../../testkit/engine/pulumi-internals";
 import type { RunResult } from "../../testkit/engine/mini-engine";
 import { startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { engineFor } from "../helpers/example-engine";
-import { STUB_BUDGET_BYTES } from "../../provider/lifecycle/stub";
+import { STUB_BUDGET_BYTES } from "../../provider/dynamic/stub";
 
 /*
  * Programs run by the real program runner against the mini engine: what the engine would receive

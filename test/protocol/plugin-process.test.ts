@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import type { RunningEmulator } from "../../emulator";
 import { emptyProto, grpc, providerGrpc, providerProto, toStruct, wrapSecret, type Props } from "../../provider/plugin/pulumi-protocol";
 import { servePlugin } from "../../provider/plugin/serve";
-import { keyIdsIn, providerFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
+import { keyIdsIn, lifecycleFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { startFakeEngine } from "../helpers/fake-engine";
 import { REPO_ROOT } from "../helpers/run-node";
 import { stalledClock } from "../helpers/test-clocks";
@@ -86,7 +86,7 @@ describe("the plugin executable started behind the engine's flags", () => {
 describe("the engine's Cancel", () => {
   it("ends the plugin's wait on a rate limit at once, and the operation fails saying so", async () => {
     const { clock, waiting } = stalledClock();
-    const { port, server } = await servePlugin({ lifecycle: providerFor(emulator, {}, { clock }) });
+    const { port, server } = await servePlugin({ lifecycle: lifecycleFor(emulator, {}, { clock }) });
     const call = callOf(new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()));
     try {
       const existing = emulator.store.create(TEST_REPO, "reader", "READ");

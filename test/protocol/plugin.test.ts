@@ -14,7 +14,7 @@ import {
   type Props,
 } from "../../provider/plugin/pulumi-protocol";
 import { servePlugin } from "../../provider/plugin/serve";
-import { ABANDONED_AGE_MS, plantReservation, providerFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
+import { ABANDONED_AGE_MS, plantReservation, lifecycleFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { startFakeEngine } from "../helpers/fake-engine";
 
 /*
@@ -61,7 +61,7 @@ beforeAll(async () => {
   // The lifecycle reads no environment here: settings come only through Configure, as in a YAML program.
   const { port, server } = await servePlugin({
     engineAddress: engine.address,
-    lifecycle: providerFor(emulator, { FLASHBACK_API_URL: "", FLASHBACK_ACCESS_TOKEN: "" }),
+    lifecycle: lifecycleFor(emulator, { FLASHBACK_API_URL: "", FLASHBACK_ACCESS_TOKEN: "" }),
   });
   stopPlugin = () => new Promise((resolve) => server.tryShutdown(() => resolve()));
   client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());

@@ -70,7 +70,7 @@ describe("cancellation (the engine's Cancel, on Ctrl-C)", () => {
     const provider = providerFor(emulator, {}, { clock });
     const updating = provider.update(created.id, created.outs as RepoApiKeyOutputs, { ...reader, name: "renamed" });
     await vi.waitFor(() => expect(waiting()).toBe(1));
-    provider.cancel();
+    provider.lifecycle.cancel();
     await expect(updating).rejects.toThrow(
       /The deployment was cancelled, so the Flashback provider sends no new request: no retry after: .*429/,
     );
@@ -86,7 +86,7 @@ describe("cancellation (the engine's Cancel, on Ctrl-C)", () => {
     await vi.waitFor(() => expect(waiting()).toBe(1));
     const deleting = provider.delete(created.id, created.outs as RepoApiKeyOutputs);
     await vi.waitFor(() => expect(waiting()).toBe(2));
-    provider.cancel();
+    provider.lifecycle.cancel();
     await expect(renaming).rejects.toThrow(/cancelled/);
     await expect(deleting).rejects.toThrow(/cancelled/);
     expect(emulator.requests.filter((request) => request.method === "DELETE")).toHaveLength(0);
@@ -97,7 +97,7 @@ describe("cancellation (the engine's Cancel, on Ctrl-C)", () => {
     const provider = providerFor(emulator, {}, { deploymentScope: "0123456789ab" });
     const creating = provider.create(reader);
     await vi.waitFor(() => expect(emulator.requests.filter((request) => request.method === "POST")).toHaveLength(1));
-    provider.cancel();
+    provider.lifecycle.cancel();
     const created = await creating;
     expect(emulator.store.get(TEST_REPO, created.id)?.name).toBe("ci-reader");
     const requestsBefore = emulator.requests.length;
@@ -110,7 +110,7 @@ describe("cancellation (the engine's Cancel, on Ctrl-C)", () => {
     const { clock } = stalledClock();
     emulator.faults.add({ fault: { kind: "reset-after" }, method: "POST" });
     const provider = providerFor(emulator, {}, { clock });
-    provider.cancel();
+    provider.lifecycle.cancel();
     // Cancelled before it began: refused. The same create begun before the cancel is the case below.
     await expect(provider.create(reader)).rejects.toThrow(/cancelled/);
 
@@ -119,7 +119,7 @@ describe("cancellation (the engine's Cancel, on Ctrl-C)", () => {
     emulator.faults.add({ fault: { kind: "reset-after" }, method: "POST" });
     const creating = inFlight.create(reader);
     await vi.waitFor(() => expect(emulator.requests.filter((request) => request.method === "POST")).toHaveLength(1));
-    inFlight.cancel();
+    inFlight.lifecycle.cancel();
     await expect(creating).rejects.toThrow(/cancelled/);
     expect(keyIdsIn(emulator), "the key the lost answer made was found and deleted").toEqual([]);
     expect(emulator.requests.filter((request) => request.method === "POST")).toHaveLength(1);

@@ -140,6 +140,22 @@ describe("delete", () => {
   });
 });
 
+describe("stored properties without a repository", () => {
+  it.each([
+    ["read", (id: string) => providerFor(emulator).lifecycle.read(id, {})],
+    ["update", (id: string) => providerFor(emulator).lifecycle.update(id, { name: "x" }, reader as unknown as Record<string, unknown>)],
+    ["delete", (id: string) => providerFor(emulator).lifecycle.delete(id, { repoId: "" })],
+  ])("refuses to %s a key, naming repoId, and sends nothing", async (operation, call) => {
+    await expect(call("k-1")).rejects.toThrow(`repoId is required to ${operation} key "k-1", and its stored properties have none`);
+    expect(emulator.requests).toEqual([]);
+  });
+
+  it("says an import of a dynamic RepoApiKey goes through the plugin's resource", async () => {
+    await expect(providerFor(emulator).read("k-1")).rejects.toThrow(/import it with the plugin's resource flashback:index:RepoApiKey/);
+    expect(emulator.requests).toEqual([]);
+  });
+});
+
 describe("errors from Flashback", () => {
   it.each([
     {

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { describePaging } from "../../provider/client/paging";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../../provider/types/resource";
-import { ABANDONED_AGE_MS, keyIdsIn, plantReservation, providerFor, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
+import {
+  ABANDONED_AGE_MS,
+  keyIdsIn,
+  plantReservation,
+  lifecycleFor,
+  providerFor,
+  startTestEmulator,
+  TEST_REPO,
+} from "../helpers/emulator-provider";
 
 /*
  * What a list of a repository's keys can hide, and what the provider concludes from it: a list is
@@ -56,7 +64,7 @@ describe("a list answered in pages", () => {
 
   it("fails import with the same error", async () => {
     const { id } = await threeKeys();
-    await expect(providerFor(emulator).importKey(`${TEST_REPO}/${id}`)).rejects.toThrow(/looks like one page of several/);
+    await expect(lifecycleFor(emulator).importKey(`${TEST_REPO}/${id}`)).rejects.toThrow(/looks like one page of several/);
   });
 
   it("makes the sweep delete nothing, while the write that waited for it goes ahead", async () => {
@@ -97,7 +105,7 @@ describe("a repository that answers 404 or 403", () => {
     const abandoned = plantReservation(emulator, { repoId: HIDDEN_REPO, ageMs: ABANDONED_AGE_MS });
     emulator.refuseRepo(HIDDEN_REPO, 404);
     expect(await providerFor(emulator).read(created.id, created.outs as RepoApiKeyOutputs)).toEqual({ id: "" });
-    await expect(providerFor(emulator).importKey(`${HIDDEN_REPO}/${created.id}`)).rejects.toThrow(
+    await expect(lifecycleFor(emulator).importKey(`${HIDDEN_REPO}/${created.id}`)).rejects.toThrow(
       `Flashback has no repository "${HIDDEN_REPO}"`,
     );
     await expect(providerFor(emulator, {}, { deploymentScope: SCOPE }).create(inputs("k2", HIDDEN_REPO))).rejects.toThrow(
@@ -112,7 +120,7 @@ describe("a repository that answers 404 or 403", () => {
     await expect(providerFor(emulator).read(created.id, created.outs as RepoApiKeyOutputs)).rejects.toThrow(
       /list API keys \(repository "repo-hidden"\) failed: .*answered 403.*lacks permission/,
     );
-    await expect(providerFor(emulator).importKey(`${HIDDEN_REPO}/${created.id}`)).rejects.toThrow(/answered 403/);
+    await expect(lifecycleFor(emulator).importKey(`${HIDDEN_REPO}/${created.id}`)).rejects.toThrow(/answered 403/);
   });
 });
 
@@ -125,7 +133,7 @@ describe("an Azure Blob repository, whose keys have no key id", () => {
     expect(emulator.store.isSecretOf(created.id, outs.secret)).toBe(true);
     const refreshed = await provider.read(created.id, outs);
     expect(refreshed).toEqual({ id: created.id, props: outs });
-    const imported = await provider.importKey(`${AZURE_REPO}/${created.id}`);
+    const imported = await provider.lifecycle.importKey(`${AZURE_REPO}/${created.id}`);
     expect(imported.outputs).toMatchObject({ key: "", secret: "", name: "azure" });
     expect(
       emulator.requests.filter((request) => request.method === "POST"),

@@ -94,12 +94,14 @@ describe("the claim", () => {
   it("records the key as a partial resource when it can be neither renamed nor deleted", async () => {
     emulator.faults.add({ fault: { kind: "status", status: 403 }, method: "PUT" });
     emulator.faults.add({ fault: { kind: "status", status: 403 }, method: "DELETE" });
+    // The dynamic host's init error must carry the serialized provider, or it could not replace the key later.
+    const withStub = { ...inputs("stuck"), __provider: "the-serialized-stub" } as RepoApiKeyInputs;
     const error = (await providerFor(emulator)
-      .create(inputs("stuck"))
+      .create(withStub)
       .catch((caught: unknown) => caught)) as Error & { id?: string; properties?: Record<string, unknown> };
     const [left] = emulator.store.list(TEST_REPO);
     expect(error.id).toBe(left?.id);
-    expect(error.properties).toMatchObject({ repoId: TEST_REPO, name: "stuck", secret: "" });
+    expect(error.properties).toMatchObject({ repoId: TEST_REPO, name: "stuck", secret: "", __provider: "the-serialized-stub" });
     expect(error.message).toMatch(/naming it "stuck" failed .* and deleting it failed too .* the next `pulumi up` replaces it/);
   });
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { REPO_ROOT, runNode } from "../helpers/run-node";
-import { STUB_BUDGET_BYTES } from "../../provider/lifecycle/stub";
+import { STUB_BUDGET_BYTES } from "../../provider/dynamic/stub";
 
 /** A stack's reservation scope, as the program computes it. */
 const SCOPE = "0123456789ab";

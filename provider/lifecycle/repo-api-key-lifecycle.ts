@@ -1,4 +1,3 @@
-import type * as pulumi from "@pulumi/pulumi";
 import { Deadline, systemClock, type Clock } from "../client/clock";
 import { FlashbackClient } from "../client/flashback-client";
 import { preloadGot } from "../client/http-transport";
@@ -7,21 +6,25 @@ import { InputError } from "../errors/InputError";
 import { SecretRegistry } from "../errors/redact";
 import { requireCredentials, resolveSettings, type Settings, type SettingsSources } from "../settings/resolve-settings";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
-import { checkInputs, isKnown } from "./check-inputs";
+import { checkInputs, isKnown, UNKNOWN_VALUE, type CheckedInputs } from "./check-inputs";
 import { createKeyWithoutOrphans, IncompleteKeyError } from "./create-without-orphans";
-import { diffInputs } from "./diff-inputs";
+import { diffInputs, type InputsDiff } from "./diff-inputs";
 import { engineProbeFromArgv, type EngineProbe } from "./engine-liveness";
 import { ListCache } from "./list-cache";
+import { PartialKeyError } from "./partial-key-error";
 import { isDeploymentScope, processScope } from "./reservation";
 import { ReservationSweep } from "./reservation-sweep";
 import { parseImportId } from "./import-id";
 import { pickInputs, pickOutputs, toCreatedOutputs, toImportedOutputs, toRefreshedOutputs } from "./to-outputs";
 
-/** The serialized provider travels with every resource under this key; partial resources must carry it too. */
-const PROVIDER_KEY = "__provider";
+/** Properties as the engine hands them over: plain values, not validated yet. */
+export type Properties = Readonly<Record<string, unknown>>;
 
-/** How to build a `RepoApiKeyProvider` other than the process's own: for tests and tools. */
-export interface ProviderOptions {
+/** Where settings come from besides the environment: the stack config, or an explicit provider's inputs. */
+export type ConfigSource = NonNullable<SettingsSources["config"]>;
+
+/** How to build a lifecycle other than the process's own: for tests and tools. */
+export interface LifecycleOptions {
   /** Environment to read settings from when the stack config has none; `process.env` by default. */
   env?: NodeJS.ProcessEnv;
   /** For tests: pinned jitter and clock. */
@@ -29,7 +32,7 @@ export interface ProviderOptions {
   clock?: Clock;
   /**
    * The stack's reservation scope (reservation.ts), a label in reservation names. Without one the
-   * provider serves no deployment (a tool, a test): it names reservations for its process and sweeps nothing.
+   * lifecycle serves no deployment (a tool, a test): it names reservations for its process and sweeps nothing.
    */
   deploymentScope?: string;
   /** Whether the engine can still receive a new key; by default a probe of the address Pulumi started the process with. */
@@ -37,17 +40,19 @@ export interface ProviderOptions {
 }
 
 /**
- * What the engine calls for each `RepoApiKey`: thin methods that validate, call the client and map
- * its answers to results. One instance per provider process, so the gate, the token and the record
- * of created keys are shared by every resource in the deployment.
+ * What the engine asks of a `RepoApiKey`, in the lifecycle's own terms: validate, diff, preview,
+ * create, read, import, update, delete. It knows neither front: the dynamic provider
+ * (dynamic/repo-api-key-provider.ts) and the plugin (plugin/resource-provider-service.ts) each
+ * translate their engine's messages to these calls. One instance per provider process, so the gate,
+ * the token and the record of created keys are shared by every resource in the deployment.
  */
-export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoApiKeyInputs, RepoApiKeyOutputs> {
-  readonly #options: ProviderOptions;
+export class RepoApiKeyLifecycle {
+  readonly #options: LifecycleOptions;
   #sources: SettingsSources;
   #client: FlashbackClient | undefined;
   readonly #secrets = new SecretRegistry();
   readonly #listings: ListCache;
-  /** The stack's reservation scope, once a stub or the options told it: then the provider serves a deployment, and sweeps. */
+  /** The stack's reservation scope, once a stub, a URN or the options told it: then the lifecycle serves a deployment, and sweeps. */
   #stackScope: string | undefined;
   readonly #processScope = processScope();
   readonly #sweep: ReservationSweep;
@@ -55,7 +60,7 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
   readonly #clock: Clock;
   readonly #cancellation = new AbortController();
 
-  constructor(options: ProviderOptions = {}) {
+  constructor(options: LifecycleOptions = {}) {
     this.#options = options;
     this.#sources = { env: options.env ?? process.env };
     this.#clock = options.clock ?? systemClock;
@@ -65,7 +70,7 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
     this.#engineListening = options.engineListening ?? engineProbeFromArgv();
   }
 
-  /** Tells the provider which stack it serves: its reservations are named for it, and it sweeps. A malformed scope is ignored. */
+  /** Tells the lifecycle which stack it serves: its reservations are named for it, and it sweeps. A malformed scope is ignored. */
   useDeploymentScope(scope: unknown): void {
     if (isDeploymentScope(scope)) this.#stackScope = scope;
   }
@@ -78,7 +83,7 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
     for (const value of values) if (typeof value === "string") this.#secrets.add(value);
   }
 
-  /** `text` with every secret this provider has seen masked. */
+  /** `text` with every secret this lifecycle has seen masked. */
   redact(text: string): string {
     return this.#secrets.redact(text);
   }
@@ -94,22 +99,39 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
   }
 
   /** Receives the stack config; settings are read from it (and the environment) at the first call that needs them. */
-  async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.#sources = { config: request.config, env: this.#sources.env ?? process.env };
+  configure(config?: ConfigSource): void {
+    this.#sources = { ...(config ? { config } : {}), env: this.#sources.env ?? process.env };
     this.#client = undefined;
     preloadGot();
   }
 
-  async check(_olds: RepoApiKeyInputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.CheckResult<RepoApiKeyInputs>> {
-    const { inputs, failures } = checkInputs(news as unknown as Record<string, unknown>);
-    return { inputs: inputs as unknown as RepoApiKeyInputs, failures };
+  /** The inputs to store and every refused field, with no network call; failure messages are redacted. */
+  check(news: Properties): CheckedInputs {
+    const { inputs, failures } = checkInputs(news);
+    return { inputs, failures: failures.map((failure) => ({ ...failure, reason: this.redact(failure.reason) })) };
   }
 
-  async diff(_id: string, olds: RepoApiKeyOutputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.DiffResult> {
-    return diffInputs(olds, news as unknown as Record<string, unknown>);
+  diff(olds: Properties, news: Properties): InputsDiff {
+    return diffInputs(olds as Partial<RepoApiKeyOutputs>, news);
   }
 
-  async create(inputs: RepoApiKeyInputs): Promise<pulumi.dynamic.CreateResult<RepoApiKeyOutputs>> {
+  /** What a create will store, as a preview shows it: the inputs, and a key and secret not known yet. */
+  previewCreate(inputs: Properties): Properties {
+    return { ...inputs, key: UNKNOWN_VALUE, secret: UNKNOWN_VALUE };
+  }
+
+  /** What an update stores: the stored key with the new name and access type. Its preview shows the same. */
+  previewUpdate(olds: Properties, news: Properties): RepoApiKeyOutputs {
+    const { name, accessType } = news as Partial<RepoApiKeyInputs>;
+    return {
+      ...pickOutputs(olds as unknown as RepoApiKeyOutputs),
+      name: name as string,
+      accessType: accessType as RepoApiKeyInputs["accessType"],
+    };
+  }
+
+  /** Creates the key without orphans (create-without-orphans.ts); a key it can neither hand over nor delete is a `PartialKeyError`. */
+  async create(inputs: Properties): Promise<{ id: string; outputs: RepoApiKeyOutputs }> {
     const valid = requireValid(inputs);
     this.#refuseIfCancelled();
     const client = this.#getClient();
@@ -124,28 +146,24 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
     };
     try {
       const created = await this.#writing(valid.repoId, () => createKeyWithoutOrphans(context, valid));
-      return { id: created.id, outs: toCreatedOutputs(valid, created) };
+      return { id: created.id, outputs: toCreatedOutputs(valid, created) };
     } catch (error) {
-      if (error instanceof IncompleteKeyError) throw toInitError(error, valid, inputs);
+      if (error instanceof IncompleteKeyError) {
+        throw new PartialKeyError(error.message, error.keyId, { ...valid, key: error.key, secret: "" });
+      }
       throw error;
     }
   }
 
-  async read(id: string, props?: RepoApiKeyOutputs): Promise<pulumi.dynamic.ReadResult<RepoApiKeyOutputs>> {
-    if (props === undefined || typeof props.repoId !== "string") {
-      // Only `import` reads without stored properties, and Node.js dynamic resources cannot be imported.
-      throw new InputError([
-        { property: "repoId", reason: `reading key "${id}" needs its stored repoId; importing a RepoApiKey is not supported` },
-      ]);
-    }
+  /** A refresh: the key as Flashback lists it now, or `undefined` when it is gone. */
+  async read(id: string, stored: Properties): Promise<{ id: string; outputs: RepoApiKeyOutputs } | undefined> {
+    const olds = requireStored(id, stored, "read");
     this.#refuseIfCancelled();
     const client = this.#getClient();
     const deadline = this.#deadline();
-    const listing = await this.#listings.get(props.repoId, () => client.listApiKeys(props.repoId, { deadline }));
+    const listing = await this.#listings.get(olds.repoId, () => client.listApiKeys(olds.repoId, { deadline }));
     const current = listing?.keys.find((key) => key.id === id);
-    // An empty id tells the engine the key is gone: it leaves the state.
-    if (current === undefined) return { id: "" };
-    return { id, props: toRefreshedOutputs(props, current) };
+    return current === undefined ? undefined : { id, outputs: toRefreshedOutputs(olds, current) };
   }
 
   /**
@@ -170,18 +188,20 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
     };
   }
 
-  async update(id: string, olds: RepoApiKeyOutputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.UpdateResult<RepoApiKeyOutputs>> {
+  async update(id: string, stored: Properties, news: Properties): Promise<RepoApiKeyOutputs> {
+    const olds = requireStored(id, stored, "update");
     const valid = requireValid(news);
     const deadline = this.#deadline();
     await this.#writing(olds.repoId, () =>
       this.#getClient().updateApiKey(olds.repoId, id, { name: valid.name, accessType: valid.accessType }, { deadline }),
     );
-    return { outs: { ...pickOutputs(olds), name: valid.name, accessType: valid.accessType } };
+    return this.previewUpdate(stored, { ...valid });
   }
 
-  async delete(id: string, props: RepoApiKeyOutputs): Promise<void> {
+  async delete(id: string, stored: Properties): Promise<void> {
+    const olds = requireStored(id, stored, "delete");
     const deadline = this.#deadline();
-    await this.#writing(props.repoId, () => this.#getClient().deleteApiKey(props.repoId, id, { deadline }));
+    await this.#writing(olds.repoId, () => this.#getClient().deleteApiKey(olds.repoId, id, { deadline }));
   }
 
   /**
@@ -230,24 +250,20 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
 }
 
 /** Lifecycle methods may be called without `check` (tests, tools): bad input must still never reach Flashback. */
-function requireValid(inputs: RepoApiKeyInputs): RepoApiKeyInputs {
-  const record = inputs as unknown as Record<string, unknown>;
-  const { failures } = checkInputs(record);
-  if (failures.length > 0 || !isKnown(record)) {
+function requireValid(inputs: Properties): RepoApiKeyInputs {
+  const { failures } = checkInputs(inputs);
+  if (failures.length > 0 || !isKnown(inputs)) {
     throw new InputError(failures.length > 0 ? failures : [{ property: "inputs", reason: "inputs are not known yet" }]);
   }
   return pickInputs(inputs);
 }
 
-/**
- * An "init error": the engine records the key (id and properties) as a partial resource instead of
- * forgetting it, so the next `up` replaces it and `destroy` deletes it.
- */
-function toInitError(error: IncompleteKeyError, inputs: RepoApiKeyInputs, rawInputs: RepoApiKeyInputs): Error {
-  const outputs: RepoApiKeyOutputs = { ...inputs, key: error.key, secret: "" };
-  return Object.assign(new Error(error.message), {
-    id: error.keyId,
-    properties: { ...outputs, [PROVIDER_KEY]: (rawInputs as unknown as Record<string, unknown>)[PROVIDER_KEY] },
-    reasons: [error.message],
-  });
+/** A stored key's properties: the engine sends them with every call but an import, which goes through `importKey`. */
+function requireStored(id: string, stored: Properties, operation: "read" | "update" | "delete"): RepoApiKeyOutputs {
+  if (typeof stored.repoId !== "string" || stored.repoId === "") {
+    throw new InputError([
+      { property: "repoId", reason: `repoId is required to ${operation} key "${id}", and its stored properties have none` },
+    ]);
+  }
+  return stored as unknown as RepoApiKeyOutputs;
 }

@@ -1,0 +1,81 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { InputError } from "../errors/InputError";
+import { PartialKeyError } from "../lifecycle/partial-key-error";
+import { RepoApiKeyLifecycle, type Properties } from "../lifecycle/repo-api-key-lifecycle";
+import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
+
+/** The serialized provider travels with every resource under this key; partial resources must carry it too. */
+const PROVIDER_KEY = "__provider";
+
+/**
+ * The dynamic front: what Pulumi's dynamic-provider host calls for each `RepoApiKey` a TypeScript
+ * or JavaScript program declares, translated to the lifecycle. The host marks secrets and previews
+ * itself; what is left here is its result shapes and `__provider`.
+ */
+export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoApiKeyInputs, RepoApiKeyOutputs> {
+  constructor(readonly lifecycle: RepoApiKeyLifecycle = new RepoApiKeyLifecycle()) {}
+
+  async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.lifecycle.configure(request.config);
+  }
+
+  async check(_olds: RepoApiKeyInputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.CheckResult<RepoApiKeyInputs>> {
+    const { inputs, failures } = this.lifecycle.check(properties(news));
+    return { inputs: inputs as unknown as RepoApiKeyInputs, failures };
+  }
+
+  async diff(_id: string, olds: RepoApiKeyOutputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.DiffResult> {
+    return this.lifecycle.diff(properties(olds), properties(news));
+  }
+
+  async create(inputs: RepoApiKeyInputs): Promise<pulumi.dynamic.CreateResult<RepoApiKeyOutputs>> {
+    try {
+      const created = await this.lifecycle.create(properties(inputs));
+      return { id: created.id, outs: created.outputs };
+    } catch (error) {
+      if (error instanceof PartialKeyError) throw toInitError(error, properties(inputs)[PROVIDER_KEY]);
+      throw error;
+    }
+  }
+
+  async read(id: string, props?: RepoApiKeyOutputs): Promise<pulumi.dynamic.ReadResult<RepoApiKeyOutputs>> {
+    if (props === undefined) {
+      // Only `import` reads without stored properties, and the host cannot import a dynamic resource.
+      throw new InputError([
+        {
+          property: "id",
+          reason: `importing key "${id}" as a dynamic RepoApiKey is not supported; import it with the plugin's resource flashback:index:RepoApiKey`,
+        },
+      ]);
+    }
+    const current = await this.lifecycle.read(id, properties(props));
+    // An empty id tells the engine the key is gone: it leaves the state.
+    return current === undefined ? { id: "" } : { id: current.id, props: current.outputs };
+  }
+
+  async update(id: string, olds: RepoApiKeyOutputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.UpdateResult<RepoApiKeyOutputs>> {
+    return { outs: await this.lifecycle.update(id, properties(olds), properties(news)) };
+  }
+
+  async delete(id: string, props: RepoApiKeyOutputs): Promise<void> {
+    await this.lifecycle.delete(id, properties(props));
+  }
+}
+
+/** The host's values are untyped at run time, whatever its signatures say: the lifecycle validates them. */
+function properties(value: RepoApiKeyInputs | RepoApiKeyOutputs): Properties {
+  return value as unknown as Properties;
+}
+
+/**
+ * The host's "init error": the engine records the key (id and properties) as a partial resource
+ * instead of forgetting it. The properties carry `__provider`, without which the host could not
+ * load the provider to replace or delete the key later.
+ */
+function toInitError(error: PartialKeyError, serializedProvider: unknown): Error {
+  return Object.assign(new Error(error.message), {
+    id: error.id,
+    properties: { ...error.outputs, [PROVIDER_KEY]: serializedProvider },
+    reasons: [error.message],
+  });
+}

@@ -1,0 +1,19 @@
+import type { RepoApiKeyOutputs } from "../types/resource";
+
+/**
+ * A key Flashback made that the create could neither hand over whole nor delete. Each front reports
+ * it so that the engine records the key as a partial resource instead of forgetting it (the dynamic
+ * host's init error, the plugin's `ErrorResourceInitFailed`): the next `up` replaces it and
+ * `destroy` deletes it.
+ */
+export class PartialKeyError extends Error {
+  override readonly name = "PartialKeyError";
+
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly outputs: RepoApiKeyOutputs,
+  ) {
+    super(message);
+  }
+}
