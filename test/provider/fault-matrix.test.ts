@@ -2,11 +2,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { startEmulator, type FaultRule, type RunningEmulator } from "../../emulator";
 import type { RepoApiKeyOutputs } from "../../provider/types/resource";
 import { everythingPrinted, providerFor, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
+import { virtualClock } from "../helpers/test-clocks";
 
 /*
  * Every fault against every operation, each cell on its own emulator: the outcome (success after
  * retries, or a readable failure), the requests Flashback saw, and afterwards zero orphaned keys,
- * zero duplicates, zero secrets in anything the provider said.
+ * zero duplicates, zero secrets in anything the provider said. Waits (backoff, Retry-After) run on
+ * a virtual clock: recorded, not waited.
  */
 
 const REFRESH_TOKEN = "rt-SECRET-91c3e0d5-never-print-me";
@@ -18,6 +20,8 @@ interface Fault {
   inject: (emulator: RunningEmulator, method: string) => void;
   /** Requests Flashback sees, per operation (a create that succeeds ends with its claim, a PUT); and whether the operation succeeds. */
   expected: Record<Operation, { ok: boolean; requests: number }>;
+  /** The first wait the provider must choose, where the fault dictates it. */
+  firstWaitMs?: number;
 }
 
 const rule = (fault: FaultRule["fault"], method: string, times = 1): FaultRule => ({ fault, method, pathPrefix: "/repo/", times });
@@ -33,6 +37,7 @@ const FAULTS: Fault[] = [
     name: "429 with Retry-After",
     inject: (emulator, method) => emulator.faults.add(rule({ kind: "status", status: 429, retryAfter: "1" }, method)),
     expected: { create: same(true, 3), read: same(true, 2), update: same(true, 2), delete: same(true, 2) },
+    firstWaitMs: 1_000,
   },
   {
     name: "a burst of 5xx (500 then 503)",
@@ -95,7 +100,8 @@ describe.concurrent("fault matrix", () => {
     totals.tried += 1;
     const emulator = await startEmulator({ repos: [TEST_REPO], accessTokens: [TEST_TOKEN], refreshTokens: [REFRESH_TOKEN] });
     try {
-      const provider = providerFor(emulator, { FLASHBACK_REFRESH_TOKEN: REFRESH_TOKEN });
+      const { clock, sleeps } = virtualClock();
+      const provider = providerFor(emulator, { FLASHBACK_REFRESH_TOKEN: REFRESH_TOKEN }, { clock });
       const inputs = { repoId: TEST_REPO, name: "matrix-key", accessType: "READ" } as const;
       const existing = operation === "create" ? undefined : emulator.store.create(TEST_REPO, inputs.name, inputs.accessType);
       const outputs: RepoApiKeyOutputs | undefined = existing && { ...inputs, key: existing.stored.key, secret: existing.secret };
@@ -118,6 +124,7 @@ describe.concurrent("fault matrix", () => {
         expected.ok ? /^succeeded$/ : /^failed: Flashback .* failed: /,
       );
       expect(emulator.requests.length).toBe(expected.requests);
+      if (fault.firstWaitMs !== undefined) expect(sleeps[0], "the wait Flashback asked for").toBe(fault.firstWaitMs);
 
       const keys = emulator.store.list(TEST_REPO);
       // A failed delete leaves the key in Flashback and in the state (the engine keeps it): not an orphan.
