@@ -8,7 +8,7 @@ const commonJsGlobals = Object.fromEntries(
 );
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "bench/results/", ".pulumi-demo/"] },
+  { ignores: ["dist/", "node_modules/", "bench/results/", ".pulumi-demo/", ".pulumi-cli/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -27,6 +27,7 @@ import {
   TOOLS_MODULE_DIR,
   YAML_HOST_MODULE_DIR,
 } from "../testkit/find-pulumi-cli";
+import { bundleStandInHosts, STAND_IN_LANGUAGES, type StandInLanguage } from "../testkit/stand-in-hosts";
 
 const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
 const YAML_HOST_PACKAGE = "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml";
@@ -38,11 +39,11 @@ const GEN_SDK = join(LOCAL_CLI_BIN, "gen-sdk");
 const PYTHON_VENV_PYTHON = join(PYTHON_VENV, "bin", "python");
 const VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
 const ROOT = join(__dirname, "..");
-const LANGUAGE_HOSTS_JS = join(ROOT, "dist", "tools", "pulumi", "language-host");
-const STAND_IN_LANGUAGES = ["nodejs", "python", "go"];
+/** The stand-in hosts' bundles, out of the package's build (testkit/stand-in-hosts.ts). */
+const STAND_IN_HOSTS_JS = join(LOCAL_CLI_BIN, "..", "language-host");
 /** A language host's wrapper runs this; the host reports the CLI's version as its own and generates SDKs with gen-sdk. */
-const hostCommand = (language: string): string =>
-  `FLASHBACK_PULUMI_CLI_VERSION=${PULUMI_CLI_VERSION} FLASHBACK_GEN_SDK="${GEN_SDK}" exec node "${join(LANGUAGE_HOSTS_JS, `${language}.js`)}"`;
+const hostCommand = (language: StandInLanguage): string =>
+  `FLASHBACK_PULUMI_CLI_VERSION=${PULUMI_CLI_VERSION} FLASHBACK_GEN_SDK="${GEN_SDK}" exec node "${join(STAND_IN_HOSTS_JS, `${language}.js`)}"`;
 const PYTHON_REQUIREMENTS = join(TOOLS_MODULE_DIR, "requirements.txt");
 const PYTHON_SDK_VERSION = /^pulumi==(\S+)/m.exec(readFileSync(PYTHON_REQUIREMENTS, "utf8"))?.[1] ?? "";
 const DYNAMIC_PROVIDER_PLUGIN = require.resolve("@pulumi/pulumi/pulumi-resource-pulumi-nodejs");
@@ -53,8 +54,16 @@ const DEMO_ONLY = process.argv.includes("--demo");
 const GO_OPTIONAL = process.argv.includes("--if-go") && process.env.CI !== "true";
 const STEPS = DEMO_ONLY ? 3 : 7;
 let stepsTaken = 0;
-/** The next numbered step, with what it costs cold and warm. */
-const nextStep = (text: string): void => step(`[${(stepsTaken += 1)}/${STEPS}] ${text}`);
+/** The next numbered step: what it does and what it costs cold and warm, then how long it took. */
+async function nextStep(text: string, work: () => void | Promise<void>): Promise<void> {
+  const number = `[${(stepsTaken += 1)}/${STEPS}]`;
+  step(`${number} ${text}`);
+  const started = Date.now();
+  await work();
+  step(`${number} done in ${seconds(started)}`);
+}
+
+const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(0)} s`;
 
 function fail(message: string): never {
   console.error(`setup:pulumi: ${message}`);
@@ -169,7 +178,7 @@ async function main(): Promise<void> {
     return;
   }
   const binary = join(LOCAL_CLI_BIN, "pulumi");
-  if (!existsSync(LANGUAGE_HOSTS_JS)) fail(`${LANGUAGE_HOSTS_JS} is missing: run npm run build first`);
+  await bundleStandInHosts(STAND_IN_HOSTS_JS);
   const cliInPlace = cliVersion(binary) === PULUMI_CLI_VERSION && pluginsInPlace();
   if (cliInPlace && (DEMO_ONLY || (existsSync(YAML_HOST) && existsSync(GEN_SDK) && pythonSdkInPlace()))) {
     step(`pulumi ${PULUMI_CLI_VERSION} is already in ${LOCAL_CLI_BIN}; nothing to do`);
@@ -185,45 +194,47 @@ async function main(): Promise<void> {
     step(`pulumi ${PULUMI_CLI_VERSION} and its Node.js host are already in ${LOCAL_CLI_BIN} (steps 1 to 3)`);
     stepsTaken = 3;
   } else {
-    nextStep(`downloading the Go modules of pulumi ${PULUMI_CLI_VERSION} (go mod download; cold: about 1 GB, a few minutes)`);
-    await go(["mod", "download"], `downloading the modules of pulumi ${PULUMI_CLI_VERSION}`);
-    nextStep(`compiling pulumi ${PULUMI_CLI_VERSION} into ${LOCAL_CLI_BIN} (cold: 10 minutes or more on 2 cores; warm: under a minute)`);
-    const ldflags = `-X ${VERSION_VARIABLE}=${PULUMI_CLI_VERSION}`;
-    await go(
-      ["install", "-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", ldflags, CLI_PACKAGE],
-      `compiling pulumi ${PULUMI_CLI_VERSION}`,
+    await nextStep(`downloading the Go modules of pulumi ${PULUMI_CLI_VERSION} (go mod download; cold: about 1 GB, a few minutes)`, () =>
+      go(["mod", "download"], `downloading the modules of pulumi ${PULUMI_CLI_VERSION}`),
     );
-    nextStep("installing the Node.js, Python and Go language hosts and the dynamic-provider plugin beside it");
-    installPlugins();
+    const ldflags = `-X ${VERSION_VARIABLE}=${PULUMI_CLI_VERSION}`;
+    await nextStep(
+      `compiling pulumi ${PULUMI_CLI_VERSION} into ${LOCAL_CLI_BIN} (cold: 10 minutes or more on 2 cores; warm: under a minute)`,
+      () =>
+        go(
+          ["install", "-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", ldflags, CLI_PACKAGE],
+          `compiling pulumi ${PULUMI_CLI_VERSION}`,
+        ),
+    );
+    await nextStep("installing the Node.js, Python and Go language hosts and the dynamic-provider plugin beside it", installPlugins);
   }
   if (!DEMO_ONLY) await setUpForTheSuites();
   const installed = cliVersion(binary);
   if (installed !== PULUMI_CLI_VERSION) fail(`the built CLI reports ${installed ?? "no version"} instead of ${PULUMI_CLI_VERSION}`);
-  step(`pulumi ${installed} ready in ${LOCAL_CLI_BIN} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  step(`pulumi ${installed} ready in ${LOCAL_CLI_BIN} (${seconds(started)})`);
 }
 
 /** What only the suites need: Pulumi's YAML host, gen-sdk, the Python programs' environment, the Go programs' build. */
 async function setUpForTheSuites(): Promise<void> {
-  nextStep(`compiling Pulumi's YAML language host ${YAML_HOST_VERSION} beside it (cold: a few minutes; warm: seconds)`);
-  await go(
-    [
-      "install",
-      "-trimpath",
-      "-tags",
-      "osusergo,grpcnotrace",
-      "-ldflags",
-      `-X github.com/pulumi/pulumi-yaml/pkg/version.Version=${YAML_HOST_VERSION}`,
-      YAML_HOST_PACKAGE,
-    ],
-    `compiling pulumi-language-yaml ${YAML_HOST_VERSION}`,
-    YAML_HOST_MODULE_DIR,
+  const yamlVersionFlag = `-X github.com/pulumi/pulumi-yaml/pkg/version.Version=${YAML_HOST_VERSION}`;
+  await nextStep(`compiling Pulumi's YAML language host ${YAML_HOST_VERSION} beside it (cold: a few minutes; warm: seconds)`, () =>
+    go(
+      ["install", "-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", yamlVersionFlag, YAML_HOST_PACKAGE],
+      `compiling pulumi-language-yaml ${YAML_HOST_VERSION}`,
+      YAML_HOST_MODULE_DIR,
+    ),
   );
-  nextStep("compiling gen-sdk, the SDK generator for Python and Go, beside it (cold: about 2 minutes; warm: seconds)");
-  await go(["install", "-trimpath", GEN_SDK_PACKAGE], "compiling gen-sdk");
-  nextStep(`a Python virtual environment in ${PYTHON_VENV} with pulumi ${PYTHON_SDK_VERSION} (cold: about a minute; warm: seconds)`);
-  preparePythonVenv();
-  nextStep("compiling the Go SDK the Go programs build on, into Go's build cache (cold: a few minutes; warm: seconds)");
-  await warmGoPrograms();
+  await nextStep("compiling gen-sdk, the SDK generator for Python and Go, beside it (cold: about 2 minutes; warm: seconds)", () =>
+    go(["install", "-trimpath", GEN_SDK_PACKAGE], "compiling gen-sdk"),
+  );
+  await nextStep(
+    `a Python virtual environment in ${PYTHON_VENV} with pulumi ${PYTHON_SDK_VERSION} (cold: about a minute; warm: seconds)`,
+    preparePythonVenv,
+  );
+  await nextStep(
+    "compiling the Go SDK the Go programs build on, into Go's build cache (cold: a few minutes; warm: seconds)",
+    warmGoPrograms,
+  );
 }
 
 void main();

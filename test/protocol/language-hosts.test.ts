@@ -1,19 +1,24 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grpc, structProto } from "../../provider/plugin/pulumi-protocol";
+import { bundleStandInHosts } from "../../testkit/stand-in-hosts";
+import { REPO_ROOT } from "../helpers/run-node";
 import { languageGrpc, languageProto } from "../../tools/pulumi/language-host/serve";
 
 /*
- * The stand-in language hosts (tools/pulumi/language-host, built into dist/) over their gRPC
+ * The stand-in language hosts (tools/pulumi/language-host), bundled as the set-up bundles them, over their gRPC
  * socket, for what the real-CLI suites cannot see: their programs' folders are committed already
  * linked, so `pulumi package add` finds nothing left to change there.
  */
 
-const HOSTS_DIR = join(__dirname, "..", "..", "dist", "tools", "pulumi", "language-host");
+/** Inside the repository, where the bundles resolve @pulumi/pulumi from its node_modules as the set-up's do. */
+const HOSTS_DIR = join(REPO_ROOT, "node_modules", ".cache", `flashback-hosts-${process.pid}`);
 const started: ChildProcess[] = [];
+
+beforeAll(() => bundleStandInHosts(HOSTS_DIR));
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the generated protobuf stubs carry no types */
 async function startHost(language: "python" | "go"): Promise<any> {
@@ -62,6 +67,7 @@ function programWith(files: Record<string, string>): string {
 
 afterAll(() => {
   for (const host of started) host.kill();
+  rmSync(HOSTS_DIR, { recursive: true, force: true });
 });
 
 describe("the stand-in language hosts", () => {

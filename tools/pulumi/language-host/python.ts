@@ -24,11 +24,8 @@ import {
   type RequiredPackage,
 } from "./serve";
 
-/** The program runner; it ships as source (the build compiles only TypeScript): ../../../../ is the repository from dist/. */
-const EXEC_SCRIPT = [
-  join(__dirname, "python-exec.py"),
-  join(__dirname, "..", "..", "..", "..", "tools", "pulumi", "language-host", "python-exec.py"),
-].find(existsSync) as string;
+/** The program runner, beside the host: beside its source, and copied beside its bundle (testkit/stand-in-hosts.ts). */
+const EXEC_SCRIPT = join(__dirname, "python-exec.py");
 const SYSTEM_PYTHON = process.env.PULUMI_PYTHON_CMD ?? "python3";
 
 function virtualenvOf(program: ProgramFolder): string | undefined {
