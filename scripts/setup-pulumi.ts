@@ -194,17 +194,16 @@ async function main(): Promise<void> {
     step(`pulumi ${PULUMI_CLI_VERSION} and its Node.js host are already in ${LOCAL_CLI_BIN} (steps 1 to 3)`);
     stepsTaken = 3;
   } else {
-    await nextStep(`downloading the Go modules of pulumi ${PULUMI_CLI_VERSION} (go mod download; cold: about 1 GB, a few minutes)`, () =>
-      go(["mod", "download"], `downloading the modules of pulumi ${PULUMI_CLI_VERSION}`),
+    await nextStep(
+      `downloading the Go modules of pulumi ${PULUMI_CLI_VERSION} (go mod download, about 1 GB; cold: 11 s on a fast network, minutes on a slow one)`,
+      () => go(["mod", "download"], `downloading the modules of pulumi ${PULUMI_CLI_VERSION}`),
     );
     const ldflags = `-X ${VERSION_VARIABLE}=${PULUMI_CLI_VERSION}`;
-    await nextStep(
-      `compiling pulumi ${PULUMI_CLI_VERSION} into ${LOCAL_CLI_BIN} (cold: 10 minutes or more on 2 cores; warm: under a minute)`,
-      () =>
-        go(
-          ["install", "-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", ldflags, CLI_PACKAGE],
-          `compiling pulumi ${PULUMI_CLI_VERSION}`,
-        ),
+    await nextStep(`compiling pulumi ${PULUMI_CLI_VERSION} into ${LOCAL_CLI_BIN} (cold: about 5 minutes on 2 cores; warm: seconds)`, () =>
+      go(
+        ["install", "-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", ldflags, CLI_PACKAGE],
+        `compiling pulumi ${PULUMI_CLI_VERSION}`,
+      ),
     );
     await nextStep("installing the Node.js, Python and Go language hosts and the dynamic-provider plugin beside it", installPlugins);
   }
@@ -217,24 +216,21 @@ async function main(): Promise<void> {
 /** What only the suites need: Pulumi's YAML host, gen-sdk, the Python programs' environment, the Go programs' build. */
 async function setUpForTheSuites(): Promise<void> {
   const yamlVersionFlag = `-X github.com/pulumi/pulumi-yaml/pkg/version.Version=${YAML_HOST_VERSION}`;
-  await nextStep(`compiling Pulumi's YAML language host ${YAML_HOST_VERSION} beside it (cold: a few minutes; warm: seconds)`, () =>
+  await nextStep(`compiling Pulumi's YAML language host ${YAML_HOST_VERSION} beside it (cold: about a minute; warm: seconds)`, () =>
     go(
       ["install", "-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", yamlVersionFlag, YAML_HOST_PACKAGE],
       `compiling pulumi-language-yaml ${YAML_HOST_VERSION}`,
       YAML_HOST_MODULE_DIR,
     ),
   );
-  await nextStep("compiling gen-sdk, the SDK generator for Python and Go, beside it (cold: about 2 minutes; warm: seconds)", () =>
+  await nextStep("compiling gen-sdk, the SDK generator for Python and Go, beside it (cold: about 30 s; warm: seconds)", () =>
     go(["install", "-trimpath", GEN_SDK_PACKAGE], "compiling gen-sdk"),
   );
   await nextStep(
-    `a Python virtual environment in ${PYTHON_VENV} with pulumi ${PYTHON_SDK_VERSION} (cold: about a minute; warm: seconds)`,
+    `a Python virtual environment in ${PYTHON_VENV} with pulumi ${PYTHON_SDK_VERSION} (cold: about 15 s; warm: seconds)`,
     preparePythonVenv,
   );
-  await nextStep(
-    "compiling the Go SDK the Go programs build on, into Go's build cache (cold: a few minutes; warm: seconds)",
-    warmGoPrograms,
-  );
+  await nextStep("compiling the Go SDK the Go programs build on, into Go's build cache (cold: about 100 s; warm: seconds)", warmGoPrograms);
 }
 
 void main();
