@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { cliStackOnEmulator, startTestEmulator } from "../helpers/emulator-provider";
+import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
 import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 import { REPO_ROOT } from "../helpers/run-node";
@@ -68,7 +68,8 @@ describe.skipIf(suite.skip)(suite.title, () => {
       [
         'const pulumi = require("@pulumi/pulumi");',
         'const { RepoApiKey } = require("@flashbacktech/pulumi");',
-        'const key = new RepoApiKey("upgraded", { repoId: new pulumi.Config().require("repoId"), name: "upgraded", accessType: "READ" });',
+        "const config = new pulumi.Config();",
+        'const key = new RepoApiKey("upgraded", { repoId: config.require("repoId"), name: config.get("keyName") ?? "upgraded", accessType: "READ" });',
         "exports.keyId = key.id;",
       ].join("\n"),
     );
@@ -108,6 +109,28 @@ describe.skipIf(suite.skip)(suite.title, () => {
       id: before?.id,
       inputs: { __provider: before?.outputs?.__provider },
     });
+
+    const destroyed = await stack.run(["destroy", ...UNATTENDED]);
+    expect(destroyed.code, destroyed.output).toBe(0);
+    expect(emulator.store.allKeys()).toEqual([]);
+  });
+
+  it(`on @pulumi/pulumi ${NEWEST_TESTED_PULUMI}: a rename is an update in place, a refresh sees drift, destroy removes the key`, async () => {
+    const created = await stack.run(["up", ...UNATTENDED]);
+    expect(created.code, created.output).toBe(0);
+    const [key] = emulator.store.allKeys();
+
+    await stack.setConfig({ keyName: "renamed" });
+    emulator.requests.length = 0;
+    const renamed = await stack.run(["up", ...UNATTENDED]);
+    expect(renamed.code, renamed.output).toBe(0);
+    expect(emulator.requests.map((request) => request.method)).toEqual(["GET", "PUT"]);
+    expect(emulator.store.allKeys().map(({ id, name }) => [id, name])).toEqual([[key?.id, "renamed"]]);
+
+    emulator.store.update(TEST_REPO, key?.id as string, { name: "renamed-in-console", accessType: "READ" });
+    const refreshed = await stack.run(["refresh", ...UNATTENDED]);
+    expect(refreshed.code, refreshed.output).toBe(0);
+    expect(keysInState(await stack.exportState())[0]?.outputs).toMatchObject({ name: "renamed-in-console", accessType: "READ" });
 
     const destroyed = await stack.run(["destroy", ...UNATTENDED]);
     expect(destroyed.code, destroyed.output).toBe(0);
