@@ -1,8 +1,7 @@
 import { spawn } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
-import { PLUGIN_BINARY } from "../scripts/build-plugin";
-import { packageJsonVersion, pluginTarballName, release, RELEASE_DIR } from "../scripts/release";
+import { releasedPlugin } from "../scripts/release";
 import { median } from "./drive";
 
 /**
@@ -14,13 +13,12 @@ export async function pluginStartFigures(
   root: string,
   runs: number,
 ): Promise<{ scriptMs: number; executableMs: number; tarballBytes: number }> {
-  const tarball = join(RELEASE_DIR, pluginTarballName(packageJsonVersion()));
-  if (!existsSync(tarball) || !existsSync(PLUGIN_BINARY)) await release();
+  const { tarball, executable } = await releasedPlugin();
   const script = join(root, "bin", "pulumi-resource-flashback");
   const times = { script: [] as number[], executable: [] as number[] };
   for (let run = 0; run < runs; run += 1) {
     times.script.push(await msToPort(script));
-    times.executable.push(await msToPort(PLUGIN_BINARY));
+    times.executable.push(await msToPort(executable));
   }
   return { scriptMs: median(times.script), executableMs: median(times.executable), tarballBytes: statSync(tarball).size };
 }

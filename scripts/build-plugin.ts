@@ -17,6 +17,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build, type Plugin } from "esbuild";
+import { packageVersion } from "../provider/plugin/package-version";
 
 const ROOT = resolve(__dirname, "..");
 export const PLUGIN_BUILD_DIR = join(ROOT, "dist", "plugin");
@@ -39,7 +40,7 @@ const bundledPulumiModules: Plugin = {
 
 export async function buildPlugin(): Promise<string> {
   const started = Date.now();
-  const version = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+  const version = packageVersion();
   rmSync(PLUGIN_BUILD_DIR, { recursive: true, force: true });
   mkdirSync(PLUGIN_BUILD_DIR, { recursive: true });
   const bundle = join(PLUGIN_BUILD_DIR, "main.bundle.js");

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { packageSchema, PUBLIC_REPOSITORY } from "../provider/plugin/schema";
-import { packageJsonVersion } from "./release";
+import { packageVersion } from "../provider/plugin/package-version";
 import { LOCAL_CLI_BIN, requiredVersion, TOOLS_MODULE_DIR } from "../testkit/find-pulumi-cli";
 
 const ROOT = resolve(__dirname, "..");
@@ -26,7 +26,7 @@ export function generateSdks(outDir: string = join(ROOT, "sdk")): void {
   const scratch = mkdtempSync(join(tmpdir(), "flashback-gen-sdks-"));
   try {
     const schemaFile = join(scratch, "schema.json");
-    writeFileSync(schemaFile, JSON.stringify(packageSchema(packageJsonVersion()), null, 2));
+    writeFileSync(schemaFile, JSON.stringify(packageSchema(packageVersion()), null, 2));
     for (const language of SDK_LANGUAGES) {
       const target = join(outDir, language);
       rmSync(target, { recursive: true, force: true });

@@ -17,11 +17,12 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
+import { packageVersion } from "../provider/plugin/package-version";
 import { PYTHON_VENV } from "../testkit/find-pulumi-cli";
-import { buildPlugin } from "./build-plugin";
+import { buildPlugin, PLUGIN_BINARY } from "./build-plugin";
 
 const ROOT = resolve(__dirname, "..");
 /** The Python of `npm run setup:pulumi`'s virtual environment: it has pip and setuptools. */
@@ -31,10 +32,6 @@ export const RELEASE_DIR = join(ROOT, "dist", "release");
 /** Pulumi's names for the platform a plugin runs on (`GOOS`/`GOARCH`). */
 const OS: Partial<Record<NodeJS.Platform, string>> = { linux: "linux", darwin: "darwin", win32: "windows" };
 const ARCH: Partial<Record<string, string>> = { x64: "amd64", arm64: "arm64" };
-
-export function packageJsonVersion(): string {
-  return (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
-}
 
 /** Why a version must not be released, or undefined. */
 export function unreleasableVersion(version: string): string | undefined {
@@ -54,11 +51,21 @@ export function pluginTarballName(version: string, platform: NodeJS.Platform = p
 export const checksumsName = (version: string): string => `pulumi-flashback_${version}_checksums.txt`;
 
 /**
+ * This platform's plugin tarball in dist/release, and the executable beside it: from an earlier
+ * `npm run release` (CI runs one before the tests), else released now. For the suites and the bench.
+ */
+export async function releasedPlugin(): Promise<{ tarball: string; executable: string }> {
+  const tarball = join(RELEASE_DIR, pluginTarballName(packageVersion()));
+  if (!existsSync(tarball) || !existsSync(PLUGIN_BINARY)) await release();
+  return { tarball, executable: PLUGIN_BINARY };
+}
+
+/**
  * Every artifact of this platform; with `pluginOnly`, the plugin tarball alone (the release
  * workflow's other platforms: the SDKs and the npm package are built once, on linux-amd64).
  */
 export async function release(options: { pluginOnly?: boolean } = {}): Promise<string[]> {
-  const version = packageJsonVersion();
+  const version = packageVersion();
   const refused = unreleasableVersion(version);
   if (refused !== undefined) throw new Error(`refusing to release: ${refused}; set a release version in package.json`);
   const binary = await buildPlugin();

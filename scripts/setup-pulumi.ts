@@ -38,6 +38,12 @@ const GEN_SDK_PACKAGE = "./gen-sdk";
 const GEN_SDK = join(LOCAL_CLI_BIN, "gen-sdk");
 const PYTHON_VENV_PYTHON = join(PYTHON_VENV, "bin", "python");
 const VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
+const YAML_HOST_VERSION_VARIABLE = "github.com/pulumi/pulumi-yaml/pkg/version.Version";
+/** `go install` of a Pulumi binary as Pulumi's releases build it, its version stamped into `versionVariable`. */
+const releaseInstall = (goPackage: string, versionVariable: string, version: string): string[] => {
+  const ldflags = `-X ${versionVariable}=${version}`;
+  return ["install", "-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", ldflags, goPackage];
+};
 const ROOT = join(__dirname, "..");
 /** The stand-in hosts' bundles, out of the package's build (testkit/stand-in-hosts.ts). */
 const STAND_IN_HOSTS_JS = join(LOCAL_CLI_BIN, "..", "language-host");
@@ -198,12 +204,8 @@ async function main(): Promise<void> {
       `downloading the Go modules of pulumi ${PULUMI_CLI_VERSION} (go mod download, about 1 GB; cold: 11 s on a fast network, minutes on a slow one)`,
       () => go(["mod", "download"], `downloading the modules of pulumi ${PULUMI_CLI_VERSION}`),
     );
-    const ldflags = `-X ${VERSION_VARIABLE}=${PULUMI_CLI_VERSION}`;
     await nextStep(`compiling pulumi ${PULUMI_CLI_VERSION} into ${LOCAL_CLI_BIN} (cold: about 5 minutes on 2 cores; warm: seconds)`, () =>
-      go(
-        ["install", "-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", ldflags, CLI_PACKAGE],
-        `compiling pulumi ${PULUMI_CLI_VERSION}`,
-      ),
+      go(releaseInstall(CLI_PACKAGE, VERSION_VARIABLE, PULUMI_CLI_VERSION), `compiling pulumi ${PULUMI_CLI_VERSION}`),
     );
     await nextStep("installing the Node.js, Python and Go language hosts and the dynamic-provider plugin beside it", installPlugins);
   }
@@ -215,10 +217,9 @@ async function main(): Promise<void> {
 
 /** What only the suites need: Pulumi's YAML host, gen-sdk, the Python programs' environment, the Go programs' build. */
 async function setUpForTheSuites(): Promise<void> {
-  const yamlVersionFlag = `-X github.com/pulumi/pulumi-yaml/pkg/version.Version=${YAML_HOST_VERSION}`;
   await nextStep(`compiling Pulumi's YAML language host ${YAML_HOST_VERSION} beside it (cold: about a minute; warm: seconds)`, () =>
     go(
-      ["install", "-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", yamlVersionFlag, YAML_HOST_PACKAGE],
+      releaseInstall(YAML_HOST_PACKAGE, YAML_HOST_VERSION_VARIABLE, YAML_HOST_VERSION),
       `compiling pulumi-language-yaml ${YAML_HOST_VERSION}`,
       YAML_HOST_MODULE_DIR,
     ),

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
 import { packageSchema, PUBLIC_REPOSITORY, REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
-import { checksumsName, packageJsonVersion, pluginTarballName, release, RELEASE_DIR, sha256Of } from "../../scripts/release";
+import { packageVersion } from "../../provider/plugin/package-version";
+import { checksumsName, pluginTarballName, releasedPlugin, RELEASE_DIR, sha256Of } from "../../scripts/release";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
 import {
   escapeRegExp,
@@ -30,14 +31,20 @@ import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli
  */
 
 const suite = realCliSuite("the released plugin, installed from its tarball, under the real pulumi CLI", { languageHost: "yaml" });
-const version = packageJsonVersion();
+const version = packageVersion();
+
+/** Where `pulumi plugin install` puts the plugin's executable in a Pulumi home. */
+const installedPlugin = (stack: CliStack): string =>
+  join(stack.env.PULUMI_HOME as string, "plugins", `resource-flashback-v${version}`, "pulumi-resource-flashback");
 
 describe.skipIf(suite.skip)(suite.title, () => {
   let emulator: RunningEmulator;
   let stack: CliStack;
 
+  let tarball: string;
+
   beforeAll(async () => {
-    if (!existsSync(join(RELEASE_DIR, pluginTarballName(version)))) await release();
+    ({ tarball } = await releasedPlugin());
     emulator = await startTestEmulator();
     // A PATH of the pulumi binary and its YAML host alone: the plugin must run without node.
     const bare = mkdtempSync(join(tmpdir(), "flashback-bare-path-"));
@@ -71,20 +78,10 @@ describe.skipIf(suite.skip)(suite.title, () => {
   });
 
   it("installs with pulumi plugin install --file, then up and destroy work with no node on the PATH", async () => {
-    expect(stack.env.PATH?.split(":").some((dir) => existsSync(join(dir, "node")))).toBe(false);
-    const installed = await stack.succeed(
-      "plugin",
-      "install",
-      "resource",
-      "flashback",
-      version,
-      "--file",
-      join(RELEASE_DIR, pluginTarballName(version)),
-    );
+    expect(stack.env.PATH?.split(delimiter).some((dir) => existsSync(join(dir, "node")))).toBe(false);
+    const installed = await stack.succeed("plugin", "install", "resource", "flashback", version, "--file", tarball);
     expect(installed.output).toContain(`[resource plugin flashback-${version}] installing`);
-    expect(
-      existsSync(join(stack.env.PULUMI_HOME as string, "plugins", `resource-flashback-v${version}`, "pulumi-resource-flashback")),
-    ).toBe(true);
+    expect(existsSync(installedPlugin(stack))).toBe(true);
 
     const up = await stack.succeed("up", ...UNATTENDED);
     expect(up.stdout).toMatch(/secretKey\s*: \[secret\]/);
@@ -118,7 +115,7 @@ for (const [language, title, makeProgram] of [
     let program: ReleasedSdkProgram;
 
     beforeAll(async () => {
-      if (!existsSync(join(RELEASE_DIR, pluginTarballName(version)))) await release();
+      await releasedPlugin();
       emulator = await startTestEmulator();
       server = await serveReleases(RELEASE_DIR);
       program = makeProgram();
@@ -148,8 +145,7 @@ for (const [language, title, makeProgram] of [
       // announces (GetRequiredPackages): the SDK's pulumi-plugin.json.
       await stack.succeed("plugin", "install");
       expect(server.requested).toEqual([`/${pluginTarballName(version)}`]);
-      const installed = join(stack.env.PULUMI_HOME as string, "plugins", `resource-flashback-v${version}`, "pulumi-resource-flashback");
-      expect(existsSync(installed)).toBe(true);
+      expect(existsSync(installedPlugin(stack))).toBe(true);
       const up = await stack.succeed("up", ...UNATTENDED);
       expect(up.stdout).toMatch(/secretKey\s*: \[secret\]/);
       const [key] = keysInState(await stack.exportState(), REPO_API_KEY_TOKEN);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grpc, structProto } from "../../provider/plugin/pulumi-protocol";
 import { bundleStandInHosts } from "../../testkit/stand-in-hosts";
 import { REPO_ROOT } from "../helpers/run-node";
-import { languageGrpc, languageProto } from "../../tools/pulumi/language-host/serve";
+import { announcedPlugin, languageGrpc, languageProto } from "../../tools/pulumi/language-host/serve";
 
 /*
  * The stand-in language hosts (tools/pulumi/language-host), bundled as the set-up bundles them, over their gRPC
@@ -108,5 +108,25 @@ describe("the stand-in language hosts", () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the generated protobuf stubs carry no types
     const response = await call<any>(client, "run", request);
     expect(response.getError()).toBe(`The virtual environment ${join(program, "venv")} does not exist: run pulumi install`);
+  });
+});
+
+describe("the plugin an SDK's pulumi-plugin.json announces (both hosts read it alike)", () => {
+  it("a resource plugin, its version with a v, the server it names", () => {
+    expect(announcedPlugin({ resource: true, name: "flashback", version: "0.1.0", server: "github://api.github.com/o/r" })).toEqual({
+      name: "flashback",
+      version: "v0.1.0",
+      server: "github://api.github.com/o/r",
+    });
+  });
+
+  it("what it leaves out is the package's own, where the host knows it; nothing for a package that is not a resource plugin", () => {
+    expect(announcedPlugin({ resource: true }, { name: "flashback", version: "0.2.0" })).toEqual({
+      name: "flashback",
+      version: "v0.2.0",
+      server: "",
+    });
+    expect(announcedPlugin({ resource: true, version: "v1.0.0" })).toBeUndefined();
+    expect(announcedPlugin({ resource: false, name: "random" }, { name: "random", version: "1.0.0" })).toBeUndefined();
   });
 });

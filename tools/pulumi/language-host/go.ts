@@ -13,8 +13,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { generateWithGenSdk } from "./gen-sdk";
 import {
+  announcedPlugin,
   configEnvironment,
-  pluginVersion,
   runToEnd,
   serveLanguageHost,
   type Launch,
@@ -97,9 +97,8 @@ async function requiredPackages(program: ProgramFolder): Promise<RequiredPackage
   for (const directory of new Set(listed.stdout.split("\n").filter(Boolean))) {
     const file = join(directory, "pulumi-plugin.json");
     if (!existsSync(file)) continue;
-    const plugin = JSON.parse(readFileSync(file, "utf8")) as { resource?: boolean; name?: string; version?: string; server?: string };
-    if (plugin.resource !== true || typeof plugin.name !== "string") continue;
-    found.push({ name: plugin.name, version: pluginVersion(plugin.version ?? ""), server: plugin.server ?? "" });
+    const plugin = announcedPlugin(JSON.parse(readFileSync(file, "utf8")));
+    if (plugin !== undefined) found.push(plugin);
   }
   return found;
 }

@@ -19,7 +19,7 @@ import {
   type Launch,
   type Output,
   type ProgramFolder,
-  pluginVersion,
+  announcedPlugin,
   type ProgramRun,
   type RequiredPackage,
 } from "./serve";
@@ -80,12 +80,12 @@ async function installDependencies(program: ProgramFolder, output: Output): Prom
 }
 
 /**
- * What Pulumi's Python host announces (GetRequiredPackages): for each package installed in the
- * program's environment that carries a `pulumi-plugin.json` beside its `__init__.py` and says
- * `"resource": true`, the plugin it names, at the version it gives (else the package's own) and
- * the server it gives. Read with the program's own Python, so its virtual environment decides.
+ * What Pulumi's Python host announces (GetRequiredPackages): the plugin named by the
+ * `pulumi-plugin.json` beside the `__init__.py` of each package installed in the program's
+ * environment; its name defaults to the package's (without `pulumi_`), its version to the
+ * distribution's. Listed with the program's own Python, so its virtual environment decides.
  */
-const ANNOUNCED_PLUGINS_SCRIPT = `
+const PLUGIN_MANIFESTS_SCRIPT = `
 import importlib.metadata, json
 found = []
 for dist in importlib.metadata.distributions():
@@ -93,20 +93,18 @@ for dist in importlib.metadata.distributions():
         if len(file.parts) != 2 or file.parts[1] != "pulumi-plugin.json":
             continue
         try:
-            plugin = json.loads(dist.locate_file(file).read_text())
+            manifest = json.loads(dist.locate_file(file).read_text())
         except (OSError, ValueError):
             continue
-        if plugin.get("resource") is not True:
-            continue
-        name = plugin.get("name") or file.parts[0].removeprefix("pulumi_")
-        found.append({"name": name, "version": plugin.get("version") or dist.version, "server": plugin.get("server") or ""})
+        found.append({"manifest": manifest, "name": file.parts[0].removeprefix("pulumi_"), "version": dist.version})
 print(json.dumps(found))
 `;
 
 async function requiredPackages(program: ProgramFolder): Promise<RequiredPackage[]> {
-  const listed = spawnSync(pythonOf(program), ["-c", ANNOUNCED_PLUGINS_SCRIPT], { cwd: program.directory, encoding: "utf8" });
+  const listed = spawnSync(pythonOf(program), ["-c", PLUGIN_MANIFESTS_SCRIPT], { cwd: program.directory, encoding: "utf8" });
   if (listed.status !== 0) throw new Error(`reading the installed packages' pulumi-plugin.json failed: ${listed.stderr.trim()}`);
-  return (JSON.parse(listed.stdout) as RequiredPackage[]).map((found) => ({ ...found, version: pluginVersion(found.version) }));
+  const manifests = JSON.parse(listed.stdout) as Array<{ manifest: unknown; name: string; version: string }>;
+  return manifests.flatMap(({ manifest, ...fallback }) => announcedPlugin(manifest, fallback) ?? []);
 }
 
 function about(): { executable: string; version: string } {

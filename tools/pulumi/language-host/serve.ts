@@ -113,8 +113,20 @@ export interface RequiredPackage {
 }
 
 /** A plugin's version as the engine takes it, with its `v`. */
-export function pluginVersion(version: string): string {
+function pluginVersion(version: string): string {
   return version === "" || version.startsWith("v") ? version : `v${version}`;
+}
+
+/**
+ * The plugin an SDK's pulumi-plugin.json announces, as Pulumi's hosts read it: resource plugins
+ * only; a name or version it leaves out is the package's own (`fallback`), where the host knows it.
+ */
+export function announcedPlugin(manifest: unknown, fallback: { name?: string; version?: string } = {}): RequiredPackage | undefined {
+  const { resource, name, version, server } = (manifest ?? {}) as Record<string, unknown>;
+  const given = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
+  const pluginName = given(name) ?? fallback.name;
+  if (resource !== true || pluginName === undefined) return undefined;
+  return { name: pluginName, version: pluginVersion(given(version) ?? fallback.version ?? ""), server: given(server) ?? "" };
 }
 
 type Callback = (error: grpcJs.ServiceError | null, response?: unknown) => void;
