@@ -1,6 +1,6 @@
 import { Deadline, systemClock, type Clock } from "../client/clock";
 import { FlashbackClient } from "../client/flashback-client";
-import { preloadGot } from "../client/http-transport";
+import { preloadGot, type HttpTransport } from "../client/http-transport";
 import { CancelledError } from "../errors/CancelledError";
 import { InputError } from "../errors/InputError";
 import { SecretRegistry } from "../errors/redact";
@@ -30,6 +30,8 @@ export interface LifecycleOptions {
   /** For tests: pinned jitter and clock. */
   random?: () => number;
   clock?: Clock;
+  /** For tests and models: HTTP without a network (an in-memory Flashback); got by default. */
+  transport?: HttpTransport;
   /**
    * The stack's reservation scope (reservation.ts), a label in reservation names. Without one the
    * lifecycle serves no deployment (a tool, a test): it names reservations for its process and sweeps nothing.
@@ -243,6 +245,7 @@ export class RepoApiKeyLifecycle {
         clock: this.#clock,
         signal: this.#cancellation.signal,
         ...(this.#options.random ? { random: this.#options.random } : {}),
+        ...(this.#options.transport ? { transport: this.#options.transport } : {}),
       });
     }
     return this.#client;
