@@ -70,6 +70,7 @@ export class RepoApiKeyLifecycle {
   readonly #clock: Clock;
   readonly #cancellation = new AbortController();
   readonly #unseenRepositories: UnseenRepositories;
+  #warn: ((message: string) => void) | undefined;
 
   constructor(options: LifecycleOptions = {}) {
     this.#options = options;
@@ -77,7 +78,8 @@ export class RepoApiKeyLifecycle {
     this.#clock = options.clock ?? systemClock;
     this.#listings = new ListCache(() => this.#clock.monotonic());
     this.#stackScope = isDeploymentScope(options.deploymentScope) ? options.deploymentScope : undefined;
-    const warn = (message: string): void => options.warn?.(this.redact(message));
+    this.#warn = options.warn;
+    const warn = (message: string): void => this.#warn?.(this.redact(message));
     this.#sweep = new ReservationSweep(() => this.#getClient(), warn);
     this.#unseenRepositories = new UnseenRepositories(warn);
     this.#engineListening = options.engineListening ?? engineProbeFromArgv();
@@ -86,6 +88,11 @@ export class RepoApiKeyLifecycle {
   /** Tells the lifecycle which stack it serves: its reservations are named for it, and it sweeps. A malformed scope is ignored. */
   useDeploymentScope(scope: unknown): void {
     if (isDeploymentScope(scope)) this.#stackScope = scope;
+  }
+
+  /** Where warnings go from now on: the front that serves this lifecycle passes its engine's log. */
+  sendWarningsTo(warn: (message: string) => void): void {
+    this.#warn = warn;
   }
 
   /**

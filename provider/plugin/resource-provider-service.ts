@@ -51,7 +51,9 @@ export class ResourceProviderService {
     private readonly lifecycle: RepoApiKeyLifecycle,
     private readonly version: string,
     private readonly log: EngineLog,
-  ) {}
+  ) {
+    lifecycle.sendWarningsTo((message) => log.warn(message, ""));
+  }
 
   /** The handlers grpc-js serves: each one answers its call or fails it with a readable message. */
   handlers(): grpcJs.UntypedServiceImplementation {

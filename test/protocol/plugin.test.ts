@@ -200,6 +200,25 @@ describe("the plugin's resource methods", () => {
     expect((await read(gone)).getId()).toBe("");
   });
 
+  it("a repository that answers 404: read fails naming it; once goneRepositories confirms it, the key leaves the state with a warning through the engine", async () => {
+    const key = await create(inputs({ repoId: "repo-other" }));
+    const read = () => call("read", new providerProto.ReadRequest().setUrn(URN).setId(key.id).setProperties(toStruct(key.properties)));
+    emulator.refuseRepo("repo-other", 404);
+    try {
+      await expect(read()).rejects.toMatchObject({
+        details: expect.stringMatching(/answers 404 for repository "repo-other" while refreshing/),
+      });
+      await configure({ accessToken: wrapSecret(TEST_TOKEN), apiUrl: emulator.url, goneRepositories: "repo-other" });
+      expect((await read()).getId()).toBe("");
+      await expect
+        .poll(() => engine.logged)
+        .toEqual([{ urn: "", message: expect.stringMatching(/^Repository "repo-other" answers 404 .* its keys leave the state/) }]);
+    } finally {
+      emulator.refuseRepo("repo-other", undefined);
+      await configure();
+    }
+  });
+
   it("read with only an id imports the key: inputs from Flashback's list, no secret, a warning through the engine", async () => {
     const existing = emulator.store.create(TEST_REPO, "made-by-hand", "WRITE");
     const response = await call("read", new providerProto.ReadRequest().setUrn(URN).setId(`${TEST_REPO}/${existing.stored.id}`));
