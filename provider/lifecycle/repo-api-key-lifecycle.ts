@@ -238,7 +238,7 @@ export class RepoApiKeyLifecycle {
   #getClient(): FlashbackClient {
     if (this.#client === undefined) {
       const settings = resolveSettings(this.#sources);
-      requireCredentials(settings);
+      requireCredentials(settings, this.#sources.config);
       this.#client = new FlashbackClient({
         settings,
         secrets: this.#secrets,

@@ -128,15 +128,6 @@ describe("the plugin's schema and config", () => {
       await configure();
     }
   });
-
-  it("reads stack config (flashback:* variables) when the provider has no explicit inputs", async () => {
-    const request = new providerProto.ConfigureRequest();
-    request.getVariablesMap().set("flashback:apiUrl", emulator.url).set("flashback:accessToken", TEST_TOKEN);
-    await call("configure", request);
-    const created = await create();
-    expect(emulator.store.get(TEST_REPO, created.id)?.name).toBe("reader");
-    await configure();
-  });
 });
 
 describe("the plugin's resource methods", () => {
