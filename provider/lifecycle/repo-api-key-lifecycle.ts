@@ -187,7 +187,7 @@ export class RepoApiKeyLifecycle {
     const deadline = this.#deadline();
     const listing = await this.#listings.get(olds.repoId, () => client.listApiKeys(olds.repoId, { deadline }));
     if (listing === undefined) {
-      this.#unseenRepositories.confirmGone(client.settings, olds.repoId, id, "refresh");
+      this.#unseenRepositories.confirmGone(client.settings, this.#sources.config, olds.repoId, id, "refresh");
       return undefined;
     }
     const current = listing.keys.find((key) => key.id === id);
@@ -243,7 +243,8 @@ export class RepoApiKeyLifecycle {
       const client = this.#getClient();
       if ((await client.deleteApiKey(olds.repoId, id, { deadline })) === "deleted") return;
       const listing = await client.listApiKeys(olds.repoId, { deadline });
-      if (listing === undefined) return this.#unseenRepositories.confirmGone(client.settings, olds.repoId, id, "delete");
+      if (listing === undefined)
+        return this.#unseenRepositories.confirmGone(client.settings, this.#sources.config, olds.repoId, id, "delete");
       if (listing.keys.some((key) => key.id === id)) {
         throw new KeyStillListedError(
           `Flashback answered 404 to deleting API key "${id}" in repository "${olds.repoId}" but still lists it, so it is not counted as deleted; run the command again`,
@@ -285,7 +286,7 @@ export class RepoApiKeyLifecycle {
   #getClient(): FlashbackClient {
     if (this.#client !== undefined && !this.#sourcesChanged) return this.#client;
     const settings = resolveSettings(this.#sources);
-    requireCredentials(settings);
+    requireCredentials(settings, this.#sources.config);
     this.#sourcesChanged = false;
     if (this.#client !== undefined && sameSettings(this.#client.settings, settings)) return this.#client;
     if (this.#gate === undefined || this.#client?.settings.maxConcurrency !== settings.maxConcurrency) {
