@@ -67,15 +67,18 @@ export function describeResourceOptions(front: ResourceOptionsFront): void {
     });
 
     step("up creates one key per option" + (front.importing.adopts ? ", and adopts the key the import option names" : ""), async () => {
-      if (front.importing.adopts) emulator.store.create(TEST_REPO, "options-adopted", "READ", { id: ADOPTED_KEY_ID });
+      // Planted under another name and access level than the program declares: the declared ones win.
+      if (front.importing.adopts) emulator.store.create(TEST_REPO, "made-by-hand", "WRITE", { id: ADOPTED_KEY_ID });
       const result = await up();
       const names = (await keys()).map((resource) => resource.urn.split("::").pop()).sort();
       expect(names).toEqual(front.importing.adopts ? ["adopted", ...OPTION_KEYS].sort() : OPTION_KEYS);
       expect(writes().filter((write) => write.startsWith("POST"))).toHaveLength(OPTION_KEYS.length);
       if (front.importing.adopts) {
-        // Adopted by `<repoId>/<keyId>`: Flashback's key itself, no POST for it, and no secret to be had.
+        // Adopted by `<repoId>/<keyId>`: Flashback's key itself, no POST for it, and no secret to be had. The
+        // engine then updates it in place to what the program declares.
         expect((await key("adopted")).id).toBe(ADOPTED_KEY_ID);
-        expect(writes().filter((write) => write.includes(ADOPTED_KEY_ID))).toEqual([]);
+        expect(writes().filter((write) => write.includes(ADOPTED_KEY_ID))).toEqual([`PUT ${path(ADOPTED_KEY_ID)}`]);
+        expect(emulator.store.get(TEST_REPO, ADOPTED_KEY_ID)).toMatchObject({ name: "options-adopted", accessType: "READ" });
         expect(result.output).toMatch(/imported without its secret/);
       }
     });
@@ -144,15 +147,20 @@ export function describeResourceOptions(front: ResourceOptionsFront): void {
       expect((await key("protected")).id).toBe(guarded.id);
     });
 
-    step("retainOnDelete: destroy leaves the key in Flashback and takes it out of the state", async () => {
+    step("retainOnDelete: a replacement and destroy leave the old keys in Flashback, and take them out of the state", async () => {
+      const first = (await key("retained")).id;
+      await stack.setConfig({ retainedRotation: "rotation-2" });
+      await up();
+      const second = (await key("retained")).id;
+      expect(writes()).toEqual([`POST ${path(undefined)}`, `PUT ${path(second)}`]);
       const guarded = await key("protected");
-      const retained = await key("retained");
       await stack.succeed("state", "unprotect", guarded.urn, "--yes");
       await stack.succeed("destroy", ...UNATTENDED);
       expect(await keys()).toEqual([]);
       expect(writes()).toContain(`DELETE ${path(guarded.id)}`);
-      expect(writes()).not.toContain(`DELETE ${path(retained.id)}`);
-      expect(emulator.store.allKeys().map((stored) => [stored.id, stored.name])).toEqual([[retained.id, "options-retained"]]);
+      for (const retained of [first, second]) expect(writes()).not.toContain(`DELETE ${path(retained)}`);
+      const left = emulator.store.allKeys().map((stored) => stored.id);
+      expect(left.sort()).toEqual([first, second].sort());
     });
   });
 }

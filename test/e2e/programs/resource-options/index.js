@@ -10,7 +10,7 @@ key("ignored", { name: config.get("ignoredName") ?? "options-ignored" }, { ignor
 key("replaced", { accessType: config.get("replacedAccess") ?? "READ" }, { replaceOnChanges: ["accessType"] });
 key("dbr", { rotateWhenChanged: config.get("dbrRotation") ?? "rotation-1" }, { deleteBeforeReplace: true });
 key("protected", {}, { protect: true });
-key("retained", {}, { retainOnDelete: true });
+key("retained", { rotateWhenChanged: config.get("retainedRotation") ?? "rotation-1" }, { retainOnDelete: true });
 // A dynamic resource cannot be imported: the program fails where it asks to.
 const adoptId = config.get("adoptId");
 if (adoptId !== undefined) key("adopted", {}, { import: adoptId });
