@@ -47,6 +47,15 @@ export function describeResourceOptions(front: ResourceOptionsFront): void {
     return found;
   };
   const path = (id: string | undefined) => `/repo/${TEST_REPO}/apikey${id === undefined ? "" : `/${id}`}`;
+  /** Sets `config`, runs `up`, and returns the key's ids before and after, which must differ. */
+  const replaceBy = async (name: string, config: Record<string, string>): Promise<{ before?: string; after?: string }> => {
+    const before = (await key(name)).id;
+    await stack.setConfig(config);
+    await up();
+    const after = (await key(name)).id;
+    expect(after).not.toBe(before);
+    return { before, after };
+  };
 
   describe.skipIf(suite.skip)(suite.title, () => {
     beforeAll(async () => {
@@ -102,23 +111,15 @@ export function describeResourceOptions(front: ResourceOptionsFront): void {
     );
 
     step("replaceOnChanges on accessType: a new access level replaces the key, create before delete", async () => {
-      const before = await key("replaced");
-      await stack.setConfig({ replacedAccess: "WRITE" });
-      await up();
-      const after = await key("replaced");
-      expect(after.id).not.toBe(before.id);
-      expect(writes()).toEqual([`POST ${path(undefined)}`, `PUT ${path(after.id)}`, `DELETE ${path(before.id)}`]);
-      expect(emulator.store.get(TEST_REPO, after.id as string)?.accessType).toBe("WRITE");
-      expect(emulator.store.get(TEST_REPO, before.id as string)).toBeUndefined();
+      const { before, after } = await replaceBy("replaced", { replacedAccess: "WRITE" });
+      expect(writes()).toEqual([`POST ${path(undefined)}`, `PUT ${path(after)}`, `DELETE ${path(before)}`]);
+      expect(emulator.store.get(TEST_REPO, after as string)?.accessType).toBe("WRITE");
+      expect(emulator.store.get(TEST_REPO, before as string)).toBeUndefined();
     });
 
     step("deleteBeforeReplace: a replacement deletes the old key before it posts the new one", async () => {
-      const before = await key("dbr");
-      await stack.setConfig({ dbrRotation: "rotation-2" });
-      await up();
-      const after = await key("dbr");
-      expect(after.id).not.toBe(before.id);
-      expect(writes()).toEqual([`DELETE ${path(before.id)}`, `POST ${path(undefined)}`, `PUT ${path(after.id)}`]);
+      const { before, after } = await replaceBy("dbr", { dbrRotation: "rotation-2" });
+      expect(writes()).toEqual([`DELETE ${path(before)}`, `POST ${path(undefined)}`, `PUT ${path(after)}`]);
     });
 
     const { importing } = front;
@@ -148,10 +149,7 @@ export function describeResourceOptions(front: ResourceOptionsFront): void {
     });
 
     step("retainOnDelete: a replacement and destroy leave the old keys in Flashback, and take them out of the state", async () => {
-      const first = (await key("retained")).id;
-      await stack.setConfig({ retainedRotation: "rotation-2" });
-      await up();
-      const second = (await key("retained")).id;
+      const { before: first, after: second } = await replaceBy("retained", { retainedRotation: "rotation-2" });
       expect(writes()).toEqual([`POST ${path(undefined)}`, `PUT ${path(second)}`]);
       const guarded = await key("protected");
       await stack.succeed("state", "unprotect", guarded.urn, "--yes");
