@@ -2,7 +2,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-/** Node's CommonJS globals, for the plain JavaScript programs (baseline, floor, fixtures). */
+/** Node's CommonJS globals, for the plain JavaScript programs (baseline, floor, fixtures) and the release scripts that run on node alone. */
 const commonJsGlobals = Object.fromEntries(
   ["require", "module", "exports", "process", "console", "__dirname", "fetch", "setTimeout", "Buffer"].map((name) => [name, "readonly"]),
 );
@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.js"],
+    files: ["**/*.js", "**/*.cjs"],
     languageOptions: { sourceType: "commonjs", globals: commonJsGlobals },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

@@ -5,24 +5,28 @@
  * - `pulumi-resource-flashback-v<version>-<os>-<arch>.tar.gz`: README.md, LICENSE and the
  *   standalone plugin executable (scripts/build-plugin.ts), as pulumi-awsx and pulumi-eks ship theirs;
  * - the Python SDK's wheel and sdist (`pulumi_flashback`, from sdk/python);
- * - the Go SDK module (sdk/go) as `pulumi-flashback-sdk-go-v<version>.tar.gz`: Go users `go get`
- *   it by the release tag, this copy is for air-gapped module mirrors;
+ * - the Go SDK module (sdk/go) as `pulumi-flashback-sdk-go-v<version>.zip`, the zip the Go module
+ *   proxy serves for the tag `sdk/go/v<version>`: the files git holds in sdk/go, under
+ *   `<module>@v<version>/` (scripts/go-module-zip.cjs). Go users `go get` it by the tag; the
+ *   rehearsal serves this file from a GOPROXY folder, and air-gapped module mirrors can too;
  * - the npm package tarball (`npm pack`);
  * - `pulumi-flashback_<version>_checksums.txt`: the SHA-256 of each, in `sha256sum` format.
  *
- * One version, from package.json, in every name and inside the plugin. A development version
+ * Every name is scripts/release-artifacts.cjs's, which the publishing script (scripts/publish.cjs)
+ * reads too. One version, from package.json, in every name and inside the plugin. A development version
  * (`-dev`, or a `+` build suffix) is refused: a release must be installable by that version
  * (pulumi-awsx#1322: an SDK published with a development version sent every user a 403).
  * The release workflow (.github/workflows/release.yml) runs this same script on each platform.
  */
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { packageVersion } from "../provider/plugin/package-version";
 import { PYTHON_VENV } from "../testkit/find-pulumi-cli";
 import { buildPlugin, PLUGIN_BINARY } from "./build-plugin";
+import { writeModuleZip } from "./go-module-zip.cjs";
+import * as names from "./release-artifacts.cjs";
 
 const ROOT = resolve(__dirname, "..");
 /** The Python of `npm run setup:pulumi`'s virtual environment: it has pip and setuptools. */
@@ -34,21 +38,17 @@ const OS: Partial<Record<NodeJS.Platform, string>> = { linux: "linux", darwin: "
 const ARCH: Partial<Record<string, string>> = { x64: "amd64", arm64: "arm64" };
 
 /** Why a version must not be released, or undefined. */
-export function unreleasableVersion(version: string): string | undefined {
-  if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(version)) return `"${version}" is not a semantic version`;
-  if (/-.*\bdev\b/.test(version) || version.includes("+")) return `"${version}" is a development version`;
-  return undefined;
-}
+export const unreleasableVersion = names.unreleasableVersion;
 
 /** `pulumi-resource-flashback-v0.1.0-linux-amd64.tar.gz` for this machine. */
 export function pluginTarballName(version: string, platform: NodeJS.Platform = process.platform, arch: string = process.arch): string {
   const os = OS[platform];
   const goArch = ARCH[arch];
   if (os === undefined || goArch === undefined) throw new Error(`no Pulumi platform name for ${platform}-${arch}`);
-  return `pulumi-resource-flashback-v${version}-${os}-${goArch}.tar.gz`;
+  return names.pluginTarballName(version, `${os}-${goArch}`);
 }
 
-export const checksumsName = (version: string): string => `pulumi-flashback_${version}_checksums.txt`;
+export const checksumsName = names.checksumsName;
 
 /**
  * This platform's plugin tarball in dist/release, and the executable beside it: from an earlier
@@ -82,14 +82,10 @@ export async function release(options: { pluginOnly?: boolean } = {}): Promise<s
   if (!options.pluginOnly) {
     execFileSync("npm", ["pack", "--silent", "--pack-destination", RELEASE_DIR], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
     buildPythonSdk();
-    const goSdk = join(RELEASE_DIR, `pulumi-flashback-sdk-go-v${version}.tar.gz`);
-    execFileSync("tar", ["-czf", goSdk, "-C", join(ROOT, "sdk"), "go"], { stdio: "inherit" });
+    writeGoSdkModule(version);
   }
 
-  const artifacts = readdirSync(RELEASE_DIR).sort();
-  const checksums = artifacts.map((file) => `${sha256Of(join(RELEASE_DIR, file))}  ${file}`).join("\n");
-  writeFileSync(join(RELEASE_DIR, checksumsName(version)), `${checksums}\n`);
-  return [...artifacts, checksumsName(version)];
+  return [...names.writeChecksums(RELEASE_DIR, version), checksumsName(version)];
 }
 
 /** The wheel and the sdist of sdk/python, built from a copy so that the committed SDK stays clean. */
@@ -107,9 +103,21 @@ function buildPythonSdk(): void {
   }
 }
 
-export function sha256Of(file: string): string {
-  return createHash("sha256").update(readFileSync(file)).digest("hex");
+/**
+ * The SDK module's zip, of the files git holds in sdk/go: what the module proxy zips from the tag
+ * `sdk/go/v<version>`, so that the module users download is the one the rehearsal tested.
+ */
+function writeGoSdkModule(version: string): void {
+  const moduleDir = join(ROOT, "sdk", "go");
+  const tracked = execFileSync("git", ["ls-files", "-z", "."], { cwd: moduleDir, encoding: "utf8" }).split("\0").filter(Boolean);
+  if (tracked.length === 0) throw new Error(`git holds no file in ${moduleDir}: the Go SDK module is zipped from what git holds`);
+  const modulePath = /^module\s+(\S+)/m.exec(readFileSync(join(moduleDir, "go.mod"), "utf8"))?.[1];
+  if (modulePath === undefined) throw new Error(`${join(moduleDir, "go.mod")} names no module`);
+  const files = tracked.map((name) => ({ name, data: readFileSync(join(moduleDir, name)) }));
+  writeModuleZip(join(RELEASE_DIR, names.goModuleZipName(version)), modulePath, `v${version}`, files);
 }
+
+export const sha256Of = names.sha256Of;
 
 if (require.main === module) {
   release({ pluginOnly: process.argv.includes("--plugin-only") }).then(
