@@ -4,7 +4,8 @@
  * .pulumi-cli/bin beside the Node.js, Python and Go language hosts (tools/pulumi/language-host),
  * the dynamic-provider plugin, Pulumi's YAML language host (from tools/pulumi-yaml) and gen-sdk;
  * and a Python virtual environment with the pinned `pulumi` package (tools/pulumi/requirements.txt)
- * for the Python programs.
+ * for the Python programs; then what the release rehearsal and the workflow lint run: verdaccio,
+ * pypiserver and twine (tools/release) and actionlint (tools/actionlint).
  *
  * - `--demo`: only what the demo needs, the CLI and the Node.js host beside it (steps 1 to 3); the
  *   YAML host, gen-sdk, the Python environment and the Go warm-up wait for the first `npm test`.
@@ -27,6 +28,14 @@ import {
   TOOLS_MODULE_DIR,
   YAML_HOST_MODULE_DIR,
 } from "../testkit/find-pulumi-cli";
+import {
+  ACTIONLINT,
+  ACTIONLINT_MODULE_DIR,
+  RELEASE_PYTHON,
+  RELEASE_PYTHON_VENV,
+  RELEASE_TOOLS_SOURCE,
+  VERDACCIO_DIR,
+} from "../testkit/release-tools";
 import { bundleStandInHosts, STAND_IN_LANGUAGES, type StandInLanguage } from "../testkit/stand-in-hosts";
 
 const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
@@ -47,9 +56,13 @@ const releaseInstall = (goPackage: string, versionVariable: string, version: str
 const ROOT = join(__dirname, "..");
 /** The stand-in hosts' bundles, out of the package's build (testkit/stand-in-hosts.ts). */
 const STAND_IN_HOSTS_JS = join(LOCAL_CLI_BIN, "..", "language-host");
-/** A language host's wrapper runs this; the host reports the CLI's version as its own and generates SDKs with gen-sdk. */
+/**
+ * A language host's wrapper runs this; the host reports the CLI's version as its own and generates
+ * SDKs with gen-sdk. It names this Node.js by its path, as Pulumi's hosts are executables of their
+ * own: a PATH without `node` (the release suites', so that the plugin cannot lean on one) still runs them.
+ */
 const hostCommand = (language: StandInLanguage): string =>
-  `FLASHBACK_PULUMI_CLI_VERSION=${PULUMI_CLI_VERSION} FLASHBACK_GEN_SDK="${GEN_SDK}" exec node "${join(STAND_IN_HOSTS_JS, `${language}.js`)}"`;
+  `FLASHBACK_PULUMI_CLI_VERSION=${PULUMI_CLI_VERSION} FLASHBACK_GEN_SDK="${GEN_SDK}" exec "${process.execPath}" "${join(STAND_IN_HOSTS_JS, `${language}.js`)}"`;
 const PYTHON_REQUIREMENTS = join(TOOLS_MODULE_DIR, "requirements.txt");
 const PYTHON_SDK_VERSION = /^pulumi==(\S+)/m.exec(readFileSync(PYTHON_REQUIREMENTS, "utf8"))?.[1] ?? "";
 const DYNAMIC_PROVIDER_PLUGIN = require.resolve("@pulumi/pulumi/pulumi-resource-pulumi-nodejs");
@@ -58,7 +71,7 @@ const step = (text: string): void => console.log(`setup:pulumi: ${text}`);
 
 const DEMO_ONLY = process.argv.includes("--demo");
 const GO_OPTIONAL = process.argv.includes("--if-go") && process.env.CI !== "true";
-const STEPS = DEMO_ONLY ? 3 : 7;
+const STEPS = DEMO_ONLY ? 3 : 9;
 let stepsTaken = 0;
 /** The next numbered step: what it does and what it costs cold and warm, then how long it took. */
 async function nextStep(text: string, work: () => void | Promise<void>): Promise<void> {
@@ -108,16 +121,45 @@ function pythonSdkInPlace(): boolean {
   return result.status === 0 && result.stdout.trim() === PYTHON_SDK_VERSION;
 }
 
+/** Runs a set-up command with its output shown; a failure ends the set-up, naming it. */
+function run(command: string, args: string[], cwd?: string): void {
+  const result = spawnSync(command, args, { stdio: "inherit", cwd });
+  if (result.error !== undefined || result.status !== 0) {
+    fail(`${command} ${args.join(" ")} failed${result.error ? `: ${result.error.message}` : ` (exit ${result.status})`}`);
+  }
+}
+
 /** The virtual environment the Python programs name in their Pulumi.yaml, with the pinned `pulumi` from the package index. */
 function preparePythonVenv(): void {
-  const run = (command: string, args: string[]): void => {
-    const result = spawnSync(command, args, { stdio: "inherit" });
-    if (result.error !== undefined || result.status !== 0) {
-      fail(`${command} ${args.join(" ")} failed${result.error ? `: ${result.error.message}` : ` (exit ${result.status})`}`);
-    }
-  };
   if (!existsSync(PYTHON_VENV_PYTHON)) run("python3", ["-m", "venv", PYTHON_VENV]);
   run(PYTHON_VENV_PYTHON, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", PYTHON_REQUIREMENTS]);
+}
+
+/** The pins of the rehearsal's registries, as installed: a change to any of them installs them again. */
+const RELEASE_PINS = ["package-lock.json", "requirements.txt", "rehearsal-requirements.txt"];
+const RELEASE_PINS_STAMP = join(VERDACCIO_DIR, "..", "installed-pins.txt");
+const releasePins = (): string => RELEASE_PINS.map((file) => readFileSync(join(RELEASE_TOOLS_SOURCE, file), "utf8")).join("\n");
+
+function releaseRegistriesInPlace(): boolean {
+  return existsSync(RELEASE_PINS_STAMP) && readFileSync(RELEASE_PINS_STAMP, "utf8") === releasePins() && existsSync(RELEASE_PYTHON);
+}
+
+/** verdaccio from its lockfile (no install scripts run), and a virtual environment with pypiserver and twine. */
+function installReleaseRegistries(): void {
+  mkdirSync(VERDACCIO_DIR, { recursive: true });
+  for (const file of ["package.json", "package-lock.json"]) copyFileSync(join(RELEASE_TOOLS_SOURCE, file), join(VERDACCIO_DIR, file));
+  run("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], VERDACCIO_DIR);
+  if (!existsSync(RELEASE_PYTHON)) run("python3", ["-m", "venv", RELEASE_PYTHON_VENV]);
+  const requirements = join(RELEASE_TOOLS_SOURCE, "rehearsal-requirements.txt");
+  run(RELEASE_PYTHON, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements]);
+  writeFileSync(RELEASE_PINS_STAMP, releasePins());
+}
+
+const ACTIONLINT_VERSION = requiredVersion(ACTIONLINT_MODULE_DIR, "github.com/rhysd/actionlint");
+
+function actionlintInPlace(): boolean {
+  const result = spawnSync(ACTIONLINT, ["-version"], { encoding: "utf8" });
+  return result.status === 0 && result.stdout.split("\n")[0] === ACTIONLINT_VERSION;
 }
 
 /** The Go program of the real-CLI suites; its go.mod and go.sum pin what every Go program here builds on. */
@@ -181,12 +223,18 @@ async function main(): Promise<void> {
       step(`a Python virtual environment in ${PYTHON_VENV} with pulumi ${PYTHON_SDK_VERSION}`);
       preparePythonVenv();
     }
+    if (!releaseRegistriesInPlace()) {
+      step("the release rehearsal's registries: verdaccio, pypiserver and twine");
+      installReleaseRegistries();
+    }
     return;
   }
   const binary = join(LOCAL_CLI_BIN, "pulumi");
   await bundleStandInHosts(STAND_IN_HOSTS_JS);
   const cliInPlace = cliVersion(binary) === PULUMI_CLI_VERSION && pluginsInPlace();
-  if (cliInPlace && (DEMO_ONLY || (existsSync(YAML_HOST) && existsSync(GEN_SDK) && pythonSdkInPlace()))) {
+  const suitesInPlace =
+    existsSync(YAML_HOST) && existsSync(GEN_SDK) && pythonSdkInPlace() && releaseRegistriesInPlace() && actionlintInPlace();
+  if (cliInPlace && (DEMO_ONLY || suitesInPlace)) {
     step(`pulumi ${PULUMI_CLI_VERSION} is already in ${LOCAL_CLI_BIN}; nothing to do`);
     return;
   }
@@ -232,6 +280,19 @@ async function setUpForTheSuites(): Promise<void> {
     preparePythonVenv,
   );
   await nextStep("compiling the Go SDK the Go programs build on, into Go's build cache (cold: about 100 s; warm: seconds)", warmGoPrograms);
+  await nextStep(
+    `the release rehearsal's registries in ${join(VERDACCIO_DIR, "..")}: verdaccio, pypiserver and twine (cold: about 30 s; warm: seconds)`,
+    installReleaseRegistries,
+  );
+  await nextStep(
+    `compiling actionlint ${ACTIONLINT_VERSION}, the workflows' linter, beside the CLI (cold: about 15 s; warm: seconds)`,
+    () =>
+      go(
+        ["install", "-trimpath", "github.com/rhysd/actionlint/cmd/actionlint"],
+        `compiling actionlint ${ACTIONLINT_VERSION}`,
+        ACTIONLINT_MODULE_DIR,
+      ),
+  );
 }
 
 void main();
