@@ -136,7 +136,7 @@ function preparePythonVenv(): void {
 }
 
 /** The pins of the rehearsal's registries, as installed: a change to any of them installs them again. */
-const RELEASE_PINS = ["package-lock.json", "requirements.txt", "rehearsal-requirements.txt"];
+const RELEASE_PINS = ["package-lock.json", "requirements.txt", "requirements-dev.txt"];
 const RELEASE_PINS_STAMP = join(VERDACCIO_DIR, "..", "installed-pins.txt");
 const releasePins = (): string => RELEASE_PINS.map((file) => readFileSync(join(RELEASE_TOOLS_SOURCE, file), "utf8")).join("\n");
 
@@ -150,7 +150,7 @@ function installReleaseRegistries(): void {
   for (const file of ["package.json", "package-lock.json"]) copyFileSync(join(RELEASE_TOOLS_SOURCE, file), join(VERDACCIO_DIR, file));
   run("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], VERDACCIO_DIR);
   if (!existsSync(RELEASE_PYTHON)) run("python3", ["-m", "venv", RELEASE_PYTHON_VENV]);
-  const requirements = join(RELEASE_TOOLS_SOURCE, "rehearsal-requirements.txt");
+  const requirements = join(RELEASE_TOOLS_SOURCE, "requirements-dev.txt");
   run(RELEASE_PYTHON, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements]);
   writeFileSync(RELEASE_PINS_STAMP, releasePins());
 }
