@@ -160,7 +160,8 @@ function publishPypi(distributions, options) {
   const env = { ...process.env, TWINE_USERNAME: process.env.TWINE_USERNAME ?? "__token__", TWINE_NON_INTERACTIVE: "1" };
   run(options.python, ["-m", "twine", "check", ...files], { env });
   const target = options.repositoryUrl === undefined ? [] : ["--repository-url", options.repositoryUrl];
-  run(options.python, ["-m", "twine", "upload", "--disable-progress-bar", ...target, ...files], { env });
+  // --skip-existing: a re-run of a release whose upload went through passes instead of failing.
+  run(options.python, ["-m", "twine", "upload", "--disable-progress-bar", "--skip-existing", ...target, ...files], { env });
 }
 
 /**
