@@ -24,7 +24,7 @@ export async function pluginStartFigures(
 }
 
 /** Exec to the first line of stdout (the port); the engine address is never dialled before a call. */
-function msToPort(executable: string): Promise<number> {
+export function msToPort(executable: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(executable, ["127.0.0.1:1"], { stdio: ["ignore", "pipe", "ignore"] });

@@ -1,0 +1,64 @@
+/*
+ * `npx tsx bench/plugin-builds.ts [label=]executable ...`: builds of the provider plugin side by
+ * side, for a change to how it is built (the Node.js it embeds, Node's single-executable options).
+ * For each: exec to port (the start a deployment pays, as row 9 of `npm run bench` times it),
+ * taking turns (each round led by the next) so that the machine's drift hits all alike, its median and its ratio to the first;
+ * its size, and its size compressed as its tarball compresses it (gzip, default level).
+ * With no argument: this checkout's executable beside the Node.js script in bin/.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { releasedPlugin } from "../scripts/release";
+import { median } from "./drive";
+import { msToPort } from "./plugin-start";
+
+const ROOT = resolve(__dirname, "..");
+const RUNS = Number(process.env.PLUGIN_BUILDS_RUNS ?? 21);
+
+interface Subject {
+  label: string;
+  executable: string;
+  /** A script's own size says nothing: it loads dist/ and node_modules. */
+  sized: boolean;
+}
+
+function subjectOf(argument: string): Subject {
+  const equals = argument.indexOf("=");
+  if (equals < 0) return { label: basename(argument), executable: resolve(argument), sized: true };
+  return { label: argument.slice(0, equals), executable: resolve(argument.slice(equals + 1)), sized: true };
+}
+
+async function defaultSubjects(): Promise<Subject[]> {
+  const { executable } = await releasedPlugin();
+  return [
+    { label: "executable", executable, sized: true },
+    { label: "the Node.js script in bin/", executable: join(ROOT, "bin", "pulumi-resource-flashback"), sized: false },
+  ];
+}
+
+async function main(): Promise<void> {
+  const subjects = process.argv.length > 2 ? process.argv.slice(2).map(subjectOf) : await defaultSubjects();
+  const times = subjects.map(() => [] as number[]);
+  for (let run = 0; run < RUNS; run += 1) {
+    // Each round starts with the next subject, so that no build always goes first.
+    for (let turn = 0; turn < subjects.length; turn += 1) {
+      const index = (run + turn) % subjects.length;
+      times[index]!.push(await msToPort(subjects[index]!.executable));
+    }
+  }
+  const first = median(times[0]!);
+  console.log(`plugin builds: exec to port, median of ${RUNS} taken in turns; size raw and gzip-compressed`);
+  console.log("| build | start, ms | ratio | size, MB | compressed, MB |\n| --- | --- | --- | --- | --- |");
+  for (const [index, subject] of subjects.entries()) {
+    const ms = median(times[index]!);
+    const size = subject.sized ? (statSync(subject.executable).size / 1e6).toFixed(1) : "-";
+    const compressed = subject.sized ? (gzipSync(readFileSync(subject.executable)).length / 1e6).toFixed(1) : "-";
+    console.log(`| ${subject.label} | ${ms.toFixed(0)} | ${(ms / first).toFixed(2)} | ${size} | ${compressed} |`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`plugin-builds: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
