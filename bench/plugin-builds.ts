@@ -3,12 +3,14 @@
  * side, for a change to how it is built (the Node.js it embeds, Node's single-executable options).
  * For each: exec to port (the start a deployment pays, as row 9 of `npm run bench` times it),
  * taking turns (each round led by the next) so that the machine's drift hits all alike, its median and its ratio to the first;
- * its size, and its size compressed as its tarball compresses it (gzip, default level).
- * With no argument: this checkout's executable beside the Node.js script in bin/.
+ * its size, and its size in a tarball as `npm run release` makes one (`tar -czf`).
+ * With no argument: this checkout's executable beside the Node.js script in bin/; `--script` adds
+ * that script to the builds given.
  */
-import { readFileSync, statSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
-import { gzipSync } from "node:zlib";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
 import { releasedPlugin } from "../scripts/release";
 import { median } from "./drive";
 import { msToPort } from "./plugin-start";
@@ -29,16 +31,28 @@ function subjectOf(argument: string): Subject {
   return { label: argument.slice(0, equals), executable: resolve(argument.slice(equals + 1)), sized: true };
 }
 
-async function defaultSubjects(): Promise<Subject[]> {
-  const { executable } = await releasedPlugin();
-  return [
-    { label: "executable", executable, sized: true },
-    { label: "the Node.js script in bin/", executable: join(ROOT, "bin", "pulumi-resource-flashback"), sized: false },
-  ];
+const SCRIPT: Subject = { label: "the Node.js script in bin/", executable: join(ROOT, "bin", "pulumi-resource-flashback"), sized: false };
+
+async function subjectsOf(args: readonly string[]): Promise<Subject[]> {
+  const builds = args.filter((arg) => arg !== "--script").map(subjectOf);
+  if (builds.length === 0) return [{ label: "executable", executable: (await releasedPlugin()).executable, sized: true }, SCRIPT];
+  return args.includes("--script") ? [...builds, SCRIPT] : builds;
+}
+
+/** The size of a tarball of the executable alone, compressed as the release's tarball is. */
+function tarballBytes(executable: string): number {
+  const scratch = mkdtempSync(join(tmpdir(), "flashback-plugin-builds-"));
+  try {
+    const tarball = join(scratch, "plugin.tar.gz");
+    execFileSync("tar", ["-czf", tarball, "-C", dirname(executable), basename(executable)]);
+    return statSync(tarball).size;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
-  const subjects = process.argv.length > 2 ? process.argv.slice(2).map(subjectOf) : await defaultSubjects();
+  const subjects = await subjectsOf(process.argv.slice(2));
   const times = subjects.map(() => [] as number[]);
   for (let run = 0; run < RUNS; run += 1) {
     // Each round starts with the next subject, so that no build always goes first.
@@ -48,12 +62,12 @@ async function main(): Promise<void> {
     }
   }
   const first = median(times[0]!);
-  console.log(`plugin builds: exec to port, median of ${RUNS} taken in turns; size raw and gzip-compressed`);
-  console.log("| build | start, ms | ratio | size, MB | compressed, MB |\n| --- | --- | --- | --- | --- |");
+  console.log(`plugin builds: exec to port, median of ${RUNS} taken in turns; size, and in a tar.gz`);
+  console.log("| build | start, ms | ratio | size, MB | tar.gz, MB |\n| --- | --- | --- | --- | --- |");
   for (const [index, subject] of subjects.entries()) {
     const ms = median(times[index]!);
     const size = subject.sized ? (statSync(subject.executable).size / 1e6).toFixed(1) : "-";
-    const compressed = subject.sized ? (gzipSync(readFileSync(subject.executable)).length / 1e6).toFixed(1) : "-";
+    const compressed = subject.sized ? (tarballBytes(subject.executable) / 1e6).toFixed(1) : "-";
     console.log(`| ${subject.label} | ${ms.toFixed(0)} | ${(ms / first).toFixed(2)} | ${size} | ${compressed} |`);
   }
 }

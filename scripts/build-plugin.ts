@@ -6,8 +6,11 @@
  *
  * 1. esbuild bundles the plugin (provider/plugin/main.ts) and all it requires into one CommonJS
  *    file, the version stamped in, Pulumi's protocol modules named statically (pulumi-modules.bundled.ts).
- * 2. `node --build-sea`, run by the Node.js release the plugin embeds (scripts/plugin-runtime.ts),
- *    writes the executable: a copy of that node with the bundle and V8's code cache inside.
+ * 2. On Linux, a copy of the Node.js release the plugin embeds (scripts/plugin-runtime.ts) is
+ *    stripped: Node's Linux builds carry their symbols and debug information, a third of the
+ *    binary, which a plugin never reads (152.8 MB, 47.8 MB compressed; stripped 119.5 and 42.0).
+ * 3. `node --build-sea`, run by that release, writes the executable: the (stripped) node with the
+ *    bundle and V8's code cache inside.
  *
  * Measured against the other ways Node packs one (README, "In this repository"): the code cache
  * starts it about a fifth faster than none; a virtual file system (`useVfs`, Node 26) forbids the
@@ -18,7 +21,7 @@
  * only in the release workflow (.github/workflows/release.yml).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build, type Plugin } from "esbuild";
 import { packageVersion } from "../provider/plugin/package-version";
@@ -58,19 +61,32 @@ export async function buildPlugin(): Promise<string> {
     logLevel: "warning",
   });
   const seaConfig = join(PLUGIN_BUILD_DIR, "sea-config.json");
+  const executable = process.platform === "linux" ? strippedCopy(runtime, join(PLUGIN_BUILD_DIR, "node")) : runtime;
   writeFileSync(
     seaConfig,
-    JSON.stringify({ main: bundle, output: PLUGIN_BINARY, disableExperimentalSEAWarning: true, useCodeCache: true }),
+    JSON.stringify({ main: bundle, output: PLUGIN_BINARY, executable, disableExperimentalSEAWarning: true, useCodeCache: true }),
   );
   buildSea(runtime, seaConfig);
   // macOS runs only signed code: an ad hoc signature, as Node's docs sign a single executable.
   if (process.platform === "darwin") execFileSync("codesign", ["--force", "--sign", "-", PLUGIN_BINARY]);
-  for (const file of [bundle, seaConfig]) rmSync(file);
+  for (const file of [bundle, seaConfig, ...(executable === runtime ? [] : [executable])]) rmSync(file);
   const megabytes = (statSync(PLUGIN_BINARY).size / 1e6).toFixed(1);
   console.log(
     `build:plugin: ${PLUGIN_BINARY} (${megabytes} MB, v${version}, Node.js ${PLUGIN_NODE_VERSION}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   return PLUGIN_BINARY;
+}
+
+/** A copy of `runtime` without its symbol table and debug sections (GNU strip, binutils). */
+function strippedCopy(runtime: string, copy: string): string {
+  copyFileSync(runtime, copy);
+  try {
+    execFileSync("strip", [copy], { stdio: ["ignore", "ignore", "pipe"] });
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+    throw new Error(missing ? "strip is not on the PATH: install binutils" : `strip ${copy} failed: ${(error as Error).message}`);
+  }
+  return copy;
 }
 
 /** `node --build-sea`, quiet unless it fails: its ELF writer warns about every note section it keeps. */

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +20,13 @@ describe("the Node.js the plugin embeds", () => {
     // process.release.sourceUrl, compiled into every Node.js binary, names its exact version.
     const marker = `/v${PLUGIN_NODE_VERSION}/node-v${PLUGIN_NODE_VERSION}.tar.gz`;
     expect(readFileSync(executable).includes(marker), `${executable} holds ${marker}`).toBe(true);
+  });
+
+  it.runIf(process.platform === "linux")("is stripped on Linux: no symbol table, no debug sections", async () => {
+    const { executable } = await releasedPlugin();
+    const sections = execFileSync("readelf", ["--section-headers", "--wide", executable], { encoding: "utf8" });
+    expect(sections).toContain(".text");
+    expect(sections).not.toMatch(/\.symtab|\.debug_/);
   });
 
   it("is the release every workflow sets up", () => {
