@@ -79,7 +79,7 @@ export class ModelLedger {
     const keyId = decodeURIComponent(request.path.split("/").pop() ?? "");
     const deleted = this.flashback.tombstone(keyId);
     this.states.forEach((state, stack) => {
-      if (state.holds(keyId) && !isOwnDelete(tag, stack, keyId)) {
+      if (state.holdsHandedOver(keyId) && !isOwnDelete(tag, stack, deleted, keyId)) {
         this.#lost.set(keyId, `${keyId} ("${deleted?.name}"), held by stack #${stack}, deleted by ${describeTag(tag)}`);
       }
     });
@@ -92,10 +92,10 @@ export class ModelLedger {
   checkHeld(): void {
     this.states.forEach((state, stack) => {
       for (const entry of state.entries) {
-        if (this.flashback.find(entry.id) !== undefined) continue;
+        if (this.flashback.find(entry.id) !== undefined || isPartial(entry.outputs)) continue;
         const gone = this.flashback.tombstone(entry.id);
         if (gone === undefined) this.#lost.set(entry.id, `${entry.id}, held by stack #${stack}, was never made by Flashback`);
-        else if (isStepTag(gone.deletedBy) && !isOwnDelete(gone.deletedBy, stack, entry.id)) {
+        else if (isStepTag(gone.deletedBy) && !isOwnDelete(gone.deletedBy, stack, gone, entry.id)) {
           this.#lost.set(entry.id, `${entry.id} ("${gone.name}"), held by stack #${stack}, was deleted by ${describeTag(gone.deletedBy)}`);
         }
       }
@@ -159,8 +159,21 @@ export class ModelLedger {
   }
 }
 
-function isOwnDelete(tag: unknown, stack: number, keyId: string): boolean {
-  return isStepTag(tag) && tag.kind === "delete" && tag.stack === stack && tag.targetId === keyId;
+/**
+ * A state's own delete of a key: its delete step (a replace's included), or the create that made
+ * the key cleaning up what it could not hand over whole (a partial resource whose delete's answer was lost).
+ */
+/**
+ * A partial resource: a key its create could neither hand over nor delete, recorded without its
+ * secret for the next `up` to replace. Nobody can use it, so whoever deletes it takes nothing.
+ */
+export function isPartial(outputs: Record<string, unknown>): boolean {
+  return outputs.secret === "" && outputs.importedWithoutSecret !== true;
+}
+
+function isOwnDelete(tag: unknown, stack: number, key: StoredKey | undefined, keyId: string): boolean {
+  if (!isStepTag(tag) || tag.stack !== stack) return false;
+  return (tag.kind === "delete" && tag.targetId === keyId) || (tag.kind === "create" && key?.createdBy === tag);
 }
 
 export function describeTag(tag: unknown): string {

@@ -23,6 +23,11 @@ export class StackState {
     return this.entries.some((entry) => entry.id === id);
   }
 
+  /** Holds it with its secret: a key somebody may be using. */
+  holdsHandedOver(id: string): boolean {
+    return this.entries.some((entry) => entry.id === id && !(entry.outputs.secret === "" && entry.outputs.importedWithoutSecret !== true));
+  }
+
   put(urn: string, id: string, outputs: Record<string, unknown>): void {
     const current = this.live(urn);
     if (current === undefined) this.entries.push({ urn, id, outputs, condemned: false });

@@ -66,6 +66,11 @@ export class ModelWire {
     );
   }
 
+  /** From now on every request goes through whole: for the deployment that checks what the others left. */
+  calm(): void {
+    this.#faults.length = 0;
+  }
+
   /** The process dies: what it has in flight reaches Flashback where `reach` says so (cycled), and it never acts again. */
   kill(process: ModelProcess, reach: readonly boolean[]): void {
     let index = 0;

@@ -207,3 +207,16 @@ export const worldArb: fc.Arbitrary<World> = fc.record({
 export function stackName(stack: StackSpec): string {
   return `${stack.identity}@${stack.backend}`;
 }
+
+/** A world with nothing chosen but what `overrides` says: one stack `dev@a`, plain answers, no faults, first come first served. */
+export function plainWorld(overrides: Partial<World> & Pick<World, "rounds">): World {
+  return {
+    timeZone: "UTC",
+    shapes: { createdAt: "utc", offsetMinutes: 540, createdAtPrecision: "milliseconds", dateHeader: true, duplicateNames: "accept" },
+    stacks: [{ identity: "dev", backend: "a", processes: 1, operationTimeoutS: 10, skewMs: 0 }],
+    handMade: [],
+    wire: [],
+    choices: [],
+    ...overrides,
+  };
+}

@@ -48,7 +48,7 @@ async function drive(world: World): Promise<Verdict> {
     processes: spec.processes,
     operationTimeoutS: spec.operationTimeoutS,
   }));
-  const sweeper: ModelStack = { index: stacks.length, identity: "sweeper", machine: new Machine("sweeper", 0), processes: 1, operationTimeoutS: 10 };
+    const sweeper: ModelStack = { index: stacks.length, identity: "sweeper", machine: new Machine("sweeper", 0), processes: 1, operationTimeoutS: 300 };
   const states = [...stacks, sweeper].map(() => new StackState());
   const ledger = new ModelLedger(flashback, states, TOKEN);
   const wire = new ModelWire(scheduler, flashback, world.wire, (request, tag, result) => ledger.onApplied(request, tag, result));
@@ -69,7 +69,9 @@ async function drive(world: World): Promise<Verdict> {
     applyConsole(round, flashback, states, stacks);
   }
 
-  // A later deployment that writes to every repository once every create's time is over: the README's "first write".
+  // A later deployment that writes to every repository once every create's time is over: the README's
+  // "first write". Flashback answers it whole, so that it leaves nothing of its own.
+  wire.calm();
   const longestLifetimeMs = Math.max(...stacks.map((stack) => stack.operationTimeoutS * 1000));
   scheduler.advance(longestLifetimeMs + SWEEP_MARGIN_MS + DATE_RESOLUTION_MS + 1);
   const sweep: Declared[] = REPOS.map((repo, index) => ({ resource: `r${index}` as Declared["resource"], repo, name: "model-sweeper", accessType: "READ" }));

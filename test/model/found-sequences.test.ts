@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { runWorld } from "./run-model";
+import { plainWorld, type Declared, type World } from "./model-world";
+
+/*
+ * Every sequence the protocol model (protocol-model.test.ts) found, as fast-check shrank it, kept
+ * as a plain example: the invariant it broke and the code at fault. Each must now keep every promise.
+ */
+
+const reader = (resource: Declared["resource"], repo: Declared["repo"], name = "app-reader"): Declared => ({
+  resource,
+  repo,
+  name,
+  accessType: "READ",
+});
+
+const FOUND: Array<{ name: string; broke: string; cause: string; world: World }> = [
+  {
+    name: "a declared name shaped like a reservation",
+    broke: "key lost: the final sweep deleted a key the stack holds",
+    cause: "check accepted pulumi-pending-<hex>-<hex>-5, and the sweep deletes any such name once older than 5 s + margin (issue 21, point 1)",
+    world: plainWorld({
+      rounds: [{ commands: [{ stack: 0, kind: "up", program: [reader("r0", "repo-a", "pulumi-pending-0123456789ab-cdef01234567-5")] }], console: [] }],
+    }),
+  },
+  {
+    name: "a refresh while the token cannot see the repository (404 on lists)",
+    broke: "key orphaned: the refresh dropped a live key from the state",
+    cause: "listApiKeys took any 404 for a deleted repository, and read answered 'gone' (issue 21, point 3)",
+    world: plainWorld({
+      rounds: [
+        { commands: [{ stack: 0, kind: "up", program: [reader("r0", "repo-b")] }], console: [] },
+        { commands: [{ stack: 0, kind: "refresh", program: [] }], refusal: { repo: "repo-b", status: 404, methods: "lists" }, console: [] },
+      ],
+    }),
+  },
+  {
+    name: "a destroy while the token cannot see the repository (404 on everything)",
+    broke: "key orphaned: the destroy counted a live key as deleted",
+    cause: "deleteApiKey took the repository's 404 for 'absent' (issue 21, point 3)",
+    world: plainWorld({
+      rounds: [
+        { commands: [{ stack: 0, kind: "up", program: [reader("r0", "repo-b")] }], console: [] },
+        { commands: [{ stack: 0, kind: "destroy", program: [] }], refusal: { repo: "repo-b", status: 404, methods: "all" }, console: [] },
+      ],
+    }),
+  },
+  {
+    name: "createdAt without a zone, read in Tokyo, two providers of one program",
+    broke: "key lost: one process's sweep deleted the key the other had just handed over",
+    cause: "Date.parse read the zoneless createdAt as Tokyo time, so a reservation made a moment ago looked 9 hours old (issue 21, point 2)",
+    world: plainWorld({
+      timeZone: "Asia/Tokyo",
+      shapes: { createdAt: "zoneless", offsetMinutes: 540, createdAtPrecision: "milliseconds", dateHeader: true, duplicateNames: "accept" },
+      stacks: [{ identity: "dev", backend: "a", processes: 2, operationTimeoutS: 10, skewMs: 0 }],
+      rounds: [{ commands: [{ stack: 0, kind: "up", program: [reader("r0", "repo-a"), reader("r3", "repo-a")] }], console: [] }],
+      wire: ["lost", "none", "none", "503"],
+    }),
+  },
+];
+
+describe("sequences the protocol model found", () => {
+  it.each(FOUND)("$name keeps every promise", async ({ world }) => {
+    const verdict = await runWorld(world);
+    expect(verdict.findings).toEqual([]);
+  });
+});
