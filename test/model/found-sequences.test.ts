@@ -57,6 +57,34 @@ const FOUND: Array<{ name: string; broke: string; cause: string; world: World }>
       wire: ["lost", "none", "none", "503"],
     }),
   },
+  {
+    name: "a laptop sleep between a create's POST and its answer, beside another stack writing in the repository",
+    broke: "key lost: the other stack's sweep deleted the key this one was handed",
+    cause:
+      "the claim's deadline ran on the monotonic clock alone, which stood still through the 16.6 s sleep, while the sweep judged the reservation on Flashback's clock (issue 21, point 2)",
+    world: plainWorld({
+      stacks: [
+        { identity: "prod", backend: "a", processes: 1, operationTimeoutS: 10, skewMs: 0 },
+        { identity: "dev", backend: "a", processes: 1, operationTimeoutS: 10, skewMs: 0 },
+      ],
+      rounds: [
+        {
+          commands: [
+            { stack: 0, kind: "up", program: [reader("r0", "repo-b")], sleepMs: 1000 },
+            { stack: 1, kind: "up", program: [reader("r0", "repo-b")], sleepMs: 16580 },
+          ],
+          console: [],
+        },
+      ],
+      choices: [
+        { pick: 3, advanceMs: 0 },
+        { pick: 7, advanceMs: 0 },
+        { pick: 3, advanceMs: 2120 },
+        { pick: 3, advanceMs: 845 },
+        { pick: 0, advanceMs: 2455 },
+      ],
+    }),
+  },
 ];
 
 describe("sequences the protocol model found", () => {
