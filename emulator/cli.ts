@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { parseFaultRule } from "./faults";
+import { CREATED_AT_SHAPES, parseFaultRule } from "./faults";
 import { startEmulator } from "./server";
 
 const usage = `flashback-emulator: a local Flashback API for repository API keys
@@ -18,6 +18,10 @@ const usage = `flashback-emulator: a local Flashback API for repository API keys
   --rate-limit N        requests per second before 429 with Retry-After
   --burst N             requests allowed at once above the rate (default 2 x rate)
   --token-lifetime S    access tokens expire S seconds after first use
+  --created-at SHAPE    how lists write createdAt: utc (default, with Z), offset (+09:00), zoneless or missing
+  --no-date             answers carry no Date header
+  --clock-offset MS     Flashback's clock runs this far ahead of this machine's (negative: behind)
+  --refuse-duplicate-names  a create or rename to a name the repository already has answers 409
   --fault RULE          a scripted fault (repeatable): KIND[,status=N][,retryAfter=S][,errorCode=C][,ms=N][,method=M][,path=P][,times=N|always]
                         KIND is status, reset-before, reset-after, malformed-json, success-false, missing-fields, delay or delay-answer
 
@@ -37,6 +41,10 @@ const OPTIONS = {
   "rate-limit": { type: "string" },
   burst: { type: "string" },
   "token-lifetime": { type: "string" },
+  "created-at": { type: "string" },
+  "no-date": { type: "boolean", default: false },
+  "clock-offset": { type: "string" },
+  "refuse-duplicate-names": { type: "boolean", default: false },
   fault: { type: "string", multiple: true },
   help: { type: "boolean", default: false },
 } as const;
@@ -83,6 +91,18 @@ async function main(): Promise<void> {
   }
   if (values["token-lifetime"] !== undefined)
     emulator.faults.tokenLifetimeMs = toNumber("--token-lifetime", values["token-lifetime"]) * 1000;
+  if (values["created-at"] !== undefined) {
+    const shape = CREATED_AT_SHAPES.find((candidate) => candidate === values["created-at"]);
+    if (shape === undefined) usageError(`--created-at takes one of ${CREATED_AT_SHAPES.join(", ")}; got "${values["created-at"]}"`);
+    emulator.faults.createdAtShape = shape;
+  }
+  emulator.faults.omitDateHeader = values["no-date"];
+  emulator.faults.refuseDuplicateNames = values["refuse-duplicate-names"];
+  if (values["clock-offset"] !== undefined) {
+    const offset = Number(values["clock-offset"]);
+    if (!Number.isFinite(offset)) usageError(`--clock-offset takes a number of milliseconds; got "${values["clock-offset"]}"`);
+    emulator.faults.clockOffsetMs = offset;
+  }
   for (const rule of values.fault ?? []) {
     try {
       emulator.faults.add(parseFaultRule(rule));

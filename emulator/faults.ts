@@ -22,6 +22,18 @@ export type FaultKind =
   /** Act on the request at once, then hold the answer this long: what it says is already out of date when it arrives. */
   | { kind: "delay-answer"; ms: number };
 
+export const CREATED_AT_SHAPES = ["utc", "offset", "zoneless", "missing"] as const;
+export type CreatedAtShape = (typeof CREATED_AT_SHAPES)[number];
+
+/** A `createdAt` in one of the shapes Flashback could plausibly write; `undefined` for `missing`. */
+export function formatCreatedAt(at: Date, shape: CreatedAtShape): string | undefined {
+  const utc = at.toISOString();
+  if (shape === "utc") return utc;
+  if (shape === "zoneless") return utc.slice(0, -1);
+  if (shape === "missing") return undefined;
+  return `${new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, -1)}+09:00`;
+}
+
 /** A fault, which requests it hits, and how many times. */
 export interface FaultRule {
   fault: FaultKind;
@@ -54,6 +66,15 @@ export class FaultPlan {
   omitDateHeader = false;
   /** Access tokens stop working this long after they are first seen or issued. */
   tokenLifetimeMs: number | undefined;
+  /**
+   * How lists write a key's `createdAt` (Flashback documents only "ISO timestamp"): `utc` with `Z`,
+   * `offset` with +09:00, `zoneless` (UTC digits, no zone, as a database column may give them), or `missing`.
+   */
+  createdAtShape: CreatedAtShape = "utc";
+  /** Whether a create or rename to a name another key of the repository has is refused (409), as a unique index would. */
+  refuseDuplicateNames = false;
+  /** Flashback's clock against this machine's: added to the `Date` header and to `createdAt`. */
+  clockOffsetMs = 0;
 
   add(rule: FaultRule): void {
     this.#rules.push({ ...rule, left: rule.times ?? 1 });
@@ -68,6 +89,9 @@ export class FaultPlan {
     this.listPageSize = undefined;
     this.omitDateHeader = false;
     this.tokenLifetimeMs = undefined;
+    this.createdAtShape = "utc";
+    this.refuseDuplicateNames = false;
+    this.clockOffsetMs = 0;
   }
 
   /** How long to hold one request, given a number in [0, 1). */

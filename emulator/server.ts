@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { FaultPlan, type FaultKind } from "./faults";
+import { FaultPlan, formatCreatedAt, type FaultKind } from "./faults";
 import { KeyStore } from "./store";
-import { ACCESS_TYPES, type AccessType } from "../provider/types/api";
+
+/** The access levels Flashback's API reference lists for a repository API key. */
+const ACCESS_TYPES: readonly string[] = ["READ", "WRITE", "ADMIN"];
 
 export interface EmulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -129,8 +131,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (invalid) return invalid;
     if (fault?.kind === "success-false")
       return { status: 200, body: { success: false, error_code: "INTERNAL_ERROR", message: "Request failed" } };
+    const duplicate = (name: unknown): boolean =>
+      faults.refuseDuplicateNames && store.list(repoId).some((key) => key.name === name && key.id !== apikeyId);
+    if ((method === "POST" || method === "PUT") && duplicate(body.name)) {
+      return error(409, "APIKEY_NAME_EXISTS", "An API key with this name already exists in the repository");
+    }
     if (apikeyId === undefined && method === "POST") {
-      const { stored, secret } = store.create(repoId, body.name as string, body.accessType as string);
+      const { stored, secret } = store.create(repoId, body.name as string, body.accessType as string, {
+        createdAt: new Date(Date.now() + faults.clockOffsetMs),
+      });
       if (fault?.kind === "missing-fields") return { status: 200, body: { success: true, id: stored.id } };
       return { status: 200, body: { success: true, id: stored.id, ...keyIdOf(stored.key), secret } };
     }
@@ -142,7 +151,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         accessType: key.accessType,
         ...keyIdOf(key.key),
         secret: key.secretEnvelope,
-        createdAt: key.createdAt,
+        ...withCreatedAt(formatCreatedAt(new Date(key.createdAt), faults.createdAtShape)),
       }));
       const pageSize = faults.listPageSize;
       if (pageSize !== undefined && keys.length > pageSize) {
@@ -192,7 +201,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const method = request.method ?? "GET";
     const rawPath = (request.url ?? "/").split("?")[0] ?? "/";
     const record: RecordedRequest = { method, path: rawPath, status: 0, at: Date.now() };
-    response.sendDate = !faults.omitDateHeader;
+    // Flashback's clock, as its `Date` header states it: this machine's, unless a test moves it.
+    response.sendDate = false;
+    if (!faults.omitDateHeader) response.setHeader("date", new Date(Date.now() + faults.clockOffsetMs).toUTCString());
     requests.push(record);
     const text = await readBody(request);
     const body = parseObject(text);
@@ -261,10 +272,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 function validateKeyBody(method: string, body: Record<string, unknown>): Reply | undefined {
   if (method !== "POST" && method !== "PUT") return undefined;
   if (typeof body.name !== "string" || body.name.trim() === "") return error(400, "INVALID_REQUEST", "name is required");
-  if (!ACCESS_TYPES.includes(body.accessType as AccessType)) {
+  if (typeof body.accessType !== "string" || !ACCESS_TYPES.includes(body.accessType)) {
     return error(400, "INVALID_REQUEST", "accessType must be READ, WRITE or ADMIN");
   }
   return undefined;
+}
+
+function withCreatedAt(createdAt: string | undefined): { createdAt?: string } {
+  return createdAt === undefined ? {} : { createdAt };
 }
 
 function send(response: ServerResponse, record: RecordedRequest, reply: Reply): void {

@@ -14,6 +14,7 @@ import { createGotTransport, type HttpResult, type HttpTransport } from "./http-
 import { CancelledError } from "../errors/CancelledError";
 import { isCancelledError } from "../errors/type-guards";
 import { Deadline, systemClock, type Clock } from "./clock";
+import { parseHttpDate } from "./flashback-time";
 import { describePaging } from "./paging";
 import { RequestGate } from "./request-gate";
 import { computeRetryDelay, type AttemptOutcome } from "./retry-policy";
@@ -45,7 +46,7 @@ export interface CallOptions {
   cleanup?: boolean;
 }
 
-/** One listing of a repository's keys, and when Flashback says it was taken (its `Date`), for judging reservations by its own clock. */
+/** One listing of a repository's keys, and when Flashback says it was taken (its `Date` in GMT), for judging reservations by its own clock. */
 export interface ApiKeyListing {
   keys: ListedApiKey[];
   listedAt: number | undefined;
@@ -123,7 +124,7 @@ export class FlashbackClient {
     repoId: string,
     body: ApiKeyRequestBody,
     options: CallOptions & { displayName?: string } = {},
-  ): Promise<CreateApiKeyResponse> {
+  ): Promise<{ created: CreateApiKeyResponse; answeredAt: number | undefined }> {
     const answer = await this.#call(
       {
         operation: `create API key "${options.displayName ?? body.name}"`,
@@ -138,7 +139,7 @@ export class FlashbackClient {
     );
     const created = answer.body as CreateApiKeyResponse;
     this.#secrets.add(typeof created.secret === "string" ? created.secret : undefined);
-    return created;
+    return { created, answeredAt: parseHttpDate(answer.date) };
   }
 
   /**
@@ -164,16 +165,17 @@ export class FlashbackClient {
     } as const;
     const answer = await this.#call(call, options);
     if (this.#isGone(call, answer)) return undefined;
-    const listedAt = answer.date === undefined ? Number.NaN : Date.parse(answer.date);
-    return {
-      keys: ((answer.body as ListApiKeysResponse).keys ?? []).filter(isListedApiKey),
-      listedAt: Number.isNaN(listedAt) ? undefined : listedAt,
-    };
+    return { keys: ((answer.body as ListApiKeysResponse).keys ?? []).filter(isListedApiKey), listedAt: parseHttpDate(answer.date) };
   }
 
-  /** `PUT /repo/{repoId}/apikey/{apikeyId}`: replaces the name and the access type. */
-  async updateApiKey(repoId: string, keyId: string, body: ApiKeyRequestBody, options: CallOptions = {}): Promise<void> {
-    await this.#call(
+  /** `PUT /repo/{repoId}/apikey/{apikeyId}`: replaces the name and the access type; returns when Flashback's clock says it answered. */
+  async updateApiKey(
+    repoId: string,
+    keyId: string,
+    body: ApiKeyRequestBody,
+    options: CallOptions = {},
+  ): Promise<{ answeredAt: number | undefined }> {
+    const answer = await this.#call(
       {
         operation: "update API key",
         method: "PUT",
@@ -186,6 +188,7 @@ export class FlashbackClient {
       },
       options,
     );
+    return { answeredAt: parseHttpDate(answer.date) };
   }
 
   /** `DELETE /repo/{repoId}/apikey/{apikeyId}`: "absent" when the key or its repository is already gone. */
@@ -243,7 +246,14 @@ export class FlashbackClient {
     for (let retries = 0, rateLimited = 0; ;) {
       const token = call.authenticated === false ? undefined : await this.#tokens.current();
       const result = await this.#gate.run(
-        () => this.#transport({ method: call.method, path: buildPath(call.pathTemplate, call.params), token, body: call.body }),
+        () =>
+          this.#transport({
+            method: call.method,
+            path: buildPath(call.pathTemplate, call.params),
+            token,
+            body: call.body,
+            timeoutMs: this.#requestTimeoutMs(deadline),
+          }),
         signal,
       );
       if (result.kind === "response" && result.status === 401 && token !== undefined && this.#tokens.canRenew && !renewedToken) {
@@ -271,6 +281,15 @@ export class FlashbackClient {
         throw isCancelledError(error) ? new CancelledError(`no retry after: ${judged.failure.message}`) : error;
       });
     }
+  }
+
+  /**
+   * No request runs past its operation's deadline: it gets `requestTimeout` or what is left, if less.
+   * A request sent once the deadline has passed (a cleanup's) still gets a whole `requestTimeout`.
+   */
+  #requestTimeoutMs(deadline: Deadline): number {
+    const remaining = deadline.remainingMs();
+    return remaining > 0 ? Math.min(this.#settings.requestTimeoutMs, Math.ceil(remaining)) : this.#settings.requestTimeoutMs;
   }
 
   /** A usable answer, or why the attempt failed and how the retry policy should see it. */

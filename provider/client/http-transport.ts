@@ -10,6 +10,8 @@ export interface HttpRequest {
   path: string;
   token?: string | undefined;
   body?: unknown;
+  /** How long this request may take: `requestTimeout`, or less where the operation's deadline is nearer. */
+  timeoutMs?: number;
 }
 
 export type HttpResult =
@@ -80,6 +82,7 @@ export function createGotTransport(options: TransportOptions): HttpTransport {
         method: request.method,
         headers: request.token === undefined ? {} : { authorization: `Bearer ${request.token}` },
         ...(request.body === undefined ? {} : { json: request.body }),
+        ...(request.timeoutMs === undefined ? {} : { timeout: { request: request.timeoutMs } }),
       });
       const header = (name: string): string | undefined => {
         const value = response.headers[name];

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { InputError } from "../errors/InputError";
 import { PartialKeyError } from "../lifecycle/partial-key-error";
 import { RepoApiKeyLifecycle, type Properties } from "../lifecycle/repo-api-key-lifecycle";
+import { processEngineWarnings } from "../plugin/engine-log";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
 
 /** The serialized provider travels with every resource under this key; partial resources must carry it too. */
@@ -13,7 +14,7 @@ const PROVIDER_KEY = "__provider";
  * itself; what is left here is its result shapes and `__provider`.
  */
 export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoApiKeyInputs, RepoApiKeyOutputs> {
-  constructor(readonly lifecycle: RepoApiKeyLifecycle = new RepoApiKeyLifecycle()) {}
+  constructor(readonly lifecycle: RepoApiKeyLifecycle = new RepoApiKeyLifecycle({ warn: processEngineWarnings() })) {}
 
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.lifecycle.configure(request.config);

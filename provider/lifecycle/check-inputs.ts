@@ -1,6 +1,7 @@
 import { ACCESS_TYPES, type AccessType } from "../types/api";
 import type { InputFailure } from "../errors/InputError";
 import type { RepoApiKeyInputs } from "../types/resource";
+import { RESERVATION_PREFIX } from "./reservation";
 
 /** What the engine sends for a value not known yet (during preview). Any input may be one. */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -35,6 +36,10 @@ const NAME_RULES: Rule[] = [
   (value) => (value.trim() === "" ? "must not be empty or only whitespace" : undefined),
   (value) => (value.length > MAX_NAME_LENGTH ? `must be at most ${MAX_NAME_LENGTH} characters; got ${value.length}` : undefined),
   (value) => (CONTROL_CHARACTERS.test(value) ? "must not contain control characters" : undefined),
+  (value) =>
+    value.startsWith(RESERVATION_PREFIX)
+      ? `must not start with "${RESERVATION_PREFIX}": that prefix marks the keys of interrupted creates, which deployments delete`
+      : undefined,
 ];
 
 /**

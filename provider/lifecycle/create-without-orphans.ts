@@ -3,9 +3,11 @@ import { Deadline, type Clock } from "../client/clock";
 import type { FlashbackClient } from "../client/flashback-client";
 import { jitteredBackoff } from "../client/retry-policy";
 import { FlashbackApiError } from "../errors/FlashbackApiError";
+import { FlashbackError } from "../errors/FlashbackError";
 import { messageOf } from "../errors/message-of";
 import { isFlashbackApiError } from "../errors/type-guards";
 import type { RepoApiKeyInputs } from "../types/resource";
+import { ClaimWindow } from "./claim-window";
 import type { EngineProbe } from "./engine-liveness";
 import { newReservationName } from "./reservation";
 import { readCreatedKey, type CreatedKey } from "./to-outputs";
@@ -28,7 +30,10 @@ export interface CreateContext {
 }
 
 /** A key Flashback made that could not be handed over whole, and that could not be deleted either. */
-export class IncompleteKeyError extends Error {
+export class IncompleteKeyError extends FlashbackError {
+  override readonly name = "IncompleteKeyError";
+  readonly code = "FLASHBACK_INCOMPLETE_KEY";
+
   constructor(
     message: string,
     readonly keyId: string,
@@ -36,6 +41,16 @@ export class IncompleteKeyError extends Error {
   ) {
     super(message);
   }
+
+  override publicFields(): Record<string, unknown> {
+    return { ...super.publicFields(), keyId: this.keyId };
+  }
+}
+
+/** A key Flashback made that was deleted instead of handed over: the engine had gone, or the create ran out of time. */
+export class KeyNotHandedOverError extends FlashbackError {
+  override readonly name = "KeyNotHandedOverError";
+  readonly code = "FLASHBACK_KEY_NOT_HANDED_OVER";
 }
 
 /**
@@ -56,12 +71,13 @@ export class IncompleteKeyError extends Error {
  */
 export async function createKeyWithoutOrphans(context: CreateContext, inputs: RepoApiKeyInputs): Promise<CreatedKey> {
   const deadline = new Deadline(context.clock, context.operationTimeoutMs);
+  const window = new ClaimWindow(context.clock, deadline, context.operationTimeoutMs);
   const removed: string[] = [];
   for (let attempt = 1; ; attempt += 1) {
     const reservation = newReservationName(context.scope, context.operationTimeoutMs);
     try {
-      const reserved = await reserve(context, inputs, reservation, deadline);
-      return await claim(context, inputs, reserved, deadline);
+      const reserved = await reserve(context, inputs, reservation, deadline, window);
+      return await claim(context, inputs, reserved, deadline, window);
     } catch (error) {
       if (!isFlashbackApiError(error) || !error.mayHaveActed) throw error;
       removed.push(...(await removeReservation(context, inputs, reservation, error, deadline)));
@@ -72,12 +88,19 @@ export async function createKeyWithoutOrphans(context: CreateContext, inputs: Re
   }
 }
 
-async function reserve(context: CreateContext, inputs: RepoApiKeyInputs, reservation: string, deadline: Deadline): Promise<CreatedKey> {
-  const response = await context.client.createApiKey(
+async function reserve(
+  context: CreateContext,
+  inputs: RepoApiKeyInputs,
+  reservation: string,
+  deadline: Deadline,
+  window: ClaimWindow,
+): Promise<CreatedKey> {
+  const { created: response, answeredAt } = await context.client.createApiKey(
     inputs.repoId,
     { name: reservation, accessType: inputs.accessType },
     { displayName: inputs.name, deadline },
   );
+  window.createAnswered(answeredAt);
   const read = readCreatedKey(response);
   if ("created" in read) return read.created;
   if (!isNonEmptyString(response.id)) {
@@ -88,20 +111,32 @@ async function reserve(context: CreateContext, inputs: RepoApiKeyInputs, reserva
 
 /**
  * Hands the key over only when the engine still listens and the rename was answered within the
- * deadline: a rename answered later may meet another deployment's sweep, which by then may take
- * the reservation for abandoned, so such a key is deleted instead.
+ * reservation's lifetime by every clock (claim-window.ts): a rename answered later may meet another
+ * deployment's sweep, which by then may take the reservation for abandoned, so such a key is
+ * deleted instead.
  */
-async function claim(context: CreateContext, inputs: RepoApiKeyInputs, reserved: CreatedKey, deadline: Deadline): Promise<CreatedKey> {
+async function claim(
+  context: CreateContext,
+  inputs: RepoApiKeyInputs,
+  reserved: CreatedKey,
+  deadline: Deadline,
+  window: ClaimWindow,
+): Promise<CreatedKey> {
   if (!(await context.engineListening())) {
     await context.client.deleteApiKey(inputs.repoId, reserved.id, { deadline, cleanup: true });
-    throw new Error(
+    throw new KeyNotHandedOverError(
       `The Pulumi engine stopped before API key "${inputs.name}" could be handed to it, so the key Flashback made (${reserved.id}) was deleted: nothing is left that no state knows about`,
     );
   }
   try {
-    if (deadline.expired) throw lateClaim(inputs, "before its rename could be sent");
-    await context.client.updateApiKey(inputs.repoId, reserved.id, { name: inputs.name, accessType: inputs.accessType }, { deadline });
-    if (deadline.expired) throw lateClaim(inputs, "before Flashback answered its rename");
+    if (!window.open) throw lateClaim(inputs, "before its rename could be sent");
+    const { answeredAt } = await context.client.updateApiKey(
+      inputs.repoId,
+      reserved.id,
+      { name: inputs.name, accessType: inputs.accessType },
+      { deadline },
+    );
+    if (!window.landedInTime(answeredAt)) throw lateClaim(inputs, "before Flashback answered its rename");
   } catch (error) {
     await deleteUnclaimedKey(context, inputs, reserved, error, deadline);
     throw error;
@@ -109,9 +144,9 @@ async function claim(context: CreateContext, inputs: RepoApiKeyInputs, reserved:
   return reserved;
 }
 
-function lateClaim(inputs: RepoApiKeyInputs, when: string): Error {
-  return new Error(
-    `Creating API key "${inputs.name}" ran out of its time (flashback:operationTimeout) ${when}, so the key Flashback made was not handed over; raise flashback:operationTimeout if Flashback is this slow`,
+function lateClaim(inputs: RepoApiKeyInputs, when: string): KeyNotHandedOverError {
+  return new KeyNotHandedOverError(
+    `Creating API key "${inputs.name}" ran out of its time (flashback:operationTimeout, by this machine's clocks or Flashback's) ${when}, so the key Flashback made was not handed over; raise flashback:operationTimeout if Flashback is this slow, or run \`pulumi up\` again if this machine slept`,
   );
 }
 
@@ -176,12 +211,15 @@ async function removeReservation(
   cause: FlashbackApiError,
   deadline: Deadline,
 ): Promise<string[]> {
-  let listed;
+  let listing;
   try {
-    listed = (await context.client.listApiKeys(inputs.repoId, { deadline, cleanup: true }))?.keys ?? [];
+    listing = await context.client.listApiKeys(inputs.repoId, { deadline, cleanup: true });
   } catch (error) {
     throw unresolved(cause, inputs, reservation, `listing the repository's keys to find it failed: ${messageOf(error)}`);
   }
+  // A 404 may only mean that this token cannot see the repository any more: no proof that nothing is left.
+  if (listing === undefined) throw unresolved(cause, inputs, reservation, "listing the repository's keys to find it answered 404");
+  const listed = listing.keys;
   const removed: string[] = [];
   for (const orphan of listed.filter((key) => key.name === reservation)) {
     try {

@@ -1,3 +1,4 @@
+import { FlashbackError } from "../errors/FlashbackError";
 import type { RepoApiKeyOutputs } from "../types/resource";
 
 /**
@@ -6,8 +7,9 @@ import type { RepoApiKeyOutputs } from "../types/resource";
  * host's init error, the plugin's `ErrorResourceInitFailed`): the next `up` replaces it and
  * `destroy` deletes it.
  */
-export class PartialKeyError extends Error {
+export class PartialKeyError extends FlashbackError {
   override readonly name = "PartialKeyError";
+  readonly code = "FLASHBACK_PARTIAL_KEY";
 
   constructor(
     message: string,
@@ -15,5 +17,10 @@ export class PartialKeyError extends Error {
     readonly outputs: RepoApiKeyOutputs,
   ) {
     super(message);
+  }
+
+  /** The key's id, never its outputs: they hold its key and perhaps its secret. */
+  override publicFields(): Record<string, unknown> {
+    return { ...super.publicFields(), id: this.id };
   }
 }

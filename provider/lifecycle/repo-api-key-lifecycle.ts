@@ -1,8 +1,10 @@
 import { Deadline, systemClock, type Clock } from "../client/clock";
 import { FlashbackClient } from "../client/flashback-client";
+import { RequestGate } from "../client/request-gate";
 import { preloadGot, type HttpTransport } from "../client/http-transport";
 import { CancelledError } from "../errors/CancelledError";
 import { InputError } from "../errors/InputError";
+import { KeyStillListedError } from "../errors/KeyStillListedError";
 import { SecretRegistry } from "../errors/redact";
 import { requireCredentials, resolveSettings, type Settings, type SettingsSources } from "../settings/resolve-settings";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
@@ -12,8 +14,9 @@ import { diffInputs, type InputsDiff } from "./diff-inputs";
 import { engineProbeFromArgv, type EngineProbe } from "./engine-liveness";
 import { ListCache } from "./list-cache";
 import { PartialKeyError } from "./partial-key-error";
-import { isDeploymentScope, processScope } from "./reservation";
+import { isDeploymentScope, isReservationName, processScope } from "./reservation";
 import { ReservationSweep } from "./reservation-sweep";
+import { UnseenRepositories } from "./unseen-repository";
 import { parseImportId } from "./import-id";
 import { pickInputs, pickOutputs, toCreatedOutputs, toImportedOutputs, toRefreshedOutputs } from "./to-outputs";
 
@@ -39,6 +42,8 @@ export interface LifecycleOptions {
   deploymentScope?: string;
   /** Whether the engine can still receive a new key; by default a probe of the address Pulumi started the process with. */
   engineListening?: EngineProbe;
+  /** Where warnings for the user go (each front passes the engine's log); dropped by default. Every text is redacted first. */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -52,6 +57,9 @@ export class RepoApiKeyLifecycle {
   readonly #options: LifecycleOptions;
   #sources: SettingsSources;
   #client: FlashbackClient | undefined;
+  /** Set by `configure`: the next call resolves the settings again, and keeps the client if they are the same. */
+  #sourcesChanged = false;
+  #gate: RequestGate | undefined;
   readonly #secrets = new SecretRegistry();
   readonly #listings: ListCache;
   /** The stack's reservation scope, once a stub, a URN or the options told it: then the lifecycle serves a deployment, and sweeps. */
@@ -61,6 +69,7 @@ export class RepoApiKeyLifecycle {
   readonly #engineListening: EngineProbe;
   readonly #clock: Clock;
   readonly #cancellation = new AbortController();
+  readonly #unseenRepositories: UnseenRepositories;
 
   constructor(options: LifecycleOptions = {}) {
     this.#options = options;
@@ -68,7 +77,9 @@ export class RepoApiKeyLifecycle {
     this.#clock = options.clock ?? systemClock;
     this.#listings = new ListCache(() => this.#clock.monotonic());
     this.#stackScope = isDeploymentScope(options.deploymentScope) ? options.deploymentScope : undefined;
-    this.#sweep = new ReservationSweep(() => this.#getClient());
+    const warn = (message: string): void => options.warn?.(this.redact(message));
+    this.#sweep = new ReservationSweep(() => this.#getClient(), warn);
+    this.#unseenRepositories = new UnseenRepositories(warn);
     this.#engineListening = options.engineListening ?? engineProbeFromArgv();
   }
 
@@ -100,10 +111,14 @@ export class RepoApiKeyLifecycle {
     this.#cancellation.abort();
   }
 
-  /** Receives the stack config; settings are read from it (and the environment) at the first call that needs them. */
+  /**
+   * Receives the stack config; settings are read from it (and the environment) at the first call
+   * that needs them. Every dynamic resource configures the process's one lifecycle again, so the
+   * client (its gate, its renewed token) is kept as long as the settings stay the same.
+   */
   configure(config?: ConfigSource): void {
     this.#sources = { ...(config ? { config } : {}), env: this.#sources.env ?? process.env };
-    this.#client = undefined;
+    this.#sourcesChanged = true;
     preloadGot();
   }
 
@@ -164,8 +179,14 @@ export class RepoApiKeyLifecycle {
     const client = this.#getClient();
     const deadline = this.#deadline();
     const listing = await this.#listings.get(olds.repoId, () => client.listApiKeys(olds.repoId, { deadline }));
-    const current = listing?.keys.find((key) => key.id === id);
-    return current === undefined ? undefined : { id, outputs: toRefreshedOutputs(olds, current) };
+    if (listing === undefined) {
+      this.#unseenRepositories.confirmGone(client.settings, olds.repoId, id, "refresh");
+      return undefined;
+    }
+    const current = listing.keys.find((key) => key.id === id);
+    if (current === undefined) return undefined;
+    refuseReservationName(current.name, id, olds.repoId, "refresh");
+    return { id, outputs: toRefreshedOutputs(olds, current) };
   }
 
   /**
@@ -176,11 +197,16 @@ export class RepoApiKeyLifecycle {
     const { repoId, keyId } = parseImportId(importId);
     this.#refuseIfCancelled();
     const listing = await this.#getClient().listApiKeys(repoId, { deadline: this.#deadline() });
-    if (listing === undefined) throw new InputError([{ property: "id", reason: `Flashback has no repository "${repoId}"` }]);
+    if (listing === undefined) {
+      throw new InputError([
+        { property: "id", reason: `Flashback answers 404 for repository "${repoId}": it does not exist, or this token cannot see it` },
+      ]);
+    }
     const current = listing.keys.find((key) => key.id === keyId);
     if (current === undefined) {
       throw new InputError([{ property: "id", reason: `Flashback has no API key "${keyId}" in repository "${repoId}"` }]);
     }
+    refuseReservationName(current.name, keyId, repoId, "import");
     return {
       id: keyId,
       outputs: toImportedOutputs(repoId, current),
@@ -193,30 +219,44 @@ export class RepoApiKeyLifecycle {
   async update(id: string, stored: Properties, news: Properties): Promise<RepoApiKeyOutputs> {
     const olds = requireStored(id, stored, "update");
     const valid = requireValid(news);
-    const deadline = this.#deadline();
-    await this.#writing(olds.repoId, () =>
+    await this.#writing(olds.repoId, (deadline) =>
       this.#getClient().updateApiKey(olds.repoId, id, { name: valid.name, accessType: valid.accessType }, { deadline }),
     );
     return this.previewUpdate(stored, { ...valid });
   }
 
+  /**
+   * Deletes the key. A 404 is asked about again, by a listing: only a repository that lists its
+   * keys and not this one proves it gone; a repository that answers 404 may only be hidden from
+   * the token (unseen-repository.ts).
+   */
   async delete(id: string, stored: Properties): Promise<void> {
     const olds = requireStored(id, stored, "delete");
-    const deadline = this.#deadline();
-    await this.#writing(olds.repoId, () => this.#getClient().deleteApiKey(olds.repoId, id, { deadline }));
+    await this.#writing(olds.repoId, async (deadline) => {
+      const client = this.#getClient();
+      if ((await client.deleteApiKey(olds.repoId, id, { deadline })) === "deleted") return;
+      const listing = await client.listApiKeys(olds.repoId, { deadline });
+      if (listing === undefined) return this.#unseenRepositories.confirmGone(client.settings, olds.repoId, id, "delete");
+      if (listing.keys.some((key) => key.id === id)) {
+        throw new KeyStillListedError(
+          `Flashback answered 404 to deleting API key "${id}" in repository "${olds.repoId}" but still lists it, so it is not counted as deleted; run the command again`,
+        );
+      }
+    });
   }
 
   /**
    * A write first waits for the repository's sweep, and drops the repository's shared listing
-   * before and after, so no read is answered from a listing older than it.
+   * before and after, so no read is answered from a listing older than it. Its deadline starts
+   * once the sweep is done: the sweep's requests are not the write's.
    */
-  async #writing<T>(repoId: string, write: () => Promise<T>): Promise<T> {
+  async #writing<T>(repoId: string, write: (deadline: Deadline) => Promise<T>): Promise<T> {
     this.#refuseIfCancelled();
     if (this.#stackScope !== undefined) await this.#sweep.beforeWrite(repoId);
     this.#refuseIfCancelled();
     this.#listings.invalidate(repoId);
     try {
-      return await write();
+      return await write(this.#deadline());
     } finally {
       this.#listings.invalidate(repoId);
     }
@@ -236,18 +276,23 @@ export class RepoApiKeyLifecycle {
   }
 
   #getClient(): FlashbackClient {
-    if (this.#client === undefined) {
-      const settings = resolveSettings(this.#sources);
-      requireCredentials(settings);
-      this.#client = new FlashbackClient({
-        settings,
-        secrets: this.#secrets,
-        clock: this.#clock,
-        signal: this.#cancellation.signal,
-        ...(this.#options.random ? { random: this.#options.random } : {}),
-        ...(this.#options.transport ? { transport: this.#options.transport } : {}),
-      });
+    if (this.#client !== undefined && !this.#sourcesChanged) return this.#client;
+    const settings = resolveSettings(this.#sources);
+    requireCredentials(settings);
+    this.#sourcesChanged = false;
+    if (this.#client !== undefined && sameSettings(this.#client.settings, settings)) return this.#client;
+    if (this.#gate === undefined || this.#client?.settings.maxConcurrency !== settings.maxConcurrency) {
+      this.#gate = new RequestGate(settings.maxConcurrency, this.#clock);
     }
+    this.#client = new FlashbackClient({
+      settings,
+      secrets: this.#secrets,
+      gate: this.#gate,
+      clock: this.#clock,
+      signal: this.#cancellation.signal,
+      ...(this.#options.random ? { random: this.#options.random } : {}),
+      ...(this.#options.transport ? { transport: this.#options.transport } : {}),
+    });
     return this.#client;
   }
 }
@@ -259,6 +304,36 @@ function requireValid(inputs: Properties): RepoApiKeyInputs {
     throw new InputError(failures.length > 0 ? failures : [{ property: "inputs", reason: "inputs are not known yet" }]);
   }
   return pickInputs(inputs);
+}
+
+/**
+ * A key Flashback lists under a reservation's name (renamed so in the console, say) would be deleted
+ * by the next deployment's sweep once old enough: no state may be handed one.
+ */
+function refuseReservationName(name: string, keyId: string, repoId: string, operation: "refresh" | "import"): void {
+  if (!isReservationName(name)) return;
+  const reason =
+    `API key "${keyId}" in repository "${repoId}" is named "${name}" in Flashback, the name of a reservation that an interrupted create left, ` +
+    "which deployments delete once its create's time is over; ";
+  if (operation === "import") {
+    throw new InputError([{ property: "id", reason: `${reason}such a key's secret is lost, so it cannot be imported` }]);
+  }
+  throw new InputError([
+    {
+      property: "name",
+      reason: `${reason}if it is in use, rename it in Flashback's console to the name this stack declares before the next deployment writes to its repository, then refresh again`,
+    },
+  ]);
+}
+
+/** Settings that would build the same client: a configure that changed none of them keeps the client. */
+function sameSettings(a: Settings, b: Settings): boolean {
+  return (Object.keys(a) as Array<keyof Settings>).every((name) => {
+    const [left, right] = [a[name], b[name]];
+    return left instanceof Set && right instanceof Set
+      ? left.size === right.size && [...left].every((id) => right.has(id))
+      : left === right;
+  });
 }
 
 /** A stored key's properties: the engine sends them with every call but an import, which goes through `importKey`. */

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { parseZonedTimestamp } from "../client/flashback-time";
 
 /**
  * A key is created under a reservation name and renamed to its declared name only once the engine
@@ -67,20 +68,37 @@ export function reservationLifetimeMs(name: string): number | undefined {
   return lifetime === undefined ? undefined : Number(lifetime) * 1000;
 }
 
+/** Whether the sweep would take a key of this name for a reservation: no key a state holds may carry one. */
+export function isReservationName(name: string): boolean {
+  return NAME_PATTERN.test(name);
+}
+
 /**
- * Whether a listed key is a reservation whose create can no longer act on it, judged on
- * Flashback's clock alone: its `createdAt` against the `Date` of the answer that listed it.
+ * What a listing proves of a key, on Flashback's clock alone: its `createdAt` against the `Date` of
+ * the answer that listed it (`listedAt`).
+ * - `not-a-reservation`: never touched.
+ * - `abandoned`: its create can no longer act on it.
+ * - `in-flight`: its create may still hand it over.
+ * - `no-proof`: the answer lacks a `Date` or a `createdAt` that names its zone, so nothing is known.
  *
- * Why that is proof: the create started its deadline before it sent the POST, so Flashback's
- * `createdAt` is later than that start, and the create hands a key over only when its claim (the
- * rename) was answered before the deadline. A claim answered by then was applied by
- * `createdAt + lifetime` on Flashback's clock, so a list taken later than that (and the margin)
- * would show the declared name, not the reservation. Without a `createdAt` or a `Date` there is
- * no proof, and the key is left alone.
+ * Why `abandoned` is proof: the create hands a key over only when its claim (the rename) was
+ * answered, by every clock it has, Flashback's included, within the lifetime of the create's own
+ * answer (create-without-orphans.ts); `createdAt` precedes that answer by its handling time, which
+ * the margin covers. So every claim that will ever succeed has landed by `createdAt + lifetime +
+ * margin`, and a list taken later would show the declared name, not the reservation.
  */
-export function isAbandoned(key: { name: string; createdAt?: string | undefined }, listedAt: number | undefined): boolean {
+export function judgeReservation(
+  key: { name: string; createdAt?: unknown },
+  listedAt: number | undefined,
+): "not-a-reservation" | "abandoned" | "in-flight" | "no-proof" {
   const lifetimeMs = reservationLifetimeMs(key.name);
-  const createdAt = key.createdAt === undefined ? Number.NaN : Date.parse(key.createdAt);
-  if (lifetimeMs === undefined || listedAt === undefined || Number.isNaN(createdAt)) return false;
-  return listedAt - createdAt > lifetimeMs + ABANDONED_MARGIN_MS;
+  if (lifetimeMs === undefined) return "not-a-reservation";
+  const createdAt = parseZonedTimestamp(key.createdAt);
+  if (listedAt === undefined || createdAt === undefined) return "no-proof";
+  return listedAt - createdAt > lifetimeMs + ABANDONED_MARGIN_MS ? "abandoned" : "in-flight";
+}
+
+/** Whether a listed key is a reservation whose create can no longer act on it (`judgeReservation`). */
+export function isAbandoned(key: { name: string; createdAt?: unknown }, listedAt: number | undefined): boolean {
+  return judgeReservation(key, listedAt) === "abandoned";
 }

@@ -14,10 +14,12 @@ export interface ServeOptions {
 
 /** Starts the plugin's gRPC server on a free loopback port and returns it and the port. */
 export async function servePlugin(options: ServeOptions = {}): Promise<{ port: number; server: InstanceType<typeof grpc.Server> }> {
+  const log = engineLogAt(options.engineAddress);
   const service = new ResourceProviderService(
-    options.lifecycle ?? new RepoApiKeyLifecycle({ engineListening: engineProbeAt(options.engineAddress) }),
+    options.lifecycle ??
+      new RepoApiKeyLifecycle({ engineListening: engineProbeAt(options.engineAddress), warn: (message) => log.warn(message, "") }),
     packageVersion(),
-    engineLogAt(options.engineAddress),
+    log,
   );
   const server = new grpc.Server();
   server.addService(providerGrpc.ResourceProviderService, service.handlers());

@@ -17,6 +17,8 @@ export interface Settings {
   readonly operationTimeoutMs: number;
   readonly maxRetries: number;
   readonly maxConcurrency: number;
+  /** Repositories the user confirmed deleted (`goneRepositories`): their 404 is taken for "gone". */
+  readonly goneRepositories: ReadonlySet<string>;
 }
 
 interface FoundValue {
@@ -45,6 +47,7 @@ export function resolveSettings(sources: SettingsSources = {}): Settings {
     operationTimeoutMs: PARSERS.operationTimeout(find("operationTimeout")),
     maxRetries: PARSERS.maxRetries(find("maxRetries")),
     maxConcurrency: PARSERS.maxConcurrency(find("maxConcurrency")),
+    goneRepositories: parseIdList(find("goneRepositories")),
   });
 }
 
@@ -121,6 +124,16 @@ export function isLoopback(hostname: string): boolean {
   if (host === "localhost" || host.endsWith(".localhost")) return true;
   if (isIP(host) === 4) return host.startsWith("127.");
   return isIP(host) === 6 && (host === "::1" || host === "0:0:0:0:0:0:0:1");
+}
+
+/** A comma-separated list of ids; blanks are dropped, so a trailing comma is harmless. */
+function parseIdList(found: FoundValue | undefined): ReadonlySet<string> {
+  return new Set(
+    (found?.value ?? "")
+      .split(",")
+      .map((id) => id.trim())
+      .filter((id) => id !== ""),
+  );
 }
 
 function parseNumber(name: SettingName, found: FoundValue | undefined, fallback: number, minimum: number): number {

@@ -64,6 +64,14 @@ export const SETTING_KEYS = {
     type: "integer",
     description: "Requests in flight at once, per provider process.",
   },
+  goneRepositories: {
+    config: "flashback:goneRepositories",
+    env: "FLASHBACK_GONE_REPOSITORIES",
+    secret: false,
+    type: "string",
+    description:
+      "Ids of repositories you confirm were deleted, separated by commas: when one answers 404, refresh drops its keys from the state and destroy counts them deleted. Any other repository's 404 fails, since it may only mean that the token cannot see it.",
+  },
 } as const satisfies Record<string, SettingKey>;
 
 /** The name of one setting: `apiUrl`, `accessToken`… */

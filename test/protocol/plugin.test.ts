@@ -226,7 +226,9 @@ describe("the plugin's resource methods", () => {
     await expect(importing(`${TEST_REPO}/missing`)).rejects.toMatchObject({
       details: expect.stringMatching(/no API key "missing" in repository "repo-test"/),
     });
-    await expect(importing("repo-nowhere/k")).rejects.toMatchObject({ details: expect.stringMatching(/no repository "repo-nowhere"/) });
+    await expect(importing("repo-nowhere/k")).rejects.toMatchObject({
+      details: expect.stringMatching(/answers 404 for repository "repo-nowhere": it does not exist, or this token cannot see it/),
+    });
   });
 
   it("update renames in place, key and secret unchanged; delete revokes", async () => {

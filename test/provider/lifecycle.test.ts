@@ -97,10 +97,21 @@ describe("read", () => {
     expect((await providerFor(emulator).read(id, outs)).id).toBe("");
   });
 
-  it("returns an empty id when the repository is gone", async () => {
+  it("fails, naming the repository and what to run, when the repository answers 404; drops the key once goneRepositories confirms it", async () => {
     const { id, outs } = await createReader();
     emulator.store.removeRepo(TEST_REPO);
-    expect((await providerFor(emulator).read(id, outs)).id).toBe("");
+    await expect(providerFor(emulator).read(id, outs)).rejects.toThrow(
+      `answers 404 for repository "${TEST_REPO}" while refreshing key "${id}"`,
+    );
+    await expect(providerFor(emulator).read(id, outs)).rejects.toThrow(`pulumi config set flashback:goneRepositories ${TEST_REPO}`);
+    const warnings: string[] = [];
+    const confirmed = providerFor(
+      emulator,
+      { FLASHBACK_GONE_REPOSITORIES: `other, ${TEST_REPO}` },
+      { warn: (message) => warnings.push(message) },
+    );
+    expect((await confirmed.read(id, outs)).id).toBe("");
+    expect(warnings).toEqual([expect.stringMatching(`Repository "${TEST_REPO}" answers 404 .* its keys leave the state`)]);
   });
 });
 
@@ -132,11 +143,36 @@ describe("delete", () => {
     expect(emulator.store.get(TEST_REPO, id)).toBeUndefined();
   });
 
-  it("treats a key that is already gone (404) as deleted", async () => {
+  it("treats a key that is already gone (404) as deleted once a listing of its repository proves it", async () => {
     const { id, outs } = await createReader();
     emulator.store.delete(TEST_REPO, id);
+    emulator.requests.length = 0;
     await expect(providerFor(emulator).delete(id, outs)).resolves.toBeUndefined();
-    expect(emulator.requests.at(-1)?.status).toBe(404);
+    expect(emulator.requests.map((request) => `${request.method} ${request.status}`)).toEqual(["DELETE 404", "GET 200"]);
+  });
+
+  it("does not count a key as deleted when its repository answers 404, unless goneRepositories confirms it, with a warning", async () => {
+    const { id, outs } = await createReader();
+    emulator.refuseRepo(TEST_REPO, 404);
+    await expect(providerFor(emulator).delete(id, outs)).rejects.toThrow(
+      `answers 404 for repository "${TEST_REPO}" while deleting key "${id}"`,
+    );
+    const warnings: string[] = [];
+    const confirmed = providerFor(emulator, { FLASHBACK_GONE_REPOSITORIES: TEST_REPO }, { warn: (message) => warnings.push(message) });
+    await expect(confirmed.delete(id, outs)).resolves.toBeUndefined();
+    await expect(confirmed.delete(id, outs)).resolves.toBeUndefined();
+    emulator.refuseRepo(TEST_REPO, undefined);
+    expect(warnings, "one warning per repository").toEqual([
+      expect.stringMatching(`Repository "${TEST_REPO}" answers 404 .* count as deleted`),
+    ]);
+    expect(emulator.store.get(TEST_REPO, id), "the key is still there: the repository was only hidden").toBeDefined();
+  });
+
+  it("does not count a key as deleted when Flashback answers 404 to its delete but still lists it", async () => {
+    const { id, outs } = await createReader();
+    emulator.faults.add({ fault: { kind: "status", status: 404, errorCode: "APIKEY_NOT_FOUND" }, method: "DELETE" });
+    await expect(providerFor(emulator).delete(id, outs)).rejects.toThrow(/answered 404 to deleting API key .* but still lists it/);
+    expect(emulator.store.get(TEST_REPO, id)).toBeDefined();
   });
 });
 

@@ -99,19 +99,41 @@ describe("a list answered in pages", () => {
 });
 
 describe("a repository that answers 404 or 403", () => {
-  it("404: refresh drops its keys (the repository is gone, and its keys with it), import says so, the sweep deletes nothing", async () => {
+  it("404: refresh and destroy fail naming the repository (it may only be hidden from the token), import says so, the sweep deletes nothing", async () => {
     const provider = providerFor(emulator, {}, { deploymentScope: SCOPE });
     const created = await provider.create(inputs("k", HIDDEN_REPO));
+    const outs = created.outs as RepoApiKeyOutputs;
     const abandoned = plantReservation(emulator, { repoId: HIDDEN_REPO, ageMs: ABANDONED_AGE_MS });
     emulator.refuseRepo(HIDDEN_REPO, 404);
-    expect(await providerFor(emulator).read(created.id, created.outs as RepoApiKeyOutputs)).toEqual({ id: "" });
+    await expect(providerFor(emulator).read(created.id, outs)).rejects.toThrow(
+      `Flashback answers 404 for repository "${HIDDEN_REPO}" while refreshing key "${created.id}": the repository was deleted, or this token can no longer see it`,
+    );
+    await expect(providerFor(emulator, {}, { deploymentScope: SCOPE }).delete(created.id, outs)).rejects.toThrow(
+      `pulumi config set flashback:goneRepositories ${HIDDEN_REPO}`,
+    );
     await expect(lifecycleFor(emulator).importKey(`${HIDDEN_REPO}/${created.id}`)).rejects.toThrow(
-      `Flashback has no repository "${HIDDEN_REPO}"`,
+      `Flashback answers 404 for repository "${HIDDEN_REPO}": it does not exist, or this token cannot see it`,
     );
     await expect(providerFor(emulator, {}, { deploymentScope: SCOPE }).create(inputs("k2", HIDDEN_REPO))).rejects.toThrow(
       /answered 404.*Check that the repository id is right/,
     );
     expect(keyIdsIn(emulator, HIDDEN_REPO)).toEqual([created.id, abandoned].sort());
+  });
+
+  it("404 of a repository that goneRepositories confirms deleted: refresh drops its keys and destroy counts them deleted, each with one warning", async () => {
+    const created = await providerFor(emulator).create(inputs("k", HIDDEN_REPO));
+    const outs = created.outs as RepoApiKeyOutputs;
+    emulator.refuseRepo(HIDDEN_REPO, 404);
+    const warnings: string[] = [];
+    const confirmed = providerFor(emulator, { FLASHBACK_GONE_REPOSITORIES: HIDDEN_REPO }, { warn: (message) => warnings.push(message) });
+    expect(await confirmed.read(created.id, outs)).toEqual({ id: "" });
+    await confirmed.delete(created.id, outs);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        `^Repository "${HIDDEN_REPO}" answers 404 and flashback:goneRepositories says it was deleted, so its keys leave the state`,
+      ),
+      expect.stringMatching(`^Repository "${HIDDEN_REPO}" answers 404 .* so its keys count as deleted. If it was not deleted`),
+    ]);
   });
 
   it("403: refresh and import fail naming the repository and the permission; nothing leaves the state", async () => {

@@ -43,6 +43,8 @@ type providerArgs struct {
 	AccessToken *string `pulumi:"accessToken"`
 	// Base URL of Flashback's API: https://, or http:// for a loopback host only. Read from the environment variable FLASHBACK_API_URL when not set; default https://backend.flashback.tech.
 	ApiUrl *string `pulumi:"apiUrl"`
+	// Ids of repositories you confirm were deleted, separated by commas: when one answers 404, refresh drops its keys from the state and destroy counts them deleted. Any other repository's 404 fails, since it may only mean that the token cannot see it. Read from the environment variable FLASHBACK_GONE_REPOSITORIES when not set.
+	GoneRepositories *string `pulumi:"goneRepositories"`
 	// Requests in flight at once, per provider process. Read from the environment variable FLASHBACK_MAX_CONCURRENCY when not set; default 64.
 	MaxConcurrency *int `pulumi:"maxConcurrency"`
 	// Retries of one request (429 aside). Read from the environment variable FLASHBACK_MAX_RETRIES when not set; default 6.
@@ -61,6 +63,8 @@ type ProviderArgs struct {
 	AccessToken pulumi.StringPtrInput
 	// Base URL of Flashback's API: https://, or http:// for a loopback host only. Read from the environment variable FLASHBACK_API_URL when not set; default https://backend.flashback.tech.
 	ApiUrl pulumi.StringPtrInput
+	// Ids of repositories you confirm were deleted, separated by commas: when one answers 404, refresh drops its keys from the state and destroy counts them deleted. Any other repository's 404 fails, since it may only mean that the token cannot see it. Read from the environment variable FLASHBACK_GONE_REPOSITORIES when not set.
+	GoneRepositories pulumi.StringPtrInput
 	// Requests in flight at once, per provider process. Read from the environment variable FLASHBACK_MAX_CONCURRENCY when not set; default 64.
 	MaxConcurrency pulumi.IntPtrInput
 	// Retries of one request (429 aside). Read from the environment variable FLASHBACK_MAX_RETRIES when not set; default 6.

@@ -21,6 +21,7 @@ class ProviderArgs:
     def __init__(__self__, *,
                  access_token: pulumi.Input[Optional[_builtins.str]] = None,
                  api_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 gone_repositories: pulumi.Input[Optional[_builtins.str]] = None,
                  max_concurrency: pulumi.Input[Optional[_builtins.int]] = None,
                  max_retries: pulumi.Input[Optional[_builtins.int]] = None,
                  operation_timeout: pulumi.Input[Optional[_builtins.float]] = None,
@@ -31,6 +32,7 @@ class ProviderArgs:
 
         :param pulumi.Input[_builtins.str] access_token: Flashback access token (a JWT valid for an hour). This or refreshToken is required. Read from the environment variable FLASHBACK_ACCESS_TOKEN when not set.
         :param pulumi.Input[_builtins.str] api_url: Base URL of Flashback's API: https://, or http:// for a loopback host only. Read from the environment variable FLASHBACK_API_URL when not set; default https://backend.flashback.tech.
+        :param pulumi.Input[_builtins.str] gone_repositories: Ids of repositories you confirm were deleted, separated by commas: when one answers 404, refresh drops its keys from the state and destroy counts them deleted. Any other repository's 404 fails, since it may only mean that the token cannot see it. Read from the environment variable FLASHBACK_GONE_REPOSITORIES when not set.
         :param pulumi.Input[_builtins.int] max_concurrency: Requests in flight at once, per provider process. Read from the environment variable FLASHBACK_MAX_CONCURRENCY when not set; default 64.
         :param pulumi.Input[_builtins.int] max_retries: Retries of one request (429 aside). Read from the environment variable FLASHBACK_MAX_RETRIES when not set; default 6.
         :param pulumi.Input[_builtins.float] operation_timeout: Seconds one create, read, update or delete may take with all its retries. Read from the environment variable FLASHBACK_OPERATION_TIMEOUT when not set; default 300.
@@ -41,6 +43,8 @@ class ProviderArgs:
             pulumi.set(__self__, "access_token", access_token)
         if api_url is not None:
             pulumi.set(__self__, "api_url", api_url)
+        if gone_repositories is not None:
+            pulumi.set(__self__, "gone_repositories", gone_repositories)
         if max_concurrency is not None:
             pulumi.set(__self__, "max_concurrency", max_concurrency)
         if max_retries is not None:
@@ -75,6 +79,18 @@ class ProviderArgs:
     @api_url.setter
     def api_url(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "api_url", value)
+
+    @_builtins.property
+    @pulumi.getter(name="goneRepositories")
+    def gone_repositories(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Ids of repositories you confirm were deleted, separated by commas: when one answers 404, refresh drops its keys from the state and destroy counts them deleted. Any other repository's 404 fails, since it may only mean that the token cannot see it. Read from the environment variable FLASHBACK_GONE_REPOSITORIES when not set.
+        """
+        return pulumi.get(self, "gone_repositories")
+
+    @gone_repositories.setter
+    def gone_repositories(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "gone_repositories", value)
 
     @_builtins.property
     @pulumi.getter(name="maxConcurrency")
@@ -145,6 +161,7 @@ class Provider(pulumi.ProviderResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_token: pulumi.Input[Optional[_builtins.str]] = None,
                  api_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 gone_repositories: pulumi.Input[Optional[_builtins.str]] = None,
                  max_concurrency: pulumi.Input[Optional[_builtins.int]] = None,
                  max_retries: pulumi.Input[Optional[_builtins.int]] = None,
                  operation_timeout: pulumi.Input[Optional[_builtins.float]] = None,
@@ -158,6 +175,7 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] access_token: Flashback access token (a JWT valid for an hour). This or refreshToken is required. Read from the environment variable FLASHBACK_ACCESS_TOKEN when not set.
         :param pulumi.Input[_builtins.str] api_url: Base URL of Flashback's API: https://, or http:// for a loopback host only. Read from the environment variable FLASHBACK_API_URL when not set; default https://backend.flashback.tech.
+        :param pulumi.Input[_builtins.str] gone_repositories: Ids of repositories you confirm were deleted, separated by commas: when one answers 404, refresh drops its keys from the state and destroy counts them deleted. Any other repository's 404 fails, since it may only mean that the token cannot see it. Read from the environment variable FLASHBACK_GONE_REPOSITORIES when not set.
         :param pulumi.Input[_builtins.int] max_concurrency: Requests in flight at once, per provider process. Read from the environment variable FLASHBACK_MAX_CONCURRENCY when not set; default 64.
         :param pulumi.Input[_builtins.int] max_retries: Retries of one request (429 aside). Read from the environment variable FLASHBACK_MAX_RETRIES when not set; default 6.
         :param pulumi.Input[_builtins.float] operation_timeout: Seconds one create, read, update or delete may take with all its retries. Read from the environment variable FLASHBACK_OPERATION_TIMEOUT when not set; default 300.
@@ -190,6 +208,7 @@ class Provider(pulumi.ProviderResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_token: pulumi.Input[Optional[_builtins.str]] = None,
                  api_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 gone_repositories: pulumi.Input[Optional[_builtins.str]] = None,
                  max_concurrency: pulumi.Input[Optional[_builtins.int]] = None,
                  max_retries: pulumi.Input[Optional[_builtins.int]] = None,
                  operation_timeout: pulumi.Input[Optional[_builtins.float]] = None,
@@ -206,6 +225,7 @@ class Provider(pulumi.ProviderResource):
 
             __props__.__dict__["access_token"] = None if access_token is None else pulumi.Output.secret(access_token)
             __props__.__dict__["api_url"] = api_url
+            __props__.__dict__["gone_repositories"] = gone_repositories
             __props__.__dict__["max_concurrency"] = pulumi.Output.from_input(max_concurrency).apply(pulumi.runtime.to_json) if max_concurrency is not None else None
             __props__.__dict__["max_retries"] = pulumi.Output.from_input(max_retries).apply(pulumi.runtime.to_json) if max_retries is not None else None
             __props__.__dict__["operation_timeout"] = pulumi.Output.from_input(operation_timeout).apply(pulumi.runtime.to_json) if operation_timeout is not None else None

@@ -21,6 +21,11 @@ func GetApiUrl(ctx *pulumi.Context) string {
 	return config.Get(ctx, "flashback:apiUrl")
 }
 
+// Ids of repositories you confirm were deleted, separated by commas: when one answers 404, refresh drops its keys from the state and destroy counts them deleted. Any other repository's 404 fails, since it may only mean that the token cannot see it. Read from the environment variable FLASHBACK_GONE_REPOSITORIES when not set.
+func GetGoneRepositories(ctx *pulumi.Context) string {
+	return config.Get(ctx, "flashback:goneRepositories")
+}
+
 // Requests in flight at once, per provider process. Read from the environment variable FLASHBACK_MAX_CONCURRENCY when not set; default 64.
 func GetMaxConcurrency(ctx *pulumi.Context) int {
 	return config.GetInt(ctx, "flashback:maxConcurrency")

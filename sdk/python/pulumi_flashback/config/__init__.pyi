@@ -24,6 +24,11 @@ apiUrl: Optional[str]
 Base URL of Flashback's API: https://, or http:// for a loopback host only. Read from the environment variable FLASHBACK_API_URL when not set; default https://backend.flashback.tech.
 """
 
+goneRepositories: Optional[str]
+"""
+Ids of repositories you confirm were deleted, separated by commas: when one answers 404, refresh drops its keys from the state and destroy counts them deleted. Any other repository's 404 fails, since it may only mean that the token cannot see it. Read from the environment variable FLASHBACK_GONE_REPOSITORIES when not set.
+"""
+
 maxConcurrency: Optional[int]
 """
 Requests in flight at once, per provider process. Read from the environment variable FLASHBACK_MAX_CONCURRENCY when not set; default 64.

@@ -35,6 +35,13 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('apiUrl')
 
     @_builtins.property
+    def gone_repositories(self) -> Optional[str]:
+        """
+        Ids of repositories you confirm were deleted, separated by commas: when one answers 404, refresh drops its keys from the state and destroy counts them deleted. Any other repository's 404 fails, since it may only mean that the token cannot see it. Read from the environment variable FLASHBACK_GONE_REPOSITORIES when not set.
+        """
+        return __config__.get('goneRepositories')
+
+    @_builtins.property
     def max_concurrency(self) -> Optional[int]:
         """
         Requests in flight at once, per provider process. Read from the environment variable FLASHBACK_MAX_CONCURRENCY when not set; default 64.

@@ -1,0 +1,57 @@
+import { FlashbackError } from "../errors/FlashbackError";
+import { SETTING_KEYS } from "../settings/settings-keys";
+import type { Settings } from "../settings/resolve-settings";
+
+/**
+ * Flashback answered 404 for a whole repository. That is what a deleted repository answers, and
+ * also, as far as its documentation says, what a token that can no longer see it gets (another
+ * organization, a revoked role), while the keys in it still work. Nothing in the answer tells the
+ * two apart, so a 404 alone never drops a key from a state nor counts it as deleted: the user
+ * confirms the deletion with `goneRepositories`.
+ */
+export class UnseenRepositoryError extends FlashbackError {
+  override readonly name = "UnseenRepositoryError";
+  readonly code = "FLASHBACK_REPOSITORY_UNSEEN";
+
+  constructor(
+    readonly repoId: string,
+    what: string,
+    consequence: string,
+  ) {
+    const gone = SETTING_KEYS.goneRepositories;
+    super(
+      `Flashback answers 404 for repository "${repoId}" ${what}: the repository was deleted, or this token can no longer see it (another organization, a revoked role), and Flashback's answer does not say which. ` +
+        `Its keys may still work, so the provider will not ${consequence}. If the token lost access, run the command again with one that can see the repository. ` +
+        `If the repository was deleted, confirm it with \`pulumi config set ${gone.config} ${repoId}\` (or ${gone.env}=${repoId}) and run the command again`,
+    );
+  }
+
+  override publicFields(): Record<string, unknown> {
+    return { ...super.publicFields(), repoId: this.repoId };
+  }
+}
+
+/** What a repository's 404 means for one key, once per repository and kind of operation in a process. */
+export class UnseenRepositories {
+  readonly #warned = new Set<string>();
+
+  constructor(private readonly warn: (message: string) => void) {}
+
+  /**
+   * Returns when the user confirmed the repository deleted, after a warning naming it; throws
+   * `UnseenRepositoryError` otherwise.
+   */
+  confirmGone(settings: Settings, repoId: string, keyId: string, operation: "refresh" | "delete"): void {
+    const consequence = operation === "refresh" ? "drop them from the state" : "count them as deleted";
+    if (!settings.goneRepositories.has(repoId)) {
+      const what = operation === "refresh" ? `while refreshing key "${keyId}"` : `while deleting key "${keyId}"`;
+      throw new UnseenRepositoryError(repoId, what, consequence);
+    }
+    if (this.#warned.has(`${operation} ${repoId}`)) return;
+    this.#warned.add(`${operation} ${repoId}`);
+    this.warn(
+      `Repository "${repoId}" answers 404 and ${SETTING_KEYS.goneRepositories.config} says it was deleted, so its keys ${operation === "refresh" ? "leave the state" : "count as deleted"}. ` +
+        "If it was not deleted but only hidden from this token, those keys still work: revoke them in Flashback's console",
+    );
+  }
+}
