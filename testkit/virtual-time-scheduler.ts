@@ -52,6 +52,7 @@ export class VirtualTimeScheduler {
   #now: number;
   readonly #ready: Step[] = [];
   readonly #timers = new Set<Timer>();
+  readonly #armed: Array<{ remaining: number; owners: string; label: string; action: () => void }> = [];
   readonly #choices: readonly SchedulerChoice[];
   #taken = 0;
   #steps = 0;
@@ -78,6 +79,16 @@ export class VirtualTimeScheduler {
   /** Runs `action` when the scheduler picks it. */
   schedule(label: string, owner: string, action: () => void): void {
     this.#ready.push({ label, owner, run: action });
+  }
+
+  /**
+   * Runs `action` when the scheduler picks it, which it may once `steps` steps of owners starting
+   * with `owners` have run: a kill or a sleep aimed at a point of one deployment, which shrinks
+   * towards its start.
+   */
+  scheduleAfter(steps: number, owners: string, label: string, action: () => void): void {
+    if (steps <= 0) this.schedule(label, "world", action);
+    else this.#armed.push({ remaining: steps, owners, label, action });
   }
 
   /** Time passes for everybody (a user waiting before the next command). */
@@ -141,7 +152,16 @@ export class VirtualTimeScheduler {
       const [step] = this.#ready.splice(choice.pick % this.#ready.length, 1);
       this.log.push(`+${this.#now - this.#startMs}ms ${step!.label}`);
       step!.run();
+      this.#countTowardsArmed(step!.owner);
       if (++this.#steps > MAX_STEPS) throw new Error(`the run did not settle within ${MAX_STEPS} steps`);
+    }
+  }
+
+  #countTowardsArmed(owner: string): void {
+    for (const armed of [...this.#armed]) {
+      if (!owner.startsWith(armed.owners) || --armed.remaining > 0) continue;
+      this.#armed.splice(this.#armed.indexOf(armed), 1);
+      this.schedule(armed.label, "world", armed.action);
     }
   }
 

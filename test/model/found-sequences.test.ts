@@ -58,6 +58,20 @@ const FOUND: Array<{ name: string; broke: string; cause: string; world: World }>
     }),
   },
   {
+    name: "createdAt without a zone, read in Los Angeles, a create killed between its POST and its claim",
+    broke: "key orphaned: the reservation it left was never swept, and nothing said so",
+    cause:
+      "Date.parse read the zoneless createdAt as Los Angeles time, 8 hours ahead, so the leftover never looked old enough; no warning said the sweep had no proof (issue 21, point 2)",
+    world: plainWorld({
+      timeZone: "America/Los_Angeles",
+      shapes: { createdAt: "zoneless", offsetMinutes: 540, createdAtPrecision: "milliseconds", dateHeader: true, duplicateNames: "accept" },
+      rounds: [
+        { commands: [{ stack: 0, kind: "up", program: [reader("r0", "repo-a")], kill: { mode: "process", reach: [], afterSteps: 5 } }], console: [] },
+      ],
+      wire: ["unsent"],
+    }),
+  },
+  {
     name: "a laptop sleep between a create's POST and its answer, beside another stack writing in the repository",
     broke: "key lost: the other stack's sweep deleted the key this one was handed",
     cause:
@@ -70,8 +84,8 @@ const FOUND: Array<{ name: string; broke: string; cause: string; world: World }>
       rounds: [
         {
           commands: [
-            { stack: 0, kind: "up", program: [reader("r0", "repo-b")], sleepMs: 1000 },
-            { stack: 1, kind: "up", program: [reader("r0", "repo-b")], sleepMs: 16580 },
+            { stack: 0, kind: "up", program: [reader("r0", "repo-b")], sleep: { ms: 1000, afterSteps: 0 } },
+            { stack: 1, kind: "up", program: [reader("r0", "repo-b")], sleep: { ms: 16580, afterSteps: 0 } },
           ],
           console: [],
         },

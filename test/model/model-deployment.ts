@@ -55,13 +55,14 @@ export class ModelDeployment {
   }
 
   /** Starts the command; it ends when the scheduler has run it out (or never, once killed). */
-  start(command: Pick<Command, "kind" | "program" | "kill" | "sleepMs">): Promise<void> {
+  start(command: Pick<Command, "kind" | "program" | "kill" | "sleep">): Promise<void> {
     const { scheduler } = this.run;
-    const kill = command.kill;
-    if (kill !== undefined) scheduler.schedule(`${this.record.id} killed (${kill.mode})`, "world", () => this.#kill(kill));
-    const sleepMs = command.sleepMs;
-    if (sleepMs !== undefined) {
-      scheduler.schedule(`${this.stack.machine.name} sleeps ${sleepMs} ms`, "world", () => scheduler.pause(this.stack.machine, sleepMs));
+    const own = `${this.record.id}.`;
+    const { kill, sleep } = command;
+    if (kill !== undefined) scheduler.scheduleAfter(kill.afterSteps, own, `${this.record.id} killed (${kill.mode})`, () => this.#kill(kill));
+    if (sleep !== undefined) {
+      const label = `${this.stack.machine.name} sleeps ${sleep.ms} ms`;
+      scheduler.scheduleAfter(sleep.afterSteps, own, label, () => scheduler.pause(this.stack.machine, sleep.ms));
     }
     if (command.kind === "up") return this.#up(command.program);
     if (command.kind === "refresh") return this.#refresh();
@@ -77,6 +78,7 @@ export class ModelDeployment {
       deploymentScope: scopeOf(this.stack.identity),
       engineListening: async () => this.#engineAlive,
       random: () => 0.5,
+      warn: (message) => this.run.ledger.recordWarning(id, message),
     });
     return process;
   }

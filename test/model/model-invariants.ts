@@ -35,6 +35,8 @@ export interface Counts {
   leftByKill: number;
   /** Allowed: reservations left while Flashback's answers give no proof of their age. */
   unprovable: number;
+  /** Not a finding: leftovers of other creates that a sweep deleted (what the recovery is for). */
+  swept: number;
 }
 
 export class ModelLedger {
@@ -44,6 +46,8 @@ export class ModelLedger {
   readonly #texts: Array<{ where: string; text: string }> = [];
   #leftByKill = 0;
   #unprovable = 0;
+  #warnedNoProof = false;
+  #swept = 0;
   #exposed: string[] = [];
 
   constructor(
@@ -55,6 +59,12 @@ export class ModelLedger {
   /** A text the provider produced for users: an error, a check failure, a warning, an output. */
   record(where: string, text: string): void {
     this.#texts.push({ where, text });
+  }
+
+  /** A warning for the user: scanned for secrets, and what tells a leftover that cannot be swept from one left silently. */
+  recordWarning(process: string, message: string): void {
+    this.record(`warning of ${process}`, message);
+    if (/cannot prove them abandoned/.test(message)) this.#warnedNoProof = true;
   }
 
   recordError(where: string, error: unknown): void {
@@ -78,6 +88,7 @@ export class ModelLedger {
     if (request.method !== "DELETE" || result.kind !== "response" || result.status !== 200) return;
     const keyId = decodeURIComponent(request.path.split("/").pop() ?? "");
     const deleted = this.flashback.tombstone(keyId);
+    if (deleted !== undefined && isReservationShaped(deleted.name) && deleted.createdBy !== tag) this.#swept += 1;
     this.states.forEach((state, stack) => {
       if (state.holdsHandedOver(keyId) && !isOwnDelete(tag, stack, deleted, keyId)) {
         this.#lost.set(keyId, `${keyId} ("${deleted?.name}"), held by stack #${stack}, deleted by ${describeTag(tag)}`);
@@ -120,6 +131,7 @@ export class ModelLedger {
       exposed: this.#exposed.length,
       leftByKill: this.#leftByKill,
       unprovable: this.#unprovable,
+      swept: this.#swept,
     };
   }
 
@@ -137,6 +149,7 @@ export class ModelLedger {
     const what = `${key.id} ("${key.name}" in ${key.repoId}), made by ${describeTag(made)}`;
     if (isReservationShaped(key.name) && key.name !== made.declaredName) {
       if (givesProofOfAge(shapes)) this.#orphaned.set(key.id, `${what}, still under its reservation name`);
+      else if (!this.#warnedNoProof) this.#orphaned.set(key.id, `${what}, left without a word although Flashback's answers prove no age`);
       else this.#unprovable += 1;
       return;
     }

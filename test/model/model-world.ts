@@ -41,7 +41,16 @@ export type Kill = {
   mode: "engine" | "process";
   /** For each request in flight when a process dies: whether it still reaches Flashback (cycled). */
   reach: boolean[];
+  /** How many of the deployment's own steps run before the kill may land (then the scheduler picks when). */
+  afterSteps: number;
 };
+
+/** The stack's machine sleeps (laptop lid, VM pause): its wall clock and Flashback's go on, its monotonic clock stands still. */
+export interface Sleep {
+  ms: number;
+  /** As for a kill: how many of the deployment's own steps run first. */
+  afterSteps: number;
+}
 
 export interface Command {
   stack: number;
@@ -49,8 +58,7 @@ export interface Command {
   program: Declared[];
   /** A kill lands where the scheduler puts it; the README's recovery follows. */
   kill?: Kill | undefined;
-  /** The stack's machine sleeps this long at a point the scheduler picks (laptop lid, VM pause). */
-  sleepMs?: number | undefined;
+  sleep?: Sleep | undefined;
 }
 
 /** Somebody in Flashback's console, between rounds. */
@@ -120,7 +128,10 @@ const programArb = fc.uniqueArray(declaredArb, { maxLength: 3, selector: (declar
 const killArb: fc.Arbitrary<Kill> = fc.record({
   mode: fc.constantFrom("engine" as const, "process" as const),
   reach: fc.array(fc.boolean(), { maxLength: 4 }),
+  afterSteps: fc.nat({ max: 16 }),
 });
+
+const sleepArb: fc.Arbitrary<Sleep> = fc.record({ ms: fc.integer({ min: 1_000, max: 120_000 }), afterSteps: fc.nat({ max: 16 }) });
 
 function commandArb(stacks: number): fc.Arbitrary<Command> {
   return fc.record(
@@ -129,7 +140,7 @@ function commandArb(stacks: number): fc.Arbitrary<Command> {
       kind: fc.constantFrom("up" as const, "up" as const, "up" as const, "refresh" as const, "destroy" as const),
       program: programArb,
       kill: fc.option(killArb, { freq: 3, nil: undefined }),
-      sleepMs: fc.option(fc.integer({ min: 1_000, max: 120_000 }), { freq: 4, nil: undefined }),
+      sleep: fc.option(sleepArb, { freq: 4, nil: undefined }),
     },
     { requiredKeys: ["stack", "kind", "program"] },
   );
