@@ -178,7 +178,8 @@ export class InMemoryFlashback {
     const keys = this.#repos.get(repoId);
     if (keys === undefined) return failure(404, "REPO_NOT_FOUND", "Repository not found");
     if (keyId === undefined) {
-      if (request.method === "GET") return { status: 200, body: { success: true, keys: [...keys.values()].map((key) => this.#listed(key)) } };
+      if (request.method === "GET")
+        return { status: 200, body: { success: true, keys: [...keys.values()].map((key) => this.#listed(key)) } };
       if (request.method === "POST") return this.#post(keys, repoId, request.body, by);
       return failure(405, "METHOD_NOT_ALLOWED", "Method not allowed");
     }

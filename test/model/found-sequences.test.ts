@@ -18,9 +18,15 @@ const FOUND: Array<{ name: string; broke: string; cause: string; world: World }>
   {
     name: "a declared name shaped like a reservation",
     broke: "key lost: the final sweep deleted a key the stack holds",
-    cause: "check accepted pulumi-pending-<hex>-<hex>-5, and the sweep deletes any such name once older than 5 s + margin (issue 21, point 1)",
+    cause:
+      "check accepted pulumi-pending-<hex>-<hex>-5, and the sweep deletes any such name once older than 5 s + margin (issue 21, point 1)",
     world: plainWorld({
-      rounds: [{ commands: [{ stack: 0, kind: "up", program: [reader("r0", "repo-a", "pulumi-pending-0123456789ab-cdef01234567-5")] }], console: [] }],
+      rounds: [
+        {
+          commands: [{ stack: 0, kind: "up", program: [reader("r0", "repo-a", "pulumi-pending-0123456789ab-cdef01234567-5")] }],
+          console: [],
+        },
+      ],
     }),
   },
   {
@@ -48,7 +54,8 @@ const FOUND: Array<{ name: string; broke: string; cause: string; world: World }>
   {
     name: "createdAt without a zone, read in Tokyo, two providers of one program",
     broke: "key lost: one process's sweep deleted the key the other had just handed over",
-    cause: "Date.parse read the zoneless createdAt as Tokyo time, so a reservation made a moment ago looked 9 hours old (issue 21, point 2)",
+    cause:
+      "Date.parse read the zoneless createdAt as Tokyo time, so a reservation made a moment ago looked 9 hours old (issue 21, point 2)",
     world: plainWorld({
       timeZone: "Asia/Tokyo",
       shapes: { createdAt: "zoneless", offsetMinutes: 540, createdAtPrecision: "milliseconds", dateHeader: true, duplicateNames: "accept" },
@@ -66,7 +73,10 @@ const FOUND: Array<{ name: string; broke: string; cause: string; world: World }>
       timeZone: "America/Los_Angeles",
       shapes: { createdAt: "zoneless", offsetMinutes: 540, createdAtPrecision: "milliseconds", dateHeader: true, duplicateNames: "accept" },
       rounds: [
-        { commands: [{ stack: 0, kind: "up", program: [reader("r0", "repo-a")], kill: { mode: "process", reach: [], afterSteps: 5 } }], console: [] },
+        {
+          commands: [{ stack: 0, kind: "up", program: [reader("r0", "repo-a")], kill: { mode: "process", reach: [], afterSteps: 5 } }],
+          console: [],
+        },
       ],
       wire: ["unsent"],
     }),

@@ -59,7 +59,8 @@ export class ModelDeployment {
     const { scheduler } = this.run;
     const own = `${this.record.id}.`;
     const { kill, sleep } = command;
-    if (kill !== undefined) scheduler.scheduleAfter(kill.afterSteps, own, `${this.record.id} killed (${kill.mode})`, () => this.#kill(kill));
+    if (kill !== undefined)
+      scheduler.scheduleAfter(kill.afterSteps, own, `${this.record.id} killed (${kill.mode})`, () => this.#kill(kill));
     if (sleep !== undefined) {
       const label = `${this.stack.machine.name} sleeps ${sleep.ms} ms`;
       scheduler.scheduleAfter(sleep.afterSteps, own, label, () => scheduler.pause(this.stack.machine, sleep.ms));
@@ -140,7 +141,13 @@ export class ModelDeployment {
     if (diff.changes) return this.#update(process, urn, held.id, held.outputs, checked.inputs);
   }
 
-  async #create(process: ModelProcess, urn: string, declaredName: string, inputs: Record<string, unknown>, replace: boolean): Promise<void> {
+  async #create(
+    process: ModelProcess,
+    urn: string,
+    declaredName: string,
+    inputs: Record<string, unknown>,
+    replace: boolean,
+  ): Promise<void> {
     const tag = this.#tag("create", urn, { declaredName });
     if (!(await this.#toProvider(process, `${replace ? "replace" : "create"} ${urn}`))) return;
     const outcome = await this.#call(tag, () => process.lifecycle.create(inputs));
@@ -153,7 +160,13 @@ export class ModelDeployment {
     this.#checkpointed(tag);
   }
 
-  async #update(process: ModelProcess, urn: string, id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<void> {
+  async #update(
+    process: ModelProcess,
+    urn: string,
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<void> {
     const tag = this.#tag("update", urn, { targetId: id });
     if (!(await this.#toProvider(process, `update ${urn}`))) return;
     const outcome = await this.#call(tag, () => process.lifecycle.update(id, olds, news));
@@ -186,7 +199,8 @@ export class ModelDeployment {
     } catch (error) {
       this.#failed = true;
       this.run.ledger.recordError(`${tag.kind} of ${tag.urn}`, error);
-      if (error instanceof PartialKeyError) this.run.ledger.recordOutputs(`partial ${tag.urn}`, error.outputs as unknown as Record<string, unknown>);
+      if (error instanceof PartialKeyError)
+        this.run.ledger.recordOutputs(`partial ${tag.urn}`, error.outputs as unknown as Record<string, unknown>);
       return { error };
     }
   }

@@ -166,7 +166,8 @@ export class ModelLedger {
     const secrets = [this.token, ...this.flashback.everyKey().map((key) => key.secret)];
     const found: string[] = [];
     for (const { where, text } of this.#texts) {
-      for (const secret of secrets) if (text.includes(secret)) found.push(`${where} holds a ${secret === this.token ? "token" : "key's secret"}`);
+      for (const secret of secrets)
+        if (text.includes(secret)) found.push(`${where} holds a ${secret === this.token ? "token" : "key's secret"}`);
     }
     return found;
   }

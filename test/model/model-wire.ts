@@ -83,7 +83,11 @@ export class ModelWire {
     this.scheduler.drop(process.id);
   }
 
-  async #carry(process: Pick<ModelProcess, "id" | "alive" | "inFlight">, request: HttpRequest, apply: () => HttpResult): Promise<HttpResult> {
+  async #carry(
+    process: Pick<ModelProcess, "id" | "alive" | "inFlight">,
+    request: HttpRequest,
+    apply: () => HttpResult,
+  ): Promise<HttpResult> {
     if (!process.alive) return new Promise<never>(() => undefined);
     const tag = stepContext.getStore();
     const fault = this.#faults.shift() ?? "none";

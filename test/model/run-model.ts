@@ -48,7 +48,13 @@ async function drive(world: World): Promise<Verdict> {
     processes: spec.processes,
     operationTimeoutS: spec.operationTimeoutS,
   }));
-    const sweeper: ModelStack = { index: stacks.length, identity: "sweeper", machine: new Machine("sweeper", 0), processes: 1, operationTimeoutS: 300 };
+  const sweeper: ModelStack = {
+    index: stacks.length,
+    identity: "sweeper",
+    machine: new Machine("sweeper", 0),
+    processes: 1,
+    operationTimeoutS: 300,
+  };
   const states = [...stacks, sweeper].map(() => new StackState());
   const ledger = new ModelLedger(flashback, states, TOKEN);
   const wire = new ModelWire(scheduler, flashback, world.wire, (request, tag, result) => ledger.onApplied(request, tag, result));
@@ -58,14 +64,20 @@ async function drive(world: World): Promise<Verdict> {
     const commands = oneCommandPerStack(round, stacks.length);
     if (round.refusal !== undefined) {
       const { repo, status, methods } = round.refusal;
-      scheduler.schedule(`the token loses sight of ${repo} (${status} on ${methods})`, "world", () => flashback.refuse(repo, { status, methods }));
+      scheduler.schedule(`the token loses sight of ${repo} (${status} on ${methods})`, "world", () =>
+        flashback.refuse(repo, { status, methods }),
+      );
     }
     const started = commands.map((command) => ({ command, deployment: new ModelDeployment(run, stacks[command.stack]!) }));
     for (const { command, deployment } of started) void deployment.start(command);
     await scheduler.run();
     if (round.refusal !== undefined) flashback.refuse(round.refusal.repo, undefined);
     ledger.checkHeld();
-    await recover(run, stacks, started.filter(({ deployment }) => deployment.record.killed).map(({ command }) => command));
+    await recover(
+      run,
+      stacks,
+      started.filter(({ deployment }) => deployment.record.killed).map(({ command }) => command),
+    );
     applyConsole(round, flashback, states, stacks);
   }
 
@@ -74,7 +86,12 @@ async function drive(world: World): Promise<Verdict> {
   wire.calm();
   const longestLifetimeMs = Math.max(...stacks.map((stack) => stack.operationTimeoutS * 1000));
   scheduler.advance(longestLifetimeMs + SWEEP_MARGIN_MS + DATE_RESOLUTION_MS + 1);
-  const sweep: Declared[] = REPOS.map((repo, index) => ({ resource: `r${index}` as Declared["resource"], repo, name: "model-sweeper", accessType: "READ" }));
+  const sweep: Declared[] = REPOS.map((repo, index) => ({
+    resource: `r${index}` as Declared["resource"],
+    repo,
+    name: "model-sweeper",
+    accessType: "READ",
+  }));
   void new ModelDeployment(run, sweeper).start({ kind: "up", program: sweep });
   await scheduler.run();
   void new ModelDeployment(run, sweeper).start({ kind: "destroy", program: [] });
@@ -93,7 +110,8 @@ async function recover(run: ModelRun, stacks: readonly ModelStack[], killed: rea
   for (const command of killed) void new ModelDeployment(run, stacks[command.stack]!).start({ kind: "refresh", program: [] });
   await run.scheduler.run();
   run.scheduler.advance(Math.max(...killed.map((command) => stacks[command.stack]!.operationTimeoutS * 1000)) + SWEEP_MARGIN_MS);
-  for (const command of killed) void new ModelDeployment(run, stacks[command.stack]!).start({ kind: command.kind, program: command.program });
+  for (const command of killed)
+    void new ModelDeployment(run, stacks[command.stack]!).start({ kind: command.kind, program: command.program });
   await run.scheduler.run();
   run.ledger.checkHeld();
 }
