@@ -24,6 +24,12 @@ export interface AnswerShapes {
    * refused, a create or rename answers 409 `{success: false, error_code: "APIKEY_NAME_TAKEN"}`.
    */
   duplicateNames: "accept" | "refuse";
+  /**
+   * Flashback runs on several servers whose clocks a fleet keeps within a few seconds: requests go
+   * to three in turn, one on time, one this far ahead, one this far behind. Each stamps the
+   * `createdAt` of the keys it makes and the `Date` of its answers with its own clock.
+   */
+  serverClockSpreadMs: number;
 }
 
 export const PLAIN_SHAPES: AnswerShapes = {
@@ -32,6 +38,7 @@ export const PLAIN_SHAPES: AnswerShapes = {
   createdAtPrecision: "milliseconds",
   dateHeader: true,
   duplicateNames: "accept",
+  serverClockSpreadMs: 0,
 };
 
 /** A key as Flashback holds it, with what a model needs to judge afterwards: who made, renamed and deleted it, and when. */
@@ -44,6 +51,8 @@ export interface StoredKey {
   /** The plaintext secret: shown once, in the create answer, and never again. */
   secret: string;
   createdAtMs: number;
+  /** `createdAt` as the server that made it stamped it, by its own clock. */
+  stampedAtMs: number;
   /** Whatever tag the caller passed: Flashback never reads it. */
   createdBy: unknown;
   renames: Array<{ name: string; atMs: number; by: unknown }>;
@@ -80,6 +89,7 @@ export class InMemoryFlashback {
   readonly #refusals = new Map<string, Refusal>();
   readonly #tombstones: StoredKey[] = [];
   #serial = 0;
+  #handled = 0;
   shapes: AnswerShapes;
   readonly applied: AppliedRequest[] = [];
 
@@ -108,7 +118,7 @@ export class InMemoryFlashback {
 
   /** A key somebody made in the console: it belongs to no stack. */
   seed(repoId: string, name: string, accessType = "READ", by: unknown = "console"): StoredKey {
-    return this.#create(this.#repo(repoId), repoId, name, accessType, by);
+    return this.#create(this.#repo(repoId), repoId, name, accessType, by, this.#clock());
   }
 
   /** A rename in the console, outside any deployment. */
@@ -145,20 +155,22 @@ export class InMemoryFlashback {
 
   /** Acts on one request now, by Flashback's clock, and answers it. */
   handle(request: HttpRequest, by: unknown): HttpResult {
-    const result = this.#route(request, by);
+    this.#handled += 1;
+    const serverNow = this.#clock() + [0, 1, -1][this.#handled % 3]! * this.shapes.serverClockSpreadMs;
+    const result = this.#route(request, by, serverNow);
     this.applied.push({ atMs: this.#clock(), method: request.method, path: request.path, status: result.status, by });
     return {
       kind: "response",
       status: result.status,
       statusText: STATUS_TEXT[result.status] ?? "",
       retryAfter: undefined,
-      date: this.shapes.dateHeader ? imfFixdate(this.#clock()) : undefined,
+      date: this.shapes.dateHeader ? imfFixdate(serverNow) : undefined,
       link: undefined,
       text: JSON.stringify(result.body),
     };
   }
 
-  #route(request: HttpRequest, by: unknown): { status: number; body: unknown } {
+  #route(request: HttpRequest, by: unknown, serverNow: number): { status: number; body: unknown } {
     // Paths as the documentation gives them, relative to the base URL: repo/{repoId}/apikey[/{apikeyId}].
     const segments = request.path.replace(/^\//, "").split("?")[0]!.split("/").map(decodeSegment);
     if (segments.some((segment) => segment === undefined)) return failure(400, "INVALID_PATH", "Path is not valid percent-encoding");
@@ -180,7 +192,7 @@ export class InMemoryFlashback {
     if (keyId === undefined) {
       if (request.method === "GET")
         return { status: 200, body: { success: true, keys: [...keys.values()].map((key) => this.#listed(key)) } };
-      if (request.method === "POST") return this.#post(keys, repoId, request.body, by);
+      if (request.method === "POST") return this.#post(keys, repoId, request.body, by, serverNow);
       return failure(405, "METHOD_NOT_ALLOWED", "Method not allowed");
     }
     const stored = keys.get(keyId);
@@ -206,16 +218,16 @@ export class InMemoryFlashback {
     return failure(405, "METHOD_NOT_ALLOWED", "Method not allowed");
   }
 
-  #post(keys: Map<string, StoredKey>, repoId: string, body: unknown, by: unknown): { status: number; body: unknown } {
+  #post(keys: Map<string, StoredKey>, repoId: string, body: unknown, by: unknown, serverNow: number): { status: number; body: unknown } {
     const invalid = invalidBody(body);
     if (invalid !== undefined) return invalid;
     const { name, accessType } = body as { name: string; accessType: string };
     if (this.#nameTaken(keys, name, undefined)) return failure(409, "APIKEY_NAME_TAKEN", "An API key with this name already exists");
-    const stored = this.#create(keys, repoId, name, accessType, by);
+    const stored = this.#create(keys, repoId, name, accessType, by, serverNow);
     return { status: 200, body: { success: true, id: stored.id, key: stored.key, secret: stored.secret } };
   }
 
-  #create(keys: Map<string, StoredKey>, repoId: string, name: string, accessType: string, by: unknown): StoredKey {
+  #create(keys: Map<string, StoredKey>, repoId: string, name: string, accessType: string, by: unknown, stampedAtMs: number): StoredKey {
     this.#serial += 1;
     const serial = this.#serial.toString(16).padStart(12, "0");
     const stored: StoredKey = {
@@ -226,6 +238,7 @@ export class InMemoryFlashback {
       key: `FBKEY${serial.toUpperCase()}`,
       secret: `fbsecret-${serial}-${(this.#serial * 2654435761).toString(36)}`,
       createdAtMs: this.#clock(),
+      stampedAtMs,
       createdBy: by,
       renames: [],
     };
@@ -245,7 +258,7 @@ export class InMemoryFlashback {
 
   /** A key as the list shows it: no plaintext secret, an encrypted envelope instead; `createdAt` in the shape chosen. */
   #listed(key: StoredKey): Record<string, unknown> {
-    const createdAt = formatCreatedAt(key.createdAtMs, this.shapes);
+    const createdAt = formatCreatedAt(key.stampedAtMs, this.shapes);
     return {
       id: key.id,
       name: key.name,

@@ -191,6 +191,8 @@ const shapesArb: fc.Arbitrary<AnswerShapes> = fc.record({
   createdAtPrecision: fc.constantFrom("milliseconds" as const, "seconds" as const),
   dateHeader: fc.constantFrom(true, true, true, true, false),
   duplicateNames: fc.constantFrom("accept" as const, "refuse" as const),
+  // The README's margin covers "a few seconds" between Flashback's servers.
+  serverClockSpreadMs: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 3_000 }) }),
 });
 
 const choiceArb: fc.Arbitrary<SchedulerChoice> = fc.record({
@@ -223,7 +225,14 @@ export function stackName(stack: StackSpec): string {
 export function plainWorld(overrides: Partial<World> & Pick<World, "rounds">): World {
   return {
     timeZone: "UTC",
-    shapes: { createdAt: "utc", offsetMinutes: 540, createdAtPrecision: "milliseconds", dateHeader: true, duplicateNames: "accept" },
+    shapes: {
+      createdAt: "utc",
+      offsetMinutes: 540,
+      createdAtPrecision: "milliseconds",
+      dateHeader: true,
+      duplicateNames: "accept",
+      serverClockSpreadMs: 0,
+    },
     stacks: [{ identity: "dev", backend: "a", processes: 1, operationTimeoutS: 10, skewMs: 0 }],
     handMade: [],
     wire: [],
