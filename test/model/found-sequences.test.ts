@@ -58,7 +58,14 @@ const FOUND: Array<{ name: string; broke: string; cause: string; world: World }>
       "Date.parse read the zoneless createdAt as Tokyo time, so a reservation made a moment ago looked 9 hours old (issue 21, point 2)",
     world: plainWorld({
       timeZone: "Asia/Tokyo",
-      shapes: { createdAt: "zoneless", offsetMinutes: 540, createdAtPrecision: "milliseconds", dateHeader: true, duplicateNames: "accept" },
+      shapes: {
+        createdAt: "zoneless",
+        offsetMinutes: 540,
+        createdAtPrecision: "milliseconds",
+        dateHeader: true,
+        duplicateNames: "accept",
+        serverClockSpreadMs: 0,
+      },
       stacks: [{ identity: "dev", backend: "a", processes: 2, operationTimeoutS: 10, skewMs: 0 }],
       rounds: [{ commands: [{ stack: 0, kind: "up", program: [reader("r0", "repo-a"), reader("r3", "repo-a")] }], console: [] }],
       wire: ["lost", "none", "none", "503"],
@@ -71,7 +78,14 @@ const FOUND: Array<{ name: string; broke: string; cause: string; world: World }>
       "Date.parse read the zoneless createdAt as Los Angeles time, 8 hours ahead, so the leftover never looked old enough; no warning said the sweep had no proof (issue 21, point 2)",
     world: plainWorld({
       timeZone: "America/Los_Angeles",
-      shapes: { createdAt: "zoneless", offsetMinutes: 540, createdAtPrecision: "milliseconds", dateHeader: true, duplicateNames: "accept" },
+      shapes: {
+        createdAt: "zoneless",
+        offsetMinutes: 540,
+        createdAtPrecision: "milliseconds",
+        dateHeader: true,
+        duplicateNames: "accept",
+        serverClockSpreadMs: 0,
+      },
       rounds: [
         {
           commands: [{ stack: 0, kind: "up", program: [reader("r0", "repo-a")], kill: { mode: "process", reach: [], afterSteps: 5 } }],
@@ -106,6 +120,31 @@ const FOUND: Array<{ name: string; broke: string; cause: string; world: World }>
         { pick: 3, advanceMs: 2120 },
         { pick: 3, advanceMs: 845 },
         { pick: 0, advanceMs: 2455 },
+      ],
+    }),
+  },
+  {
+    name: "a rename answered after the create's time, then the repository's 404 to deleting the key",
+    broke: "key orphaned: a key under its declared name that no state holds and no sweep will ever delete",
+    cause:
+      "the create's cleanup took the 404 to its DELETE for 'already deleted', while the token had only lost sight of the repository (create-without-orphans.ts, deleteUnclaimedKey; fixed on this branch: a listing must confirm it, else the key is recorded as a partial resource)",
+    world: plainWorld({
+      rounds: [
+        {
+          commands: [{ stack: 0, kind: "up", program: [reader("r0", "repo-a"), reader("r2", "repo-a")] }],
+          refusal: { repo: "repo-a", status: 404, methods: "all" },
+          console: [],
+        },
+      ],
+      choices: [
+        { pick: 4, advanceMs: 0 },
+        { pick: 1, advanceMs: 0 },
+        { pick: 1, advanceMs: 0 },
+        { pick: 1, advanceMs: 0 },
+        { pick: 1, advanceMs: 0 },
+        { pick: 2, advanceMs: 0 },
+        { pick: 5, advanceMs: 0 },
+        { pick: 0, advanceMs: 10000 },
       ],
     }),
   },
