@@ -25,9 +25,9 @@ export interface AnswerShapes {
    */
   duplicateNames: "accept" | "refuse";
   /**
-   * Flashback runs on several servers whose clocks a fleet keeps within a few seconds: requests go
-   * to three in turn, one on time, one this far ahead, one this far behind. Each stamps the
-   * `createdAt` of the keys it makes and the `Date` of its answers with its own clock.
+   * Flashback runs on several servers whose clocks a fleet keeps within a few seconds: server 0 is
+   * on time, server 1 this far ahead, server 2 this far behind. Each stamps the `createdAt` of the
+   * keys it makes and the `Date` of its answers with its own clock.
    */
   serverClockSpreadMs: number;
 }
@@ -69,6 +69,8 @@ export interface InMemoryFlashbackOptions {
   repos: readonly string[];
   accessTokens: readonly string[];
   shapes?: AnswerShapes;
+  /** Which server answers each request, in the order they come (0 once the list runs out). */
+  servers?: readonly number[];
 }
 
 const ACCESS_LEVELS = ["READ", "WRITE", "ADMIN"];
@@ -90,6 +92,7 @@ export class InMemoryFlashback {
   readonly #tombstones: StoredKey[] = [];
   #serial = 0;
   #handled = 0;
+  readonly #servers: readonly number[];
   shapes: AnswerShapes;
   readonly applied: AppliedRequest[] = [];
 
@@ -98,6 +101,7 @@ export class InMemoryFlashback {
     this.#repos = new Map(options.repos.map((repoId) => [repoId, new Map()]));
     this.#tokens = new Set(options.accessTokens);
     this.shapes = options.shapes ?? PLAIN_SHAPES;
+    this.#servers = options.servers ?? [];
   }
 
   /** An HttpTransport that Flashback answers at once; `via` puts a network in between (latency, lost answers, kills). */
@@ -155,8 +159,8 @@ export class InMemoryFlashback {
 
   /** Acts on one request now, by Flashback's clock, and answers it. */
   handle(request: HttpRequest, by: unknown): HttpResult {
-    this.#handled += 1;
-    const serverNow = this.#clock() + [0, 1, -1][this.#handled % 3]! * this.shapes.serverClockSpreadMs;
+    const server = this.#servers[this.#handled++] ?? 0;
+    const serverNow = this.#clock() + ([0, 1, -1][server % 3] ?? 0) * this.shapes.serverClockSpreadMs;
     const result = this.#route(request, by, serverNow);
     this.applied.push({ atMs: this.#clock(), method: request.method, path: request.path, status: result.status, by });
     return {

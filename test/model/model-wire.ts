@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { HttpRequest, HttpResult, HttpTransport } from "../../provider/client/http-transport";
 import type { RepoApiKeyLifecycle } from "../../provider/lifecycle/repo-api-key-lifecycle";
 import type { InMemoryFlashback } from "../../testkit/in-memory-flashback";
-import type { VirtualTimeScheduler } from "../../testkit/virtual-time-scheduler";
+import { Machine, type VirtualTimeScheduler } from "../../testkit/virtual-time-scheduler";
 import type { WireFault } from "./model-world";
 
 /** One command of one stack, as the model remembers it. */
@@ -49,14 +49,18 @@ export interface ModelProcess {
  */
 export class ModelWire {
   readonly #faults: WireFault[];
+  readonly #latencies: number[];
+  /** Network time runs on Flashback's clock: a machine's sleep does not hold a packet back. */
+  readonly #network = new Machine("network", 0);
 
   constructor(
     private readonly scheduler: VirtualTimeScheduler,
     private readonly flashback: InMemoryFlashback,
-    faults: readonly WireFault[],
+    wire: { faults: readonly WireFault[]; latencies: readonly number[] },
     private readonly onApplied: (request: HttpRequest, tag: StepTag | undefined, result: HttpResult) => void,
   ) {
-    this.#faults = [...faults];
+    this.#faults = [...wire.faults];
+    this.#latencies = [...wire.latencies];
   }
 
   transport(process: Pick<ModelProcess, "id" | "alive" | "inFlight">): HttpTransport {
@@ -69,6 +73,7 @@ export class ModelWire {
   /** From now on every request goes through whole: for the deployment that checks what the others left. */
   calm(): void {
     this.#faults.length = 0;
+    this.#latencies.length = 0;
   }
 
   /** The process dies: what it has in flight reaches Flashback where `reach` says so (cycled), and it never acts again. */
@@ -102,6 +107,9 @@ export class ModelWire {
       },
     };
     process.inFlight.add(flight);
+    // A slow request: the others go on meanwhile.
+    const latencyMs = this.#latencies.shift() ?? 0;
+    if (latencyMs > 0) await this.scheduler.clockFor(process.id, this.#network).sleep(latencyMs);
     await this.scheduler.step(`${label} reaches Flashback${fault === "none" ? "" : ` (${fault})`}`, process.id);
     if (fault === "unsent" || fault === "503") {
       process.inFlight.delete(flight);

@@ -59,6 +59,8 @@ export interface Command {
   /** A kill lands where the scheduler puts it; the README's recovery follows. */
   kill?: Kill | undefined;
   sleep?: Sleep | undefined;
+  /** Deployments of one round start apart: this long after the round begins. */
+  startsAfterMs?: number | undefined;
 }
 
 /** Somebody in Flashback's console, between rounds. */
@@ -92,6 +94,10 @@ export interface World {
   handMade: Array<{ repo: (typeof REPOS)[number]; name: string }>;
   rounds: Round[];
   wire: WireFault[];
+  /** How long each request takes to reach Flashback, in the order they are sent (0 once the list runs out); others go on meanwhile. */
+  latencies: number[];
+  /** Which of Flashback's servers (on time, ahead, behind) answers each request Flashback acts on. */
+  servers: number[];
   choices: SchedulerChoice[];
 }
 
@@ -141,6 +147,7 @@ function commandArb(stacks: number): fc.Arbitrary<Command> {
       program: programArb,
       kill: fc.option(killArb, { freq: 3, nil: undefined }),
       sleep: fc.option(sleepArb, { freq: 4, nil: undefined }),
+      startsAfterMs: fc.option(fc.integer({ min: 0, max: 25_000 }), { freq: 2, nil: undefined }),
     },
     { requiredKeys: ["stack", "kind", "program"] },
   );
@@ -192,7 +199,7 @@ const shapesArb: fc.Arbitrary<AnswerShapes> = fc.record({
   dateHeader: fc.constantFrom(true, true, true, true, false),
   duplicateNames: fc.constantFrom("accept" as const, "refuse" as const),
   // The README's margin covers "a few seconds" between Flashback's servers.
-  serverClockSpreadMs: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 3_000 }) }),
+  serverClockSpreadMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3_000 })),
 });
 
 const choiceArb: fc.Arbitrary<SchedulerChoice> = fc.record({
@@ -201,6 +208,9 @@ const choiceArb: fc.Arbitrary<SchedulerChoice> = fc.record({
     { weight: 4, arbitrary: fc.constant(0) },
     { weight: 4, arbitrary: fc.integer({ min: 0, max: 2_500 }) },
     { weight: 1, arbitrary: fc.integer({ min: 0, max: 40_000 }) },
+    // Near the 10 s lifetime and its 10 s margin, where a claim and a sweep decide.
+    { weight: 1, arbitrary: fc.integer({ min: 7_000, max: 11_000 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 17_000, max: 21_000 }) },
   ),
 });
 
@@ -214,6 +224,15 @@ export const worldArb: fc.Arbitrary<World> = fc.record({
   handMade: fc.array(fc.record({ repo: fc.constantFrom(...REPOS), name: nameArb }), { maxLength: 2 }),
   rounds: fc.array(roundArb(MAX_STACKS), { minLength: 1, maxLength: 3 }),
   wire: fc.array(fc.constantFrom<WireFault>("none", "none", "none", "none", "unsent", "503", "lost"), { maxLength: 24 }),
+  latencies: fc.array(
+    fc.oneof(
+      { weight: 4, arbitrary: fc.constant(0) },
+      { weight: 2, arbitrary: fc.integer({ min: 0, max: 2_000 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 2_000, max: 12_000 }) },
+    ),
+    { maxLength: 30 },
+  ),
+  servers: fc.array(fc.nat({ max: 2 }), { maxLength: 40 }),
   choices: fc.array(choiceArb, { maxLength: 160 }),
 });
 
@@ -236,6 +255,8 @@ export function plainWorld(overrides: Partial<World> & Pick<World, "rounds">): W
     stacks: [{ identity: "dev", backend: "a", processes: 1, operationTimeoutS: 10, skewMs: 0 }],
     handMade: [],
     wire: [],
+    latencies: [],
+    servers: [],
     choices: [],
     ...overrides,
   };

@@ -39,7 +39,13 @@ export async function runWorld(world: World): Promise<Verdict> {
 
 async function drive(world: World): Promise<Verdict> {
   const scheduler = new VirtualTimeScheduler(START_MS, world.choices);
-  const flashback = new InMemoryFlashback({ clock: () => scheduler.now, repos: REPOS, accessTokens: [TOKEN], shapes: world.shapes });
+  const flashback = new InMemoryFlashback({
+    clock: () => scheduler.now,
+    repos: REPOS,
+    accessTokens: [TOKEN],
+    shapes: world.shapes,
+    servers: world.servers,
+  });
   for (const key of world.handMade) flashback.seed(key.repo, key.name);
   const stacks: ModelStack[] = world.stacks.map((spec, index) => ({
     index,
@@ -57,7 +63,9 @@ async function drive(world: World): Promise<Verdict> {
   };
   const states = [...stacks, sweeper].map(() => new StackState());
   const ledger = new ModelLedger(flashback, states, TOKEN);
-  const wire = new ModelWire(scheduler, flashback, world.wire, (request, tag, result) => ledger.onApplied(request, tag, result));
+  const wire = new ModelWire(scheduler, flashback, { faults: world.wire, latencies: world.latencies }, (request, tag, result) =>
+    ledger.onApplied(request, tag, result),
+  );
   const run: ModelRun = { scheduler, wire, ledger, states, token: TOKEN, commands: 0 };
 
   for (const round of world.rounds) {
@@ -69,7 +77,7 @@ async function drive(world: World): Promise<Verdict> {
       );
     }
     const started = commands.map((command) => ({ command, deployment: new ModelDeployment(run, stacks[command.stack]!) }));
-    for (const { command, deployment } of started) void deployment.start(command);
+    for (const { command, deployment } of started) void startLater(run, command, deployment);
     await scheduler.run();
     if (round.refusal !== undefined) flashback.refuse(round.refusal.repo, undefined);
     ledger.checkHeld();
@@ -85,7 +93,8 @@ async function drive(world: World): Promise<Verdict> {
   // "first write". Flashback answers it whole, so that it leaves nothing of its own.
   wire.calm();
   const longestLifetimeMs = Math.max(...stacks.map((stack) => stack.operationTimeoutS * 1000));
-  scheduler.advance(longestLifetimeMs + SWEEP_MARGIN_MS + DATE_RESOLUTION_MS + 1);
+  // Flashback's servers' clocks may put the listing's Date behind the createdAt stamp by twice their spread.
+  scheduler.advance(longestLifetimeMs + SWEEP_MARGIN_MS + DATE_RESOLUTION_MS + 2 * world.shapes.serverClockSpreadMs + 1);
   const sweep: Declared[] = REPOS.map((repo, index) => ({
     resource: `r${index}` as Declared["resource"],
     repo,
@@ -115,6 +124,15 @@ async function recover(run: ModelRun, stacks: readonly ModelStack[], killed: rea
   await run.scheduler.run();
   run.ledger.checkHeld();
 }
+
+/** Starts a command once its delay has passed on the scheduler's time. */
+async function startLater(run: ModelRun, command: Command, deployment: ModelDeployment): Promise<void> {
+  if (command.startsAfterMs !== undefined) await run.scheduler.clockFor("world", CALENDAR).sleep(command.startsAfterMs);
+  await deployment.start(command);
+}
+
+/** The clock the rounds are timed by: Flashback's, which never sleeps. */
+const CALENDAR = new Machine("calendar", 0);
 
 function oneCommandPerStack(round: Round, stacks: number): Command[] {
   const seen = new Set<number>();
