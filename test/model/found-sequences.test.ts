@@ -30,6 +30,15 @@ const FOUND: Array<{ name: string; broke: string; cause: string; world: World }>
     }),
   },
   {
+    name: "an import of a key made by hand under a reservation's name",
+    broke: "key lost: the final sweep deleted the key the stack had just adopted",
+    cause: "importKey adopted a key whose name the sweep deletes once older than its lifetime (issue 21, point 1)",
+    world: plainWorld({
+      handMade: [{ repo: "repo-a", name: "pulumi-pending-0123456789ab-cdef01234567-5" }],
+      rounds: [{ commands: [{ stack: 0, kind: "import", adopt: { key: 0, resource: "r0" }, program: [] }], console: [] }],
+    }),
+  },
+  {
     name: "a refresh while the token cannot see the repository (404 on lists)",
     broke: "key orphaned: the refresh dropped a live key from the state",
     cause: "listApiKeys took any 404 for a deleted repository, and read answered 'gone' (issue 21, point 3)",

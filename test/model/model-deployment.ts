@@ -16,6 +16,8 @@ export interface ModelRun {
   token: string;
   /** Commands driven so far in this run, recovery and the final sweep included: they number the deployments. */
   commands: number;
+  /** Keys made by hand before any deployment, as `pulumi import` finds them, and the one stack that may adopt each. */
+  handMade: Array<{ repoId: string; id: string; adopter: number }>;
 }
 
 /** A stack as a deployment needs it. */
@@ -55,7 +57,7 @@ export class ModelDeployment {
   }
 
   /** Starts the command; it ends when the scheduler has run it out (or never, once killed). */
-  start(command: Pick<Command, "kind" | "program" | "kill" | "sleep">): Promise<void> {
+  start(command: Pick<Command, "kind" | "program" | "kill" | "sleep" | "adopt">): Promise<void> {
     const { scheduler } = this.run;
     const own = `${this.record.id}.`;
     const { kill, sleep } = command;
@@ -67,6 +69,7 @@ export class ModelDeployment {
     }
     if (command.kind === "up") return this.#up(command.program);
     if (command.kind === "refresh") return this.#refresh();
+    if (command.kind === "import") return this.#import(command.adopt);
     return this.#destroy();
   }
 
@@ -112,6 +115,25 @@ export class ModelDeployment {
         this.#checkpointed(tag);
       }),
     );
+  }
+
+  /**
+   * `pulumi import` of a key made by hand. One stack may adopt each key, as a careful user does:
+   * two states holding one key is a user's doing that no provider can see.
+   */
+  async #import(adopt: Command["adopt"]): Promise<void> {
+    const key = adopt === undefined || this.run.handMade.length === 0 ? undefined : this.run.handMade[adopt.key % this.run.handMade.length];
+    if (adopt === undefined || key === undefined || key.adopter !== this.stack.index || this.state.holds(key.id)) return;
+    const urn = urnOf(this.stack.identity, adopt.resource);
+    if (this.state.live(urn) !== undefined) return;
+    const process = this.#processFor(urn);
+    const tag = this.#tag("import", urn, { targetId: key.id });
+    if (!(await this.#toProvider(process, `import ${urn} ${key.id}`))) return;
+    const outcome = await this.#call(tag, () => process.lifecycle.importKey(`${key.repoId}/${key.id}`));
+    if (!(await this.#toEngine(process, `import ${urn}`)) || "error" in outcome) return;
+    this.run.ledger.record(`import of ${urn}`, outcome.value.warning);
+    this.state.put(urn, outcome.value.id, outcome.value.outputs as unknown as Record<string, unknown>);
+    this.#checkpointed(tag);
   }
 
   async #destroy(): Promise<void> {

@@ -89,12 +89,16 @@ export class ModelLedger {
     const keyId = decodeURIComponent(request.path.split("/").pop() ?? "");
     const deleted = this.flashback.tombstone(keyId);
     if (deleted !== undefined && isReservationShaped(deleted.name) && deleted.createdBy !== tag) this.#swept += 1;
+    let held = false;
     this.states.forEach((state, stack) => {
+      if (!state.holds(keyId)) return;
+      held = true;
       if (state.holdsHandedOver(keyId) && !isOwnDelete(tag, stack, deleted, keyId)) {
         this.#lost.set(keyId, `${keyId} ("${deleted?.name}"), held by stack #${stack}, deleted by ${describeTag(tag)}`);
       }
     });
-    if (deleted !== undefined && !isStepTag(deleted.createdBy) && !isReservationShaped(deleted.name)) {
+    // README: a key that is not under a reservation name is never touched, unless a state holds it.
+    if (!held && deleted !== undefined && !isStepTag(deleted.createdBy) && !isReservationShaped(deleted.name)) {
       this.#lost.set(keyId, `${keyId} ("${deleted.name}"), made by hand, deleted by ${describeTag(tag)}`);
     }
   }

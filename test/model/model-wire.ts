@@ -16,7 +16,7 @@ export interface DeploymentRecord {
 export interface StepTag {
   deployment: DeploymentRecord;
   stack: number;
-  kind: "create" | "update" | "delete" | "read";
+  kind: "create" | "update" | "delete" | "read" | "import";
   urn: string;
   /** A create's declared name. */
   declaredName?: string;

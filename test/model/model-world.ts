@@ -54,7 +54,9 @@ export interface Sleep {
 
 export interface Command {
   stack: number;
-  kind: "up" | "refresh" | "destroy";
+  kind: "up" | "refresh" | "destroy" | "import";
+  /** For `pulumi import`: which key made by hand (modulo how many there are) becomes which resource. */
+  adopt?: { key: number; resource: Declared["resource"] } | undefined;
   program: Declared[];
   /** A kill lands where the scheduler puts it; the README's recovery follows. */
   kill?: Kill | undefined;
@@ -143,7 +145,8 @@ function commandArb(stacks: number): fc.Arbitrary<Command> {
   return fc.record(
     {
       stack: fc.nat({ max: stacks - 1 }),
-      kind: fc.constantFrom("up" as const, "up" as const, "up" as const, "refresh" as const, "destroy" as const),
+      kind: fc.constantFrom("up" as const, "up" as const, "up" as const, "refresh" as const, "destroy" as const, "import" as const),
+      adopt: fc.record({ key: fc.nat({ max: 1 }), resource: fc.constantFrom(...RESOURCES) }),
       program: programArb,
       kill: fc.option(killArb, { freq: 3, nil: undefined }),
       sleep: fc.option(sleepArb, { freq: 4, nil: undefined }),

@@ -46,7 +46,9 @@ async function drive(world: World): Promise<Verdict> {
     shapes: world.shapes,
     servers: world.servers,
   });
-  for (const key of world.handMade) flashback.seed(key.repo, key.name);
+  const handMade = world.handMade
+    .map((key) => flashback.seed(key.repo, key.name))
+    .map((key, index) => ({ repoId: key.repoId, id: key.id, adopter: index % world.stacks.length }));
   const stacks: ModelStack[] = world.stacks.map((spec, index) => ({
     index,
     identity: spec.identity,
@@ -66,7 +68,7 @@ async function drive(world: World): Promise<Verdict> {
   const wire = new ModelWire(scheduler, flashback, { faults: world.wire, latencies: world.latencies }, (request, tag, result) =>
     ledger.onApplied(request, tag, result),
   );
-  const run: ModelRun = { scheduler, wire, ledger, states, token: TOKEN, commands: 0 };
+  const run: ModelRun = { scheduler, wire, ledger, states, token: TOKEN, commands: 0, handMade };
 
   for (const round of world.rounds) {
     const commands = oneCommandPerStack(round, stacks.length);
