@@ -39,6 +39,21 @@ const FOUND: Array<{ name: string; broke: string; cause: string; world: World }>
     }),
   },
   {
+    name: "a refresh after a rename in the console into a reservation's shape",
+    broke: "key lost (at the next sweep): the refresh handed the state a key under a name the sweep deletes",
+    cause:
+      "read returned whatever name Flashback listed (issue 21, point 1); the command the run drops as a second one for the stack was taken out by hand",
+    world: plainWorld({
+      rounds: [
+        {
+          commands: [{ stack: 0, kind: "up", program: [reader("r3", "repo-a")] }],
+          console: [{ kind: "rename", stack: 0, resource: "r3", name: "pulumi-pending-0123456789ab-cdef01234567-5" }],
+        },
+        { commands: [{ stack: 0, kind: "refresh", program: [] }], console: [] },
+      ],
+    }),
+  },
+  {
     name: "a refresh while the token cannot see the repository (404 on lists)",
     broke: "key orphaned: the refresh dropped a live key from the state",
     cause: "listApiKeys took any 404 for a deleted repository, and read answered 'gone' (issue 21, point 3)",

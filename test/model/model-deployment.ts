@@ -112,6 +112,7 @@ export class ModelDeployment {
         if (!(await this.#toEngine(process, `read ${entry.urn}`)) || "error" in outcome) return;
         if (outcome.value === undefined) this.state.remove(entry.id);
         else entry.outputs = outcome.value.outputs as unknown as Record<string, unknown>;
+        if (outcome.value !== undefined) this.run.ledger.recordHandedOver(`the refresh of ${entry.urn}`, entry.id, entry.outputs);
         this.#checkpointed(tag);
       }),
     );
@@ -132,6 +133,7 @@ export class ModelDeployment {
     const outcome = await this.#call(tag, () => process.lifecycle.importKey(`${key.repoId}/${key.id}`));
     if (!(await this.#toEngine(process, `import ${urn}`)) || "error" in outcome) return;
     this.run.ledger.record(`import of ${urn}`, outcome.value.warning);
+    this.run.ledger.recordHandedOver(`the import of ${urn}`, key.id, outcome.value.outputs as unknown as Record<string, unknown>);
     this.state.put(urn, outcome.value.id, outcome.value.outputs as unknown as Record<string, unknown>);
     this.#checkpointed(tag);
   }

@@ -37,6 +37,8 @@ export interface Counts {
   unprovable: number;
   /** Not a finding: leftovers of other creates that a sweep deleted (what the recovery is for). */
   swept: number;
+  /** Allowed: held keys renamed by hand into a reservation's shape, which handed them to the sweep. */
+  renamedByHand: number;
 }
 
 export class ModelLedger {
@@ -48,6 +50,7 @@ export class ModelLedger {
   #unprovable = 0;
   #warnedNoProof = false;
   #swept = 0;
+  #renamedByHand = 0;
   #exposed: string[] = [];
 
   constructor(
@@ -83,6 +86,13 @@ export class ModelLedger {
     this.record(where, JSON.stringify(shown));
   }
 
+  /** What a refresh or an import hands a state: never a key under a name the sweep deletes (issue 21, point 1). */
+  recordHandedOver(where: string, id: string, outputs: Record<string, unknown>): void {
+    if (typeof outputs.name === "string" && isReservationShaped(outputs.name)) {
+      this.#lost.set(id, `${id}: ${where} handed the state a key named "${outputs.name}", which the next sweep deletes`);
+    }
+  }
+
   /** Checked as Flashback acts: a delete of a key a state holds, by anything but that state's own delete step. */
   onApplied(request: HttpRequest, tag: StepTag | undefined, result: HttpResult): void {
     if (request.method !== "DELETE" || result.kind !== "response" || result.status !== 200) return;
@@ -93,9 +103,9 @@ export class ModelLedger {
     this.states.forEach((state, stack) => {
       if (!state.holds(keyId)) return;
       held = true;
-      if (state.holdsHandedOver(keyId) && !isOwnDelete(tag, stack, deleted, keyId)) {
-        this.#lost.set(keyId, `${keyId} ("${deleted?.name}"), held by stack #${stack}, deleted by ${describeTag(tag)}`);
-      }
+      if (!state.holdsHandedOver(keyId) || isOwnDelete(tag, stack, deleted, keyId)) return;
+      if (deleted !== undefined && renamedByHandIntoReservation(deleted)) this.#renamedByHand += 1;
+      else this.#lost.set(keyId, `${keyId} ("${deleted?.name}"), held by stack #${stack}, deleted by ${describeTag(tag)}`);
     });
     // README: a key that is not under a reservation name is never touched, unless a state holds it.
     if (!held && deleted !== undefined && !isStepTag(deleted.createdBy) && !isReservationShaped(deleted.name)) {
@@ -110,7 +120,7 @@ export class ModelLedger {
         if (this.flashback.find(entry.id) !== undefined || isPartial(entry.outputs)) continue;
         const gone = this.flashback.tombstone(entry.id);
         if (gone === undefined) this.#lost.set(entry.id, `${entry.id}, held by stack #${stack}, was never made by Flashback`);
-        else if (isStepTag(gone.deletedBy) && !isOwnDelete(gone.deletedBy, stack, gone, entry.id)) {
+        else if (isStepTag(gone.deletedBy) && !isOwnDelete(gone.deletedBy, stack, gone, entry.id) && !renamedByHandIntoReservation(gone)) {
           this.#lost.set(entry.id, `${entry.id} ("${gone.name}"), held by stack #${stack}, was deleted by ${describeTag(gone.deletedBy)}`);
         }
       }
@@ -136,6 +146,7 @@ export class ModelLedger {
       leftByKill: this.#leftByKill,
       unprovable: this.#unprovable,
       swept: this.#swept,
+      renamedByHand: this.#renamedByHand,
     };
   }
 
@@ -187,6 +198,12 @@ export class ModelLedger {
  */
 export function isPartial(outputs: Record<string, unknown>): boolean {
   return outputs.secret === "" && outputs.importedWithoutSecret !== true;
+}
+
+/** A key somebody renamed in the console into a reservation's shape: whoever did handed it to the sweep. */
+function renamedByHandIntoReservation(key: StoredKey): boolean {
+  const last = key.renames[key.renames.length - 1];
+  return last?.by === "console" && isReservationShaped(key.name);
 }
 
 function isOwnDelete(tag: unknown, stack: number, key: StoredKey | undefined, keyId: string): boolean {

@@ -114,11 +114,6 @@ export const NAME_POOL = [
 ] as const;
 
 const nameArb = fc.constantFrom(...NAME_POOL);
-/**
- * Console renames take plain names only: a key renamed by hand into a reservation's shape is handed
- * to the sweep by whoever renamed it, which no provider can tell from a leftover.
- */
-const plainNameArb = fc.constantFrom(...NAME_POOL.filter((name) => !name.startsWith("pulumi-pending-")));
 
 const declaredArb: fc.Arbitrary<Declared> = fc.record(
   {
@@ -162,7 +157,7 @@ function consoleArb(stacks: number): fc.Arbitrary<ConsoleAct> {
       kind: fc.constant("rename" as const),
       stack: fc.nat({ max: stacks - 1 }),
       resource: fc.constantFrom(...RESOURCES),
-      name: plainNameArb,
+      name: nameArb,
     }),
     fc.record({ kind: fc.constant("delete" as const), stack: fc.nat({ max: stacks - 1 }), resource: fc.constantFrom(...RESOURCES) }),
   );
