@@ -35,6 +35,7 @@ const HINTS: Readonly<Record<number, string>> = {
   401: "The access token is missing, invalid or expired: set a fresh one with `pulumi config set --secret flashback:accessToken <token>`, or give flashback:refreshToken so that the provider renews it",
   403: "The token's user lacks permission on this repository",
   404: "Check that the repository id is right and that the token's user can see it",
+  409: "Flashback refuses two keys of one name in a repository: give this key a name no other key there has. A replacement in the same repository (rotateWhenChanged) needs a new name too, or deleteBeforeReplace",
   429: "Flashback is rate limiting this client; lower `--parallel` or raise flashback:operationTimeout",
 };
 

@@ -70,6 +70,7 @@ export class RepoApiKeyLifecycle {
   readonly #clock: Clock;
   readonly #cancellation = new AbortController();
   readonly #unseenRepositories: UnseenRepositories;
+  #warn: ((message: string) => void) | undefined;
 
   constructor(options: LifecycleOptions = {}) {
     this.#options = options;
@@ -77,7 +78,8 @@ export class RepoApiKeyLifecycle {
     this.#clock = options.clock ?? systemClock;
     this.#listings = new ListCache(() => this.#clock.monotonic());
     this.#stackScope = isDeploymentScope(options.deploymentScope) ? options.deploymentScope : undefined;
-    const warn = (message: string): void => options.warn?.(this.redact(message));
+    this.#warn = options.warn;
+    const warn = (message: string): void => this.#warn?.(this.redact(message));
     this.#sweep = new ReservationSweep(() => this.#getClient(), warn);
     this.#unseenRepositories = new UnseenRepositories(warn);
     this.#engineListening = options.engineListening ?? engineProbeFromArgv();
@@ -86,6 +88,11 @@ export class RepoApiKeyLifecycle {
   /** Tells the lifecycle which stack it serves: its reservations are named for it, and it sweeps. A malformed scope is ignored. */
   useDeploymentScope(scope: unknown): void {
     if (isDeploymentScope(scope)) this.#stackScope = scope;
+  }
+
+  /** Where warnings go from now on: the front that serves this lifecycle passes its engine's log. */
+  sendWarningsTo(warn: (message: string) => void): void {
+    this.#warn = warn;
   }
 
   /**
@@ -180,7 +187,7 @@ export class RepoApiKeyLifecycle {
     const deadline = this.#deadline();
     const listing = await this.#listings.get(olds.repoId, () => client.listApiKeys(olds.repoId, { deadline }));
     if (listing === undefined) {
-      this.#unseenRepositories.confirmGone(client.settings, olds.repoId, id, "refresh");
+      this.#unseenRepositories.confirmGone(client.settings, this.#sources.config, olds.repoId, id, "refresh");
       return undefined;
     }
     const current = listing.keys.find((key) => key.id === id);
@@ -236,7 +243,8 @@ export class RepoApiKeyLifecycle {
       const client = this.#getClient();
       if ((await client.deleteApiKey(olds.repoId, id, { deadline })) === "deleted") return;
       const listing = await client.listApiKeys(olds.repoId, { deadline });
-      if (listing === undefined) return this.#unseenRepositories.confirmGone(client.settings, olds.repoId, id, "delete");
+      if (listing === undefined)
+        return this.#unseenRepositories.confirmGone(client.settings, this.#sources.config, olds.repoId, id, "delete");
       if (listing.keys.some((key) => key.id === id)) {
         throw new KeyStillListedError(
           `Flashback answered 404 to deleting API key "${id}" in repository "${olds.repoId}" but still lists it, so it is not counted as deleted; run the command again`,
@@ -278,7 +286,7 @@ export class RepoApiKeyLifecycle {
   #getClient(): FlashbackClient {
     if (this.#client !== undefined && !this.#sourcesChanged) return this.#client;
     const settings = resolveSettings(this.#sources);
-    requireCredentials(settings);
+    requireCredentials(settings, this.#sources.config);
     this.#sourcesChanged = false;
     if (this.#client !== undefined && sameSettings(this.#client.settings, settings)) return this.#client;
     if (this.#gate === undefined || this.#client?.settings.maxConcurrency !== settings.maxConcurrency) {

@@ -1,6 +1,6 @@
 import { FlashbackError } from "../errors/FlashbackError";
 import { SETTING_KEYS } from "../settings/settings-keys";
-import type { Settings } from "../settings/resolve-settings";
+import { describeConfigSetting, type ConfigValues, type Settings } from "../settings/resolve-settings";
 
 /**
  * Flashback answered 404 for a whole repository. That is what a deleted repository answers, and
@@ -17,12 +17,18 @@ export class UnseenRepositoryError extends FlashbackError {
     readonly repoId: string,
     what: string,
     consequence: string,
+    config?: ConfigValues,
   ) {
     const gone = SETTING_KEYS.goneRepositories;
+    const confirm =
+      config?.explicitProvider === undefined
+        ? `\`pulumi config set ${gone.config} ${repoId}\``
+        : `the input goneRepositories: "${repoId}" of the provider "${config.explicitProvider}"`;
     super(
       `Flashback answers 404 for repository "${repoId}" ${what}: the repository was deleted, or this token can no longer see it (another organization, a revoked role), and Flashback's answer does not say which. ` +
         `Its keys may still work, so the provider will not ${consequence}. If the token lost access, run the command again with one that can see the repository. ` +
-        `If the repository was deleted, confirm it with \`pulumi config set ${gone.config} ${repoId}\` (or ${gone.env}=${repoId}) and run the command again`,
+        `If the repository was deleted, confirm it: run the command again with the environment variable ${gone.env}=${repoId}, ` +
+        `or set ${confirm} and run it with --run-program (without it, refresh and destroy configure the provider as the last \`pulumi up\` did)`,
     );
   }
 
@@ -41,16 +47,16 @@ export class UnseenRepositories {
    * Returns when the user confirmed the repository deleted, after a warning naming it; throws
    * `UnseenRepositoryError` otherwise.
    */
-  confirmGone(settings: Settings, repoId: string, keyId: string, operation: "refresh" | "delete"): void {
+  confirmGone(settings: Settings, config: ConfigValues | undefined, repoId: string, keyId: string, operation: "refresh" | "delete"): void {
     const consequence = operation === "refresh" ? "drop them from the state" : "count them as deleted";
     if (!settings.goneRepositories.has(repoId)) {
       const what = operation === "refresh" ? `while refreshing key "${keyId}"` : `while deleting key "${keyId}"`;
-      throw new UnseenRepositoryError(repoId, what, consequence);
+      throw new UnseenRepositoryError(repoId, what, consequence, config);
     }
     if (this.#warned.has(`${operation} ${repoId}`)) return;
     this.#warned.add(`${operation} ${repoId}`);
     this.warn(
-      `Repository "${repoId}" answers 404 and ${SETTING_KEYS.goneRepositories.config} says it was deleted, so its keys ${operation === "refresh" ? "leave the state" : "count as deleted"}. ` +
+      `Repository "${repoId}" answers 404 and ${describeConfigSetting("goneRepositories", config).replace(/^stack config /, "")} says it was deleted, so its keys ${operation === "refresh" ? "leave the state" : "count as deleted"}. ` +
         "If it was not deleted but only hidden from this token, those keys still work: revoke them in Flashback's console",
     );
   }

@@ -8,6 +8,7 @@ import { settingsFailures } from "../settings/resolve-settings";
 import { SECRET_OUTPUTS } from "../types/resource";
 import type { RepoApiKeyOutputs } from "../types/resource";
 import type { EngineLog } from "./engine-log";
+import { knownOnly, providerConfig, requireKnownSettings } from "./provider-config";
 import {
   anyProto,
   emptyProto,
@@ -34,8 +35,6 @@ class EngineFailure {
   constructor(readonly status: Partial<grpcJs.ServiceError>) {}
 }
 
-const CONFIG_NAMESPACE = "flashback:";
-
 /**
  * The `flashback` resource provider plugin: Pulumi's ResourceProvider gRPC service for YAML,
  * Python, Go, C# and Java programs. Every call translates the protocol's messages (Structs, secrets,
@@ -51,7 +50,9 @@ export class ResourceProviderService {
     private readonly lifecycle: RepoApiKeyLifecycle,
     private readonly version: string,
     private readonly log: EngineLog,
-  ) {}
+  ) {
+    lifecycle.sendWarningsTo((message) => log.warn(message, ""));
+  }
 
   /** The handlers grpc-js serves: each one answers its call or fails it with a readable message. */
   handlers(): grpcJs.UntypedServiceImplementation {
@@ -87,9 +88,15 @@ export class ResourceProviderService {
     return new providerProto.GetSchemaResponse().setSchema(JSON.stringify(packageSchema(this.version)));
   }
 
-  /** Settings checked as the dynamic resource checks them, each bad one reported under its own name. */
+  /**
+   * Settings checked as the dynamic resource checks them, each bad one reported under its own name
+   * and its source (an explicit provider's input, or stack config). The engine sends unknowns here
+   * (a provider input from another resource's output, in a preview): they pass, and are checked
+   * once known, in the CheckConfig of the update and at first use.
+   */
   async checkConfig(request: ProtoRequest): Promise<unknown> {
-    const failures = settingsFailures({ config: configFrom(fromStruct(request.getNews()), new Map()), env: {} });
+    const news = knownOnly(unwrapSecrets(fromStruct(request.getNews())).plain);
+    const failures = settingsFailures({ config: providerConfig(request.getUrn(), news), env: {} });
     return new providerProto.CheckResponse()
       .setInputs(request.getNews())
       .setFailuresList(failures.map(({ name, error }) => new providerProto.CheckFailure().setProperty(name).setReason(error.message)));
@@ -105,10 +112,12 @@ export class ResourceProviderService {
       .setDiffsList(changed);
   }
 
-  /** An explicit provider's inputs (`args`) or the stack config (`variables`, `flashback:*`), read lazily by the lifecycle. */
+  /** The provider's inputs (`args`; `variables` for an engine that sends only those), read and checked by the lifecycle at first use. */
   async configure(request: ProtoRequest): Promise<unknown> {
     const args = unwrapSecrets(fromStruct(request.getArgs())).plain;
-    this.lifecycle.configure(configFrom(args, request.getVariablesMap()));
+    const config = providerConfig(request.getUrn(), args, request.getVariablesMap());
+    requireKnownSettings(args, config);
+    this.lifecycle.configure(config);
     return new providerProto.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(true).setAcceptresources(true);
   }
 
@@ -214,18 +223,6 @@ export class ResourceProviderService {
     this.lifecycle.treatAsSecret(...unwrapped.secretKeys.map((key) => unwrapped.plain[key]));
     return unwrapped;
   }
-}
-
-/** The lifecycle reads `flashback:*` keys; an explicit provider's inputs come without the namespace. */
-function configFrom(args: Props, variables: Map<string, string>): { get(key: string): string | undefined } {
-  return {
-    get(key: string): string | undefined {
-      const name = key.startsWith(CONFIG_NAMESPACE) ? key.slice(CONFIG_NAMESPACE.length) : key;
-      const value = args[name];
-      if (value !== undefined && value !== null && value !== "") return String(value);
-      return variables.get(key) ?? undefined;
-    },
-  };
 }
 
 function requireType(urn: string): void {

@@ -13,7 +13,7 @@ export const REPO_API_KEY_TOKEN = `${PACKAGE_NAME}:index:RepoApiKey`;
  */
 export const PUBLIC_REPOSITORY = "github.com/flashbacknetwork/pulumi-flashback";
 
-type PropertySpec = { type: string; description: string; secret?: boolean; $ref?: string };
+type PropertySpec = { type: string; description: string; secret?: boolean; $ref?: string; willReplaceOnChanges?: boolean };
 
 function defaultText(name: SettingName): string {
   const fallback = name === "apiUrl" ? DEFAULT_API_URL : (DEFAULTS as Record<string, number | undefined>)[name];
@@ -33,7 +33,13 @@ function settingProperties(): Record<string, PropertySpec> {
   );
 }
 
-const repoApiKeyInputs: Record<string, PropertySpec> = {
+/**
+ * The resource's inputs. The plugin's Diff replaces the key when one of REPLACE_ON_CHANGE changes,
+ * which `willReplaceOnChanges` documents. Not `replaceOnChanges`: that one makes every generated SDK
+ * set the resource option of that name, the user's way to force a replace the provider would not
+ * make (pulumi/pulumi#9017), and would duplicate in each language what the Diff already decides.
+ */
+const repoApiKeyInputs: Record<string, PropertySpec> = markReplacing({
   repoId: { type: "string", description: "The Flashback repository the key opens. A new value replaces the key." },
   name: { type: "string", description: "The key's name in Flashback. A new value renames the key in place." },
   accessType: {
@@ -43,9 +49,17 @@ const repoApiKeyInputs: Record<string, PropertySpec> = {
   },
   rotateWhenChanged: {
     type: "string",
-    description: "Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation).",
+    description:
+      "Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.",
   },
-};
+});
+
+function markReplacing(properties: Record<string, PropertySpec>): Record<string, PropertySpec> {
+  const replacing: readonly string[] = REPLACE_ON_CHANGE;
+  return Object.fromEntries(
+    Object.entries(properties).map(([name, spec]) => [name, replacing.includes(name) ? { ...spec, willReplaceOnChanges: true } : spec]),
+  );
+}
 
 /**
  * The package schema `pulumi package add` and `gen-sdk` read. The resource's inputs and outputs are
@@ -94,9 +108,14 @@ export function packageSchema(version: string): Record<string, unknown> {
             secret: true,
             description: "The secret that goes with `key`. Empty for an imported key: Flashback shows it only once.",
           },
+          importedWithoutSecret: {
+            type: "boolean",
+            description:
+              "True for a key adopted with `pulumi import`, whose secret Flashback never shows again: its empty `secret` is expected, " +
+              "so the key is kept rather than replaced. Unset for a key the provider created.",
+          },
         },
         required: ["repoId", "name", "accessType", "key", "secret"],
-        replaceOnChanges: [...REPLACE_ON_CHANGE],
       },
     },
     language: {

@@ -16,8 +16,7 @@ export interface ServeOptions {
 export async function servePlugin(options: ServeOptions = {}): Promise<{ port: number; server: InstanceType<typeof grpc.Server> }> {
   const log = engineLogAt(options.engineAddress);
   const service = new ResourceProviderService(
-    options.lifecycle ??
-      new RepoApiKeyLifecycle({ engineListening: engineProbeAt(options.engineAddress), warn: (message) => log.warn(message, "") }),
+    options.lifecycle ?? new RepoApiKeyLifecycle({ engineListening: engineProbeAt(options.engineAddress) }),
     packageVersion(),
     log,
   );

@@ -1,11 +1,21 @@
 import { isIP } from "node:net";
 import { SettingsError } from "../errors/SettingsError";
-import { DEFAULT_API_URL, DEFAULTS, SETTING_KEYS, type SettingKey, type SettingName } from "./settings-keys";
+import { DEFAULT_API_URL, DEFAULTS, SETTING_KEYS, type SettingName } from "./settings-keys";
 
-/** Where settings come from: the stack config the engine hands to `configure`, and the environment. */
+/** Where settings come from: the stack config the engine hands to `configure` (or an explicit provider's inputs), and the environment. */
 export interface SettingsSources {
-  config?: { get(key: string): string | undefined };
+  config?: ConfigValues;
   env?: NodeJS.ProcessEnv;
+}
+
+/** Setting values by their stack config key (`flashback:apiUrl`). */
+export interface ConfigValues {
+  get(key: string): string | undefined;
+  /**
+   * The name of the explicit provider (`pulumi:providers:flashback`) whose inputs these are, so that
+   * messages name the input rather than a stack config key it was never read from; absent for stack config.
+   */
+  readonly explicitProvider?: string;
 }
 
 export interface Settings {
@@ -38,7 +48,7 @@ const PARSERS = {
 
 /** Reads every setting: stack config, else environment, else default. Throws a `SettingsError` naming the setting on bad values. */
 export function resolveSettings(sources: SettingsSources = {}): Settings {
-  const find = (name: SettingName): FoundValue | undefined => findSetting(SETTING_KEYS[name], sources);
+  const find = (name: SettingName): FoundValue | undefined => findSetting(name, sources);
   return Object.freeze({
     apiUrl: PARSERS.apiUrl(find("apiUrl")),
     accessToken: find("accessToken")?.value,
@@ -58,7 +68,7 @@ export function resolveSettings(sources: SettingsSources = {}): Settings {
 export function settingsFailures(sources: SettingsSources = {}): Array<{ name: SettingName; error: SettingsError }> {
   return (Object.keys(PARSERS) as Array<keyof typeof PARSERS>).flatMap((name) => {
     try {
-      PARSERS[name](findSetting(SETTING_KEYS[name], sources));
+      PARSERS[name](findSetting(name, sources));
       return [];
     } catch (error) {
       if (error instanceof SettingsError) return [{ name, error }];
@@ -67,21 +77,39 @@ export function settingsFailures(sources: SettingsSources = {}): Array<{ name: S
   });
 }
 
-/** Throws unless an access token or a refresh token is set; names both ways to set each. */
-export function requireCredentials(settings: Settings): void {
+/**
+ * Throws unless an access token or a refresh token is set; names both ways to set each, as the
+ * settings are read: stack config, or the inputs of the explicit provider `config` names.
+ */
+export function requireCredentials(settings: Settings, config?: ConfigValues): void {
   if (settings.accessToken === undefined && settings.refreshToken === undefined) {
-    const token = SETTING_KEYS.accessToken;
+    const [token, refresh] = [SETTING_KEYS.accessToken, SETTING_KEYS.refreshToken];
+    const howToSet =
+      config?.explicitProvider === undefined
+        ? `set it with \`pulumi config set --secret ${token.config} <token>\``
+        : `give the provider "${config.explicitProvider}" the input accessToken`;
     throw new SettingsError(
-      `No Flashback access token: set it with \`pulumi config set --secret ${token.config} <token>\` ` +
-        `or the environment variable ${token.env} (or give a refresh token as ${SETTING_KEYS.refreshToken.config} / ${SETTING_KEYS.refreshToken.env})`,
+      `No Flashback access token: ${howToSet} or the environment variable ${token.env} ` +
+        `(or give a refresh token as ${describeConfigSetting("refreshToken", config)} / ${refresh.env})`,
       token.config,
     );
   }
 }
 
-function findSetting(key: SettingKey, { config, env = process.env }: SettingsSources): FoundValue | undefined {
+/**
+ * How messages name a setting read from `config`: `stack config flashback:apiUrl`, or for an
+ * explicit provider `input apiUrl of the provider "eu"`. Never its value.
+ */
+export function describeConfigSetting(name: SettingName, config?: ConfigValues): string {
+  return config?.explicitProvider === undefined
+    ? `stack config ${SETTING_KEYS[name].config}`
+    : `input ${name} of the provider "${config.explicitProvider}"`;
+}
+
+function findSetting(name: SettingName, { config, env = process.env }: SettingsSources): FoundValue | undefined {
+  const key = SETTING_KEYS[name];
   const fromConfig = config?.get(key.config);
-  if (isGiven(fromConfig)) return { value: fromConfig.trim(), source: `stack config ${key.config}` };
+  if (isGiven(fromConfig)) return { value: fromConfig.trim(), source: describeConfigSetting(name, config) };
   const fromEnv = env[key.env];
   if (isGiven(fromEnv)) return { value: fromEnv.trim(), source: `environment variable ${key.env}` };
   return undefined;

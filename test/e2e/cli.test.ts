@@ -183,6 +183,32 @@ describe.skipIf(suite.skip)(suite.title, () => {
     expect(emulator.store.allKeys()).toHaveLength(1);
   });
 
+  it("7b. a repository that answers 404: refresh fails naming it; once goneRepositories confirms it, the key leaves the state with a warning", async () => {
+    const { keyId } = await stack.outputs();
+    emulator.refuseRepo("repo-other", 404);
+    try {
+      const refused = await pulumi("refresh", ...UNATTENDED);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stdout + refused.stderr).toMatch(/answers 404 for repository "repo-other" while refreshing key/);
+      expect(keyNamed(keysInState(await stack.exportState()), "e2e-key")?.id, "the key stays in the state").toBe(keyId);
+
+      // Refresh configures the provider as the last up did: new stack config counts with --run-program.
+      await stack.setConfig({ "flashback:goneRepositories": "repo-other" });
+      const confirmed = await succeed("refresh", "--run-program", ...UNATTENDED);
+      expect(confirmed.stdout + confirmed.stderr).toMatch(
+        /Repository "repo-other" answers 404 and flashback:goneRepositories says it was deleted/,
+      );
+      expect(keyNamed(keysInState(await stack.exportState()), "e2e-key")).toBeUndefined();
+    } finally {
+      emulator.refuseRepo("repo-other", undefined);
+      await stack.removeConfig("flashback:goneRepositories");
+    }
+    // The repository was only hidden: its key still exists, as the warning says. Delete it as its owner would, and declare it again.
+    emulator.store.delete("repo-other", keyId as string);
+    await up();
+    expect(emulator.store.allKeys()).toHaveLength(1);
+  });
+
   it("8. destroy with one key already gone succeeds and leaves nothing", async () => {
     await stack.setConfig({ chained: "true" });
     await up();

@@ -26,6 +26,8 @@ const suite = realCliSuite("deployments that meet in one repository, under the r
 const FLEET_DIR = join(__dirname, "programs", "fleet");
 /** Keys per stack where two stacks deploy at once. */
 const FLEET_KEYS = 120;
+/** Keys per stack where two stacks deploy at once east of UTC, with dates that name no zone. */
+const ZONELESS_KEYS = 30;
 /** Keys per provider in the two-provider program. */
 const KEYS_PER_PROVIDER = 40;
 
@@ -50,6 +52,27 @@ describe.skipIf(suite.skip)(suite.title, () => {
       const [first, second] = await twoFleetStacks("same-names");
       try {
         await Promise.all([first.succeed("up", ...UNATTENDED), second.succeed("up", ...UNATTENDED)]);
+        return { states: [await fleetKeys(first), await fleetKeys(second)], expectedPerName: 2 };
+      } finally {
+        await Promise.all([first.dispose({ destroy: false }), second.dispose({ destroy: false })]);
+      }
+    });
+  });
+
+  it(`two such stacks east of UTC (TZ=Asia/Tokyo), ${ZONELESS_KEYS} keys each, while Flashback writes createdAt without a zone`, async () => {
+    await scenario(async () => {
+      emulator.faults.createdAtShape = "zoneless";
+      const [first, second] = await twoFleetStacks("zoneless-dates", { keys: ZONELESS_KEYS, env: { TZ: "Asia/Tokyo" } });
+      try {
+        // The second stack's sweep lists the repository while the first one's creates are in flight:
+        // their claims are held back, so their reservations stay listed for seconds.
+        emulator.faults.add({ fault: { kind: "delay", ms: 4_000 }, method: "PUT", times: ZONELESS_KEYS });
+        const firstUp = first.succeed("up", ...UNATTENDED);
+        await vi.waitFor(() => expect(emulator.requests.filter((request) => request.method === "POST").length).toBeGreaterThan(3), {
+          timeout: 60_000,
+          interval: 20,
+        });
+        await Promise.all([firstUp, second.succeed("up", ...UNATTENDED)]);
         return { states: [await fleetKeys(first), await fleetKeys(second)], expectedPerName: 2 };
       } finally {
         await Promise.all([first.dispose({ destroy: false }), second.dispose({ destroy: false })]);
@@ -164,9 +187,9 @@ async function scenario(steps: () => Promise<ScenarioOutcome>): Promise<void> {
  * with `pulumi login --local`): local backends all put stacks in the organization `organization`.
  * They share the program's config file, and so its passphrase salt, the repository and the token.
  */
-async function twoFleetStacks(stackName: string): Promise<[CliStack, CliStack]> {
-  const first = await cliStackOnEmulator(emulator, { programDir: FLEET_DIR, stackName, config: { keyCount: String(FLEET_KEYS) } });
-  const second = await CliStack.create({ programDir: FLEET_DIR, stackName, env: { FLASHBACK_API_URL: emulator.url } });
+async function twoFleetStacks(stackName: string, { keys = FLEET_KEYS, env = {} as NodeJS.ProcessEnv } = {}): Promise<[CliStack, CliStack]> {
+  const first = await cliStackOnEmulator(emulator, { programDir: FLEET_DIR, stackName, env, config: { keyCount: String(keys) } });
+  const second = await CliStack.create({ programDir: FLEET_DIR, stackName, env: { FLASHBACK_API_URL: emulator.url, ...env } });
   return [first, second];
 }
 

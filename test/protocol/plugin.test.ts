@@ -82,7 +82,7 @@ beforeEach(() => {
 });
 
 describe("the plugin's schema and config", () => {
-  it("serves a schema with the secret config, the resource, its secret outputs and what replaces it", async () => {
+  it("serves a schema with the secret config, the resource, its secret outputs and, on each property, whether it replaces", async () => {
     const schema = JSON.parse((await call("getSchema", new providerProto.GetSchemaRequest())).getSchema());
     expect(schema.name).toBe("flashback");
     expect(schema.config.variables.accessToken).toMatchObject({ type: "string", secret: true });
@@ -92,7 +92,11 @@ describe("the plugin's schema and config", () => {
     expect(resource.requiredInputs).toEqual(["repoId", "name", "accessType"]);
     expect(resource.properties.key.secret).toBe(true);
     expect(resource.properties.secret.secret).toBe(true);
-    expect(resource.replaceOnChanges).toEqual(["repoId", "rotateWhenChanged"]);
+    // On the properties, where Pulumi reads it (plugin-schema.test.ts holds it against the metaschema and the Diff).
+    expect(resource.replaceOnChanges).toBeUndefined();
+    expect(resource.inputProperties.repoId.willReplaceOnChanges).toBe(true);
+    expect(resource.inputProperties.name.willReplaceOnChanges).toBeUndefined();
+    expect(resource.properties.importedWithoutSecret.type).toBe("boolean");
     expect(schema.language.python.packageName).toBe("pulumi_flashback");
   });
 
@@ -123,15 +127,6 @@ describe("the plugin's schema and config", () => {
     } finally {
       await configure();
     }
-  });
-
-  it("reads stack config (flashback:* variables) when the provider has no explicit inputs", async () => {
-    const request = new providerProto.ConfigureRequest();
-    request.getVariablesMap().set("flashback:apiUrl", emulator.url).set("flashback:accessToken", TEST_TOKEN);
-    await call("configure", request);
-    const created = await create();
-    expect(emulator.store.get(TEST_REPO, created.id)?.name).toBe("reader");
-    await configure();
   });
 });
 
@@ -198,6 +193,25 @@ describe("the plugin's resource methods", () => {
     });
     expect(fromStruct(drifted.getInputs())).toEqual({ repoId: TEST_REPO, name: "edited", accessType: "ADMIN" });
     expect((await read(gone)).getId()).toBe("");
+  });
+
+  it("a repository that answers 404: read fails naming it; once goneRepositories confirms it, the key leaves the state with a warning through the engine", async () => {
+    const key = await create(inputs({ repoId: "repo-other" }));
+    const read = () => call("read", new providerProto.ReadRequest().setUrn(URN).setId(key.id).setProperties(toStruct(key.properties)));
+    emulator.refuseRepo("repo-other", 404);
+    try {
+      await expect(read()).rejects.toMatchObject({
+        details: expect.stringMatching(/answers 404 for repository "repo-other" while refreshing/),
+      });
+      await configure({ accessToken: wrapSecret(TEST_TOKEN), apiUrl: emulator.url, goneRepositories: "repo-other" });
+      expect((await read()).getId()).toBe("");
+      await expect
+        .poll(() => engine.logged)
+        .toEqual([{ urn: "", message: expect.stringMatching(/^Repository "repo-other" answers 404 .* its keys leave the state/) }]);
+    } finally {
+      emulator.refuseRepo("repo-other", undefined);
+      await configure();
+    }
   });
 
   it("read with only an id imports the key: inputs from Flashback's list, no secret, a warning through the engine", async () => {

@@ -45,6 +45,19 @@ describe("names shaped like reservations", () => {
   });
 });
 
+describe("duplicate names", () => {
+  it("where Flashback refuses them, the rename fails with a hint and the reserved key is deleted; where it accepts them, both keys live", async () => {
+    const provider = providerFor(emulator);
+    const first = await provider.create(reader);
+    emulator.faults.refuseDuplicateNames = true;
+    await expect(provider.create(reader)).rejects.toThrow(/answered 409 .*refuses two keys of one name in a repository/);
+    expect(keyIdsIn(emulator), "no reservation left behind").toEqual([first.id]);
+    emulator.faults.refuseDuplicateNames = false;
+    const second = await provider.create(reader);
+    expect(keyIdsIn(emulator)).toEqual([first.id, second.id].sort());
+  });
+});
+
 describe("Flashback's clock", () => {
   const timeZone = process.env.TZ;
   afterEach(() => {

@@ -18,13 +18,15 @@ type RepoApiKey struct {
 
 	// What the key may do: READ, WRITE or ADMIN. Updated in place.
 	AccessType AccessTypeOutput `pulumi:"accessType"`
+	// True for a key adopted with `pulumi import`, whose secret Flashback never shows again: its empty `secret` is expected, so the key is kept rather than replaced. Unset for a key the provider created.
+	ImportedWithoutSecret pulumi.BoolPtrOutput `pulumi:"importedWithoutSecret"`
 	// The key id a storage client sends (the S3 access key id; the client email for GCS). Empty for Azure Blob repositories.
 	Key pulumi.StringOutput `pulumi:"key"`
 	// The key's name in Flashback. A new value renames the key in place.
 	Name pulumi.StringOutput `pulumi:"name"`
 	// The Flashback repository the key opens. A new value replaces the key.
 	RepoId pulumi.StringOutput `pulumi:"repoId"`
-	// Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation).
+	// Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.
 	RotateWhenChanged pulumi.StringPtrOutput `pulumi:"rotateWhenChanged"`
 	// The secret that goes with `key`. Empty for an imported key: Flashback shows it only once.
 	Secret pulumi.StringOutput `pulumi:"secret"`
@@ -96,7 +98,7 @@ type repoApiKeyArgs struct {
 	Name string `pulumi:"name"`
 	// The Flashback repository the key opens. A new value replaces the key.
 	RepoId string `pulumi:"repoId"`
-	// Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation).
+	// Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.
 	RotateWhenChanged *string `pulumi:"rotateWhenChanged"`
 }
 
@@ -108,7 +110,7 @@ type RepoApiKeyArgs struct {
 	Name pulumi.StringInput
 	// The Flashback repository the key opens. A new value replaces the key.
 	RepoId pulumi.StringInput
-	// Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation).
+	// Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.
 	RotateWhenChanged pulumi.StringPtrInput
 }
 
@@ -204,6 +206,11 @@ func (o RepoApiKeyOutput) AccessType() AccessTypeOutput {
 	return o.ApplyT(func(v *RepoApiKey) AccessTypeOutput { return v.AccessType }).(AccessTypeOutput)
 }
 
+// True for a key adopted with `pulumi import`, whose secret Flashback never shows again: its empty `secret` is expected, so the key is kept rather than replaced. Unset for a key the provider created.
+func (o RepoApiKeyOutput) ImportedWithoutSecret() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *RepoApiKey) pulumi.BoolPtrOutput { return v.ImportedWithoutSecret }).(pulumi.BoolPtrOutput)
+}
+
 // The key id a storage client sends (the S3 access key id; the client email for GCS). Empty for Azure Blob repositories.
 func (o RepoApiKeyOutput) Key() pulumi.StringOutput {
 	return o.ApplyT(func(v *RepoApiKey) pulumi.StringOutput { return v.Key }).(pulumi.StringOutput)
@@ -219,7 +226,7 @@ func (o RepoApiKeyOutput) RepoId() pulumi.StringOutput {
 	return o.ApplyT(func(v *RepoApiKey) pulumi.StringOutput { return v.RepoId }).(pulumi.StringOutput)
 }
 
-// Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation).
+// Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.
 func (o RepoApiKeyOutput) RotateWhenChanged() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RepoApiKey) pulumi.StringPtrOutput { return v.RotateWhenChanged }).(pulumi.StringPtrOutput)
 }

@@ -30,7 +30,7 @@ class RepoApiKeyArgs:
         :param pulumi.Input['AccessType'] access_type: What the key may do: READ, WRITE or ADMIN. Updated in place.
         :param pulumi.Input[_builtins.str] name: The key's name in Flashback. A new value renames the key in place.
         :param pulumi.Input[_builtins.str] repo_id: The Flashback repository the key opens. A new value replaces the key.
-        :param pulumi.Input[_builtins.str] rotate_when_changed: Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation).
+        :param pulumi.Input[_builtins.str] rotate_when_changed: Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.
         """
         pulumi.set(__self__, "access_type", access_type)
         pulumi.set(__self__, "name", name)
@@ -78,7 +78,7 @@ class RepoApiKeyArgs:
     @pulumi.getter(name="rotateWhenChanged")
     def rotate_when_changed(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation).
+        Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.
         """
         return pulumi.get(self, "rotate_when_changed")
 
@@ -106,7 +106,7 @@ class RepoApiKey(pulumi.CustomResource):
         :param pulumi.Input['AccessType'] access_type: What the key may do: READ, WRITE or ADMIN. Updated in place.
         :param pulumi.Input[_builtins.str] name: The key's name in Flashback. A new value renames the key in place.
         :param pulumi.Input[_builtins.str] repo_id: The Flashback repository the key opens. A new value replaces the key.
-        :param pulumi.Input[_builtins.str] rotate_when_changed: Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation).
+        :param pulumi.Input[_builtins.str] rotate_when_changed: Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.
         """
         ...
     @overload
@@ -155,6 +155,7 @@ class RepoApiKey(pulumi.CustomResource):
                 raise TypeError("Missing required property 'repo_id'")
             __props__.__dict__["repo_id"] = repo_id
             __props__.__dict__["rotate_when_changed"] = rotate_when_changed
+            __props__.__dict__["imported_without_secret"] = None
             __props__.__dict__["key"] = None
             __props__.__dict__["secret"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["key", "secret"])
@@ -182,6 +183,7 @@ class RepoApiKey(pulumi.CustomResource):
         __props__ = RepoApiKeyArgs.__new__(RepoApiKeyArgs)
 
         __props__.__dict__["access_type"] = None
+        __props__.__dict__["imported_without_secret"] = None
         __props__.__dict__["key"] = None
         __props__.__dict__["name"] = None
         __props__.__dict__["repo_id"] = None
@@ -202,6 +204,14 @@ class RepoApiKey(pulumi.CustomResource):
         What the key may do: READ, WRITE or ADMIN. Updated in place.
         """
         return pulumi.get(self, "access_type")
+
+    @_builtins.property
+    @pulumi.getter(name="importedWithoutSecret")
+    def imported_without_secret(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        True for a key adopted with `pulumi import`, whose secret Flashback never shows again: its empty `secret` is expected, so the key is kept rather than replaced. Unset for a key the provider created.
+        """
+        return pulumi.get(self, "imported_without_secret")
 
     @_builtins.property
     @pulumi.getter
@@ -231,7 +241,7 @@ class RepoApiKey(pulumi.CustomResource):
     @pulumi.getter(name="rotateWhenChanged")
     def rotate_when_changed(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation).
+        Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.
         """
         return pulumi.get(self, "rotate_when_changed")
 
