@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runWorld } from "./run-model";
-import { plainWorld, type Declared, type World } from "./model-world";
+import { plainShapes, plainWorld, type Declared, type World } from "./model-world";
 
 /*
  * Every sequence the protocol model (protocol-model.test.ts) found, as fast-check shrank it, kept
@@ -82,14 +82,7 @@ const FOUND: Array<{ name: string; broke: string; cause: string; world: World }>
       "Date.parse read the zoneless createdAt as Tokyo time, so a reservation made a moment ago looked 9 hours old (issue 21, point 2)",
     world: plainWorld({
       timeZone: "Asia/Tokyo",
-      shapes: {
-        createdAt: "zoneless",
-        offsetMinutes: 540,
-        createdAtPrecision: "milliseconds",
-        dateHeader: true,
-        duplicateNames: "accept",
-        serverClockSpreadMs: 0,
-      },
+      shapes: plainShapes({ createdAt: "zoneless" }),
       stacks: [{ identity: "dev", backend: "a", processes: 2, operationTimeoutS: 10, skewMs: 0 }],
       rounds: [{ commands: [{ stack: 0, kind: "up", program: [reader("r0", "repo-a"), reader("r3", "repo-a")] }], console: [] }],
       wire: ["lost", "none", "none", "503"],
@@ -102,14 +95,7 @@ const FOUND: Array<{ name: string; broke: string; cause: string; world: World }>
       "Date.parse read the zoneless createdAt as Los Angeles time, 8 hours ahead, so the leftover never looked old enough; no warning said the sweep had no proof (issue 21, point 2)",
     world: plainWorld({
       timeZone: "America/Los_Angeles",
-      shapes: {
-        createdAt: "zoneless",
-        offsetMinutes: 540,
-        createdAtPrecision: "milliseconds",
-        dateHeader: true,
-        duplicateNames: "accept",
-        serverClockSpreadMs: 0,
-      },
+      shapes: plainShapes({ createdAt: "zoneless" }),
       rounds: [
         {
           commands: [{ stack: 0, kind: "up", program: [reader("r0", "repo-a")], kill: { mode: "process", reach: [], afterSteps: 5 } }],
@@ -184,14 +170,7 @@ const BUILT: Array<{ name: string; world: World }> = [
   {
     name: "a sweep on a server ahead, a claim on a server behind",
     world: plainWorld({
-      shapes: {
-        createdAt: "utc",
-        offsetMinutes: 540,
-        createdAtPrecision: "milliseconds",
-        dateHeader: true,
-        duplicateNames: "accept",
-        serverClockSpreadMs: 3000,
-      },
+      shapes: plainShapes({ serverClockSpreadMs: 3000 }),
       stacks: [
         { identity: "dev", backend: "a", processes: 1, operationTimeoutS: 10, skewMs: 0 },
         { identity: "prod", backend: "a", processes: 1, operationTimeoutS: 10, skewMs: 0 },

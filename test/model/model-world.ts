@@ -238,18 +238,24 @@ export function stackName(stack: StackSpec): string {
   return `${stack.identity}@${stack.backend}`;
 }
 
+/** Flashback's plainest answers: `createdAt` with `Z` and milliseconds, a `Date` header, one clock; `overrides` changes some. */
+export function plainShapes(overrides: Partial<AnswerShapes> = {}): AnswerShapes {
+  return {
+    createdAt: "utc",
+    offsetMinutes: 540,
+    createdAtPrecision: "milliseconds",
+    dateHeader: true,
+    duplicateNames: "accept",
+    serverClockSpreadMs: 0,
+    ...overrides,
+  };
+}
+
 /** A world with nothing chosen but what `overrides` says: one stack `dev@a`, plain answers, no faults, first come first served. */
 export function plainWorld(overrides: Partial<World> & Pick<World, "rounds">): World {
   return {
     timeZone: "UTC",
-    shapes: {
-      createdAt: "utc",
-      offsetMinutes: 540,
-      createdAtPrecision: "milliseconds",
-      dateHeader: true,
-      duplicateNames: "accept",
-      serverClockSpreadMs: 0,
-    },
+    shapes: plainShapes(),
     stacks: [{ identity: "dev", backend: "a", processes: 1, operationTimeoutS: 10, skewMs: 0 }],
     handMade: [],
     wire: [],
