@@ -16,5 +16,6 @@ export { FlashbackApiError, type ApiFailure } from "./errors/FlashbackApiError";
 export { SettingsError } from "./errors/SettingsError";
 export { InputError, type InputFailure } from "./errors/InputError";
 export { CancelledError } from "./errors/CancelledError";
+export { ResourceOptionError } from "./errors/ResourceOptionError";
 export { isFlashbackError, isFlashbackApiError, isSettingsError, isCancelledError } from "./errors/type-guards";
 export { SETTING_KEYS, DEFAULT_API_URL, DEFAULTS } from "./settings/settings-keys";

@@ -3,6 +3,7 @@ import { InputError } from "../errors/InputError";
 import { PartialKeyError } from "../lifecycle/partial-key-error";
 import { RepoApiKeyLifecycle, type Properties } from "../lifecycle/repo-api-key-lifecycle";
 import { processEngineWarnings } from "../plugin/engine-log";
+import { pickInputs } from "../lifecycle/to-outputs";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
 
 /** The serialized provider travels with every resource under this key; partial resources must carry it too. */
@@ -25,8 +26,17 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
     return { inputs: inputs as unknown as RepoApiKeyInputs, failures };
   }
 
+  /**
+   * The host sends the engine `changes`, `replaces` and `deleteBeforeReplace`, never which fields
+   * changed, and the engine applies `replaceOnChanges` only to fields a diff names. So a change
+   * Flashback makes in place is answered "unknown" (`changes` left out): the engine then diffs the
+   * stored inputs against the new ones itself, names the fields, and a `replaceOnChanges` on one
+   * of them replaces the key. A replacement, or no change, is answered as it is.
+   */
   async diff(_id: string, olds: RepoApiKeyOutputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.DiffResult> {
-    return this.lifecycle.diff(properties(olds), properties(news));
+    const { changes, replaces, stables, deleteBeforeReplace } = this.lifecycle.diff(properties(olds), properties(news));
+    const inPlaceOnly = changes && replaces.length === 0;
+    return { ...(inPlaceOnly ? {} : { changes }), replaces, stables, deleteBeforeReplace };
   }
 
   async create(inputs: RepoApiKeyInputs): Promise<pulumi.dynamic.CreateResult<RepoApiKeyOutputs>> {
@@ -50,8 +60,9 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
       ]);
     }
     const current = await this.lifecycle.read(id, properties(props));
-    // An empty id tells the engine the key is gone: it leaves the state.
-    return current === undefined ? { id: "" } : { id: current.id, props: current.outputs };
+    // An empty id tells the engine the key is gone: it leaves the state. The inputs go back too, as
+    // Flashback has them: the next `up` diffs against them, which is what makes `ignoreChanges` hold.
+    return current === undefined ? { id: "" } : { id: current.id, props: current.outputs, inputs: asReadInputs(current.outputs) };
   }
 
   async update(id: string, olds: RepoApiKeyOutputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.UpdateResult<RepoApiKeyOutputs>> {
@@ -66,6 +77,11 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
 /** The host's values are untyped at run time, whatever its signatures say: the lifecycle validates them. */
 function properties(value: RepoApiKeyInputs | RepoApiKeyOutputs): Properties {
   return value as unknown as Properties;
+}
+
+/** The inputs a refresh stores: `ReadResult` types them as outputs, and the host passes on whatever it gets. */
+function asReadInputs(outputs: RepoApiKeyOutputs): RepoApiKeyOutputs {
+  return pickInputs(outputs) as RepoApiKeyOutputs;
 }
 
 /**

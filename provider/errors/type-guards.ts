@@ -7,9 +7,9 @@ import type { SettingsError } from "./SettingsError";
  * processes and may load different copies of this package, and `instanceof` fails across copies.
  */
 
-const FLASHBACK_ERROR_NAMES = new Set(["FlashbackApiError", "SettingsError", "InputError", "CancelledError"]);
+const FLASHBACK_ERROR_NAMES = new Set(["FlashbackApiError", "SettingsError", "InputError", "CancelledError", "ResourceOptionError"]);
 
-/** True for any error this package throws (`FlashbackApiError`, `SettingsError`, `InputError`, `CancelledError`). */
+/** True for any error this package throws (`FlashbackApiError`, `SettingsError`, `InputError`, `CancelledError`, `ResourceOptionError`). */
 export function isFlashbackError(error: unknown): error is FlashbackError {
   return error instanceof Error && FLASHBACK_ERROR_NAMES.has(error.name) && "code" in error;
 }

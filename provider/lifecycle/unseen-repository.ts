@@ -27,7 +27,8 @@ export class UnseenRepositoryError extends FlashbackError {
     super(
       `Flashback answers 404 for repository "${repoId}" ${what}: the repository was deleted, or this token can no longer see it (another organization, a revoked role), and Flashback's answer does not say which. ` +
         `Its keys may still work, so the provider will not ${consequence}. If the token lost access, run the command again with one that can see the repository. ` +
-        `If the repository was deleted, confirm it with ${confirm} (or ${gone.env}=${repoId}) and run the command again`,
+        `If the repository was deleted, confirm it: run the command again with the environment variable ${gone.env}=${repoId}, ` +
+        `or set ${confirm} and run it with --run-program (without it, refresh and destroy configure the provider as the last \`pulumi up\` did)`,
     );
   }
 

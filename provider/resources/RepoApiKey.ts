@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { deploymentScope } from "../lifecycle/reservation";
 import { repoApiKeyProviderStub } from "../dynamic/stub";
+import { ResourceOptionError } from "../errors/ResourceOptionError";
+import { IMPORT_ID_FORMAT } from "../lifecycle/import-id";
+import { REPO_API_KEY_TOKEN } from "../plugin/schema";
 import type { AccessType } from "../types/api";
 import { SECRET_OUTPUTS } from "../types/resource";
 import type { RepoApiKeyArgs } from "./args";
@@ -40,6 +43,7 @@ export class RepoApiKey extends pulumi.dynamic.Resource {
   declare readonly secret: pulumi.Output<string>;
 
   constructor(name: string, args: RepoApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseImport(name, opts?.import);
     super(
       repoApiKeyProviderStub(currentDeploymentScope()),
       name,
@@ -56,6 +60,22 @@ export class RepoApiKey extends pulumi.dynamic.Resource {
       "RepoApiKey",
     );
   }
+}
+
+/**
+ * Pulumi's dynamic-provider host finds a resource's code in its stored `__provider`, and a key it is
+ * asked to import has none, so the engine's import would fail with the host's own riddle
+ * ("code must be a string, not undefined"). Say instead what works.
+ */
+function refuseImport(name: string, importId: pulumi.Input<string> | undefined): void {
+  if (importId === undefined) return;
+  const which = typeof importId === "string" ? ` "${importId}"` : "";
+  throw new ResourceOptionError(
+    "import",
+    `RepoApiKey "${name}": the import option cannot adopt key${which} into the dynamic RepoApiKey, since Pulumi's dynamic provider ` +
+      `cannot read a resource it did not create. Adopt it with the plugin's resource ${REPO_API_KEY_TOKEN} ` +
+      `(\`pulumi package add flashback\`; its import id is ${IMPORT_ID_FORMAT}), or remove the option to have this stack create a new key`,
+  );
 }
 
 /** The program knows its stack; the provider process is not told it. */

@@ -192,8 +192,9 @@ describe.skipIf(suite.skip)(suite.title, () => {
       expect(refused.stdout + refused.stderr).toMatch(/answers 404 for repository "repo-other" while refreshing key/);
       expect(keyNamed(keysInState(await stack.exportState()), "e2e-key")?.id, "the key stays in the state").toBe(keyId);
 
+      // Refresh configures the provider as the last up did: new stack config counts with --run-program.
       await stack.setConfig({ "flashback:goneRepositories": "repo-other" });
-      const confirmed = await succeed("refresh", ...UNATTENDED);
+      const confirmed = await succeed("refresh", "--run-program", ...UNATTENDED);
       expect(confirmed.stdout + confirmed.stderr).toMatch(
         /Repository "repo-other" answers 404 and flashback:goneRepositories says it was deleted/,
       );

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
 import { REPO_API_KEY_TOKEN as TYPE } from "../../provider/plugin/schema";
@@ -8,6 +8,7 @@ import { cliStackOnEmulator, startTestEmulator, TEST_REPO, TEST_TOKEN } from "./
 import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 import { exerciseSecretShapes } from "./secret-shapes";
+import { sequentialSteps } from "./sequential-steps";
 
 /** The plugin's executable, as a program's Pulumi.yaml or `pulumi package add` names it. */
 export const PLUGIN_EXECUTABLE = join(__dirname, "..", "..", "bin", "pulumi-resource-flashback");
@@ -55,25 +56,8 @@ export function describePluginProgram(program: PluginProgram): void {
   const writes = () => emulator.requests.filter((request) => request.method !== "GET");
   const keys = async () => keysInState(await stack.exportState(), TYPE);
 
-  /**
-   * The scenarios share one stack and run in this order, each on what the one before left (a key to
-   * rename, then to replace, refresh, destroy). After a failure the rest would only fail for it, so
-   * they stop and say which scenario to look at.
-   */
-  let failedScenario: string | undefined;
-  const step = (title: string, scenario: () => Promise<void>): void => {
-    it(title, async () => {
-      if (failedScenario !== undefined) {
-        throw new Error(`not run: the scenarios share one stack in order, and "${failedScenario}" failed first`);
-      }
-      try {
-        await scenario();
-      } catch (error) {
-        failedScenario = title;
-        throw error;
-      }
-    });
-  };
+  // The scenarios share one stack, in this order: a key to rename, then to replace, refresh, destroy.
+  const step = sequentialSteps();
 
   describe.skipIf(suite.skip)(suite.title, () => {
     beforeAll(async () => {

@@ -81,7 +81,11 @@ describe("update", () => {
 describe("read", () => {
   it("keeps the outputs when nothing changed", async () => {
     const { id, outs } = await createReader();
-    expect(await providerFor(emulator).read(id, outs)).toEqual({ id, props: outs });
+    expect(await providerFor(emulator).read(id, outs)).toEqual({
+      id,
+      props: outs,
+      inputs: { repoId: outs.repoId, name: outs.name, accessType: outs.accessType },
+    });
   });
 
   it("picks up drift of name and access type, keeping the secret from the state", async () => {
@@ -89,6 +93,7 @@ describe("read", () => {
     emulator.store.update(TEST_REPO, id, { name: "changed-in-console", accessType: "ADMIN" });
     const result = await providerFor(emulator).read(id, outs);
     expect(result.props).toEqual({ ...outs, name: "changed-in-console", accessType: "ADMIN" });
+    expect(result.inputs).toEqual({ repoId: TEST_REPO, name: "changed-in-console", accessType: "ADMIN" });
   });
 
   it("returns an empty id for a key deleted out of band", async () => {

@@ -154,7 +154,7 @@ describe("an Azure Blob repository, whose keys have no key id", () => {
     expect(outs.key).toBe("");
     expect(emulator.store.isSecretOf(created.id, outs.secret)).toBe(true);
     const refreshed = await provider.read(created.id, outs);
-    expect(refreshed).toEqual({ id: created.id, props: outs });
+    expect(refreshed).toEqual({ id: created.id, props: outs, inputs: { repoId: AZURE_REPO, name: "azure", accessType: "READ" } });
     const imported = await provider.lifecycle.importKey(`${AZURE_REPO}/${created.id}`);
     expect(imported.outputs).toMatchObject({ key: "", secret: "", name: "azure" });
     expect(

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { isDeepStrictEqual } from "node:util";
 import { ProviderProcess, type ProviderCallError } from "./provider-process";
 import { PROGRAM_RUNNER_ENTRY, unwrapSecrets, wrapSecret, type Props } from "./pulumi-internals";
 import { ResourceMonitor, type Registration, type RegisterResult } from "./resource-monitor";
@@ -70,7 +71,7 @@ export class MiniEngine {
     return this.runProgram(false);
   }
 
-  /** `pulumi refresh`: Read for every resource; an empty id drops it from the state. */
+  /** `pulumi refresh`: Read for every resource; an empty id drops it from the state, and inputs a provider sends replace the stored ones. */
   async refresh(): Promise<{ providerStderr: string }> {
     return this.withProvider(async (provider) => {
       await Promise.all(
@@ -79,7 +80,7 @@ export class MiniEngine {
             provider.read(resource.urn, resource.id, resource.outputs),
           );
           if (read.id === "") this.state.delete(resource.urn);
-          else this.state.set(resource.urn, { ...resource, id: read.id, outputs: read.properties });
+          else this.state.set(resource.urn, { ...resource, id: read.id, outputs: read.properties, inputs: read.inputs ?? resource.inputs });
         }),
       );
       return {};
@@ -147,7 +148,9 @@ export class MiniEngine {
     const diff = await this.#checkAndDiffLane.run(() =>
       this.track({ method: "diff", urn, id: old.id }, () => provider.diff(urn, old.id, old.outputs, inputs)),
     );
-    if (!diff.changes) {
+    // "Unknown": the engine diffs the stored inputs against the new ones (diffResource in Pulumi's step_generator.go).
+    const changes = diff.changes ?? !isDeepStrictEqual(old.inputs, inputs);
+    if (!changes) {
       this.state.set(urn, { ...old, inputs, secretOutputs });
       return { urn, id: old.id, object: markSecrets(old.outputs, secretOutputs) };
     }

@@ -86,12 +86,13 @@ export class ProviderProcess {
     };
   }
 
+  /** `changes` is undefined when the provider answers "unknown", leaving the engine to diff the inputs itself. */
   async diff(
     urn: string,
     id: string,
     olds: Props,
     news: Props,
-  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+  ): Promise<{ changes: boolean | undefined; replaces: string[]; deleteBeforeReplace: boolean }> {
     const request = new providerProto.DiffRequest();
     request.setUrn(urn);
     request.setId(id);
@@ -99,7 +100,7 @@ export class ProviderProcess {
     request.setNews(toStruct(news));
     const response = await this.call("diff", request);
     return {
-      changes: response.getChanges() === providerProto.DiffResponse.DiffChanges.DIFF_SOME,
+      changes: toChanges(response.getChanges()),
       replaces: response.getReplacesList(),
       deleteBeforeReplace: response.getDeletebeforereplace(),
     };
@@ -113,13 +114,15 @@ export class ProviderProcess {
     return { id: response.getId(), properties: fromStruct(response.getProperties()) };
   }
 
-  async read(urn: string, id: string, properties: Props): Promise<{ id: string; properties: Props }> {
+  /** `inputs` only when the provider sent them: the engine then stores them in place of the old ones. */
+  async read(urn: string, id: string, properties: Props): Promise<{ id: string; properties: Props; inputs?: Props }> {
     const request = new providerProto.ReadRequest();
     request.setUrn(urn);
     request.setId(id);
     request.setProperties(toStruct(properties));
     const response = await this.call("read", request);
-    return { id: response.getId(), properties: fromStruct(response.getProperties()) };
+    const inputs = response.getInputs();
+    return { id: response.getId(), properties: fromStruct(response.getProperties()), ...(inputs ? { inputs: fromStruct(inputs) } : {}) };
   }
 
   async update(urn: string, id: string, olds: Props, news: Props): Promise<{ properties: Props }> {
@@ -194,4 +197,11 @@ function listenAsEngine(): Promise<Server> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve(server));
   });
+}
+
+/** A DiffResponse's `changes`: DIFF_UNKNOWN (what a dynamic `diff` that leaves `changes` out sends) as undefined. */
+function toChanges(changes: number): boolean | undefined {
+  const { DIFF_SOME, DIFF_NONE } = providerProto.DiffResponse.DiffChanges;
+  if (changes === DIFF_SOME) return true;
+  return changes === DIFF_NONE ? false : undefined;
 }
