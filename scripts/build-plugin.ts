@@ -7,7 +7,7 @@
  * 1. esbuild bundles the plugin (provider/plugin/main.ts) and all it requires into one CommonJS
  *    file, the version stamped in, Pulumi's protocol modules named statically (pulumi-modules.bundled.ts).
  * 2. On Linux, a copy of the Node.js release the plugin embeds (scripts/plugin-runtime.ts) is
- *    stripped: Node's Linux builds carry their symbols and debug information, a third of the
+ *    stripped: Node's Linux builds carry their symbols and debug information, a fifth of the
  *    binary, which a plugin never reads (152.8 MB, 47.8 MB compressed; stripped 119.5 and 42.0).
  * 3. `node --build-sea`, run by that release, writes the executable: the (stripped) node with the
  *    bundle and V8's code cache inside.
