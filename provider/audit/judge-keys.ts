@@ -43,6 +43,8 @@ const STATUS_ORDER: Record<KeyStatus["kind"], number> = { unmanaged: 0, reservat
 export function auditRepository(repoId: string, listing: ApiKeyListing, managed: readonly ManagedKey[], now: number): RepositoryAudit {
   const ofRepository = managed.filter((key) => key.repoId === undefined || key.repoId === repoId);
   const listedIds = new Set(listing.keys.map((key) => key.id));
+  const byId = new Map<string, ManagedKey[]>();
+  for (const key of ofRepository) byId.set(key.id, [...(byId.get(key.id) ?? []), key]);
   const reference = listing.listedAt ?? now;
   const keys = listing.keys.map((key): AuditedKey => {
     const createdAt = parseZonedTimestamp(key.createdAt);
@@ -52,7 +54,7 @@ export function auditRepository(repoId: string, listing: ApiKeyListing, managed:
       accessType: key.accessType,
       createdAt: typeof key.createdAt === "string" ? key.createdAt : undefined,
       ageMs: createdAt === undefined ? undefined : Math.max(0, reference - createdAt),
-      status: statusOf(key, listing.listedAt, ofRepository),
+      status: statusOf(key, listing.listedAt, byId.get(key.id) ?? []),
     };
   });
   keys.sort((a, b) => STATUS_ORDER[a.status.kind] - STATUS_ORDER[b.status.kind] || compare(a.name, b.name) || compare(a.id, b.id));
@@ -69,8 +71,8 @@ export function unmanagedKeys(audit: RepositoryAudit): AuditedKey[] {
   return audit.keys.filter((key) => key.status.kind !== "managed");
 }
 
-function statusOf(key: ApiKeyListing["keys"][number], listedAt: number | undefined, managed: readonly ManagedKey[]): KeyStatus {
-  const by = managed.filter((candidate) => candidate.id === key.id);
+/** `by`: the given states' keys of this id. */
+function statusOf(key: ApiKeyListing["keys"][number], listedAt: number | undefined, by: ManagedKey[]): KeyStatus {
   if (by.length > 0) return { kind: "managed", by };
   const judgement = judgeReservation(key, listedAt);
   return judgement === "not-a-reservation" ? { kind: "unmanaged" } : { kind: "reservation", judgement };
