@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-import { parseArgs } from "node:util";
+import { parseCommandLine, refuseUsage } from "../utils/command-line";
 import { formatJson, formatText } from "./format-report";
 import { runAudit } from "./run-audit";
 
 /** Exit codes, so that a scheduled job can tell a finding from a failure. */
-const EXIT = { clean: 0, unmanaged: 1, usage: 2, failed: 3 } as const;
+const EXIT = { clean: 0, unmanaged: 1, failed: 3 } as const;
 
 const usage = `flashback-audit: which of a repository's API keys no Pulumi stack manages, how old each is, and leftover reservations
 
@@ -21,6 +21,10 @@ it sends no write, and prints of the states nothing but key ids and URNs.
 Exit codes: 0 every key is managed by one of the stacks; 1 some key is not (leftover reservations
 included); 2 bad arguments; 3 the audit could not finish (Flashback, settings, an unreadable export).`;
 
+function usageError(message: string): never {
+  return refuseUsage("flashback-audit", usage, message);
+}
+
 const OPTIONS = {
   repo: { type: "string", multiple: true },
   "stack-export": { type: "string", multiple: true },
@@ -28,26 +32,8 @@ const OPTIONS = {
   help: { type: "boolean", default: false },
 } as const;
 
-/** A bad flag is the user's mistake: one line saying what is wrong, then the usage, exit code 2 (as flashback-emulator does). */
-function usageError(message: string): never {
-  console.error(`flashback-audit: ${message}\n\n${usage}`);
-  process.exit(EXIT.usage);
-}
-
-function parseFlags(): ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"] {
-  try {
-    return parseArgs({ options: OPTIONS }).values;
-  } catch (error) {
-    return usageError((error as Error).message.split("\n")[0] ?? "bad arguments");
-  }
-}
-
 async function main(): Promise<void> {
-  const values = parseFlags();
-  if (values.help) {
-    console.log(usage);
-    return;
-  }
+  const values = parseCommandLine("flashback-audit", usage, OPTIONS);
   const repoIds = values.repo ?? [];
   const stackExports = values["stack-export"] ?? [];
   if (repoIds.length === 0) usageError("--repo is required: the repository whose keys to audit");
