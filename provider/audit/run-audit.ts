@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
+import { SettingsError } from "../errors/SettingsError";
 import { RepoApiKeyLifecycle } from "../lifecycle/repo-api-key-lifecycle";
+import { SETTING_KEYS } from "../settings/settings-keys";
 import { auditRepository, unmanagedKeys, type RepositoryAudit } from "./judge-keys";
 import { managedKeysIn } from "./stack-export";
 
@@ -22,8 +24,10 @@ export class UnseenRepositoryError extends Error {
  * keys the exports' states hold.
  */
 export async function runAudit(request: AuditRequest): Promise<{ audits: RepositoryAudit[]; unmanaged: number }> {
+  const env = request.env ?? process.env;
+  refuseWithoutToken(env);
   const managed = request.stackExports.flatMap((source) => managedKeysIn(readExport(source), source));
-  const lifecycle = new RepoApiKeyLifecycle({ env: request.env ?? process.env });
+  const lifecycle = new RepoApiKeyLifecycle({ env });
   const audits: RepositoryAudit[] = [];
   for (const repoId of request.repoIds) {
     const listing = await lifecycle.listKeys(repoId);
@@ -33,6 +37,17 @@ export async function runAudit(request: AuditRequest): Promise<{ audits: Reposit
     audits.push(auditRepository(repoId, listing, managed, Date.now()));
   }
   return { audits, unmanaged: audits.reduce((total, audit) => total + unmanagedKeys(audit).length, 0) };
+}
+
+/** The lifecycle's own message names stack config too, which a command outside any stack does not read. */
+function refuseWithoutToken(env: NodeJS.ProcessEnv): void {
+  const [token, refresh] = [SETTING_KEYS.accessToken.env, SETTING_KEYS.refreshToken.env];
+  if ((env[token] ?? "").trim() === "" && (env[refresh] ?? "").trim() === "") {
+    throw new SettingsError(
+      `No Flashback access token: set the environment variable ${token} (or ${refresh})`,
+      SETTING_KEYS.accessToken.config,
+    );
+  }
 }
 
 function readExport(source: string): string {

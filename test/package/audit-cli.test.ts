@@ -75,7 +75,12 @@ describe("flashback-audit against the emulator", () => {
       env: {},
       says: 'Flashback answers 404 for repository "repo-nowhere"',
     },
-    { name: "no token", args: ["--repo", TEST_REPO], env: { FLASHBACK_ACCESS_TOKEN: "" }, says: "No Flashback access token" },
+    {
+      name: "no token",
+      args: ["--repo", TEST_REPO],
+      env: { FLASHBACK_ACCESS_TOKEN: "" },
+      says: "No Flashback access token: set the environment variable FLASHBACK_ACCESS_TOKEN (or FLASHBACK_REFRESH_TOKEN)",
+    },
     { name: "a wrong token", args: ["--repo", TEST_REPO], env: { FLASHBACK_ACCESS_TOKEN: "tok-wrong-7c1d" }, says: "401" },
   ])("$name: one line, exit code 3, no token printed", async (row) => {
     const { status, stdout, stderr } = await runAuditCli([...row.args, "--stack-export", emptyExport], { env: { ...env(), ...row.env } });
