@@ -1,5 +1,5 @@
 import { Deadline, systemClock, type Clock } from "../client/clock";
-import { FlashbackClient } from "../client/flashback-client";
+import { FlashbackClient, type ApiKeyListing } from "../client/flashback-client";
 import { RequestGate } from "../client/request-gate";
 import { preloadGot, type HttpTransport } from "../client/http-transport";
 import { CancelledError } from "../errors/CancelledError";
@@ -221,6 +221,15 @@ export class RepoApiKeyLifecycle {
         `API key "${keyId}" was imported without its secret: Flashback shows a secret only once, when the key is created, so \`secret\` is empty. ` +
         "Whoever holds the secret can keep using the key; to have one in this stack, rotate it: set rotateWhenChanged to a new value and run `pulumi up`",
     };
+  }
+
+  /**
+   * Every key of a repository as Flashback lists it now, with the time of the listing by Flashback's
+   * clock: for tools that only read (the audit). `undefined` when the repository answers 404.
+   */
+  async listKeys(repoId: string): Promise<ApiKeyListing | undefined> {
+    this.#refuseIfCancelled();
+    return this.#getClient().listApiKeys(repoId, { deadline: this.#deadline() });
   }
 
   async update(id: string, stored: Properties, news: Properties): Promise<RepoApiKeyOutputs> {
