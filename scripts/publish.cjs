@@ -160,8 +160,8 @@ function publishPypi(distributions, options) {
   const env = { ...process.env, TWINE_USERNAME: process.env.TWINE_USERNAME ?? "__token__", TWINE_NON_INTERACTIVE: "1" };
   run(options.python, ["-m", "twine", "check", ...files], { env });
   const target = options.repositoryUrl === undefined ? [] : ["--repository-url", options.repositoryUrl];
-  // --skip-existing: a re-run of a release whose upload went through passes instead of failing.
-  run(options.python, ["-m", "twine", "upload", "--disable-progress-bar", "--skip-existing", ...target, ...files], { env });
+  // No --skip-existing: twine allows it on PyPI alone, and the rehearsal runs this very command elsewhere.
+  run(options.python, ["-m", "twine", "upload", "--disable-progress-bar", ...target, ...files], { env });
 }
 
 /**

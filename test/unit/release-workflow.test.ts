@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { PLUGIN_NODE_VERSION } from "../../scripts/plugin-runtime";
 import { REPO_ROOT } from "../helpers/run-node";
 
 /*
@@ -15,7 +16,7 @@ const workflow = readFileSync(join(REPO_ROOT, ".github", "workflows", "release.y
 function jobs(): Map<string, string> {
   const body = workflow.slice(workflow.indexOf("\njobs:\n") + "\njobs:\n".length);
   const found = new Map<string, string>();
-  for (const block of body.split(/\n(?=  [\w-]+:\n)/)) {
+  for (const block of body.split(/\n(?= {2}[\w-]+:\n)/)) {
     const name = /^ {2}([\w-]+):/.exec(block)?.[1];
     if (name !== undefined) found.set(name, block);
   }
@@ -82,6 +83,12 @@ describe("the release workflow", () => {
     );
     expect(workflow).not.toContain("registry-url");
     expect(workflow).not.toMatch(/\$\{\{\s*vars\./);
+  });
+
+  it("builds the executables on the Node.js release they embed, set in one place", () => {
+    expect(workflow).toContain(`\n  PLUGIN_NODE_VERSION: "${PLUGIN_NODE_VERSION}"\n`);
+    const versions = workflow.split("\n").filter((line) => /node-version:/.test(line));
+    for (const line of versions) expect(line.trim()).toBe("node-version: ${{ env.PLUGIN_NODE_VERSION }}");
   });
 
   it("builds on runners GitHub offers: no retired image", () => {
