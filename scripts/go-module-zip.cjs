@@ -22,7 +22,16 @@ const DOS_DATE = (1 << 5) | 1;
 
 /**
  * @typedef {{ name: string, data: Buffer }} ZipEntry
+ * @typedef {[2 | 4, number]} Field a little-endian field of 2 or 4 bytes
  */
+
+/** Fields one after the other, as zip headers are laid out. @param {Field[]} fields */
+function littleEndian(fields) {
+  const buffer = Buffer.alloc(fields.reduce((length, [size]) => length + size, 0));
+  let at = 0;
+  for (const [size, value] of fields) at = size === 2 ? buffer.writeUInt16LE(value, at) : buffer.writeUInt32LE(value, at);
+  return buffer;
+}
 
 /**
  * Writes `files` (paths relative to the module's root) as the zip of `modulePath` at `version`.
@@ -38,43 +47,38 @@ function writeModuleZip(zipPath, modulePath, version, files) {
   for (const file of [...files].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const name = Buffer.from(prefix + file.name, "utf8");
     const compressed = deflateRawSync(file.data);
-    const crc = crc32(file.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(LOCAL_HEADER, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(DEFLATE, 8);
-    local.writeUInt16LE(0, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(file.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(CENTRAL_HEADER, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(UTF8_NAMES, 8);
-    central.writeUInt16LE(DEFLATE, 10);
-    central.writeUInt16LE(0, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(file.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, compressed);
-    centrals.push(central, name);
-    offset += local.length + name.length + compressed.length;
+    /** @type {Field[]} What the local and the central header both say of the file, from its flags to its name's length. */
+    const described = [
+      [2, UTF8_NAMES],
+      [2, DEFLATE],
+      [2, 0],
+      [2, DOS_DATE],
+      [4, crc32(file.data)],
+      [4, compressed.length],
+      [4, file.data.length],
+      [2, name.length],
+    ];
+    // Signature and version needed; the length of the extra field.
+    locals.push(littleEndian([[4, LOCAL_HEADER], [2, 20], ...described, [2, 0]]), name, compressed);
+    // Signature, versions made by and needed; extra and comment lengths, disk, attributes, the local header's offset.
+    centrals.push(
+      littleEndian([[4, CENTRAL_HEADER], [2, 20], [2, 20], ...described, [2, 0], [2, 0], [2, 0], [2, 0], [4, 0], [4, offset]]),
+      name,
+    );
+    offset += 30 + name.length + compressed.length;
   }
   const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(END_OF_CENTRAL_DIRECTORY, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
+  // Signature, disks, entries on this disk and in all, the directory's size and offset, the comment's length.
+  const end = littleEndian([
+    [4, END_OF_CENTRAL_DIRECTORY],
+    [2, 0],
+    [2, 0],
+    [2, files.length],
+    [2, files.length],
+    [4, directory.length],
+    [4, offset],
+    [2, 0],
+  ]);
   writeFileSync(zipPath, Buffer.concat([...locals, directory, end]));
 }
 
