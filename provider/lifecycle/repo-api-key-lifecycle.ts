@@ -16,7 +16,17 @@ import { ListCache } from "./list-cache";
 import { PartialKeyError } from "./partial-key-error";
 import { isDeploymentScope, isReservationName, processScope } from "./reservation";
 import { ReservationSweep } from "./reservation-sweep";
-import { UnseenRepositories } from "./unseen-repository";
+import { UnseenRepositories, unseenRepositoryReason } from "./unseen-repository";
+import {
+  checkListArgs,
+  checkLookupArgs,
+  LIST_FUNCTION,
+  LOOKUP_FUNCTION,
+  selectKey,
+  toListedKeys,
+  type ListedRepoApiKey,
+  type RepoApiKeyList,
+} from "./key-lookup";
 import { parseImportId } from "./import-id";
 import { pickInputs, pickOutputs, toCreatedOutputs, toImportedOutputs, toRefreshedOutputs } from "./to-outputs";
 
@@ -205,9 +215,7 @@ export class RepoApiKeyLifecycle {
     this.#refuseIfCancelled();
     const listing = await this.#getClient().listApiKeys(repoId, { deadline: this.#deadline() });
     if (listing === undefined) {
-      throw new InputError([
-        { property: "id", reason: `Flashback answers 404 for repository "${repoId}": it does not exist, or this token cannot see it` },
-      ]);
+      throw new InputError([{ property: "id", reason: unseenRepositoryReason(repoId) }]);
     }
     const current = listing.keys.find((key) => key.id === keyId);
     if (current === undefined) {
@@ -221,6 +229,29 @@ export class RepoApiKeyLifecycle {
         `API key "${keyId}" was imported without its secret: Flashback shows a secret only once, when the key is created, so \`secret\` is empty. ` +
         "Whoever holds the secret can keep using the key; to have one in this stack, rotate it: set rotateWhenChanged to a new value and run `pulumi up`",
     };
+  }
+
+  /**
+   * The function `getRepoApiKeys`: every key of a repository, with no secret. A repository's 404
+   * fails naming it: a lookup has no state to keep, so there is nothing to confirm (unseen-repository.ts).
+   */
+  async listKeys(args: Properties): Promise<RepoApiKeyList> {
+    const { repoId } = checkListArgs(args);
+    return { repoId, keys: await this.#listedKeys(repoId, LIST_FUNCTION) };
+  }
+
+  /** The function `getRepoApiKey`: the one key of a repository with the id or the name asked for. */
+  async findKey(args: Properties): Promise<ListedRepoApiKey> {
+    const query = checkLookupArgs(args);
+    return selectKey(await this.#listedKeys(query.repoId, LOOKUP_FUNCTION), query);
+  }
+
+  async #listedKeys(repoId: string, fn: string): Promise<ListedRepoApiKey[]> {
+    this.#refuseIfCancelled();
+    // Not from the refresh's shared listing: a lookup answers what Flashback holds now.
+    const listing = await this.#getClient().listApiKeys(repoId, { deadline: this.#deadline() });
+    if (listing === undefined) throw new InputError([{ property: "repoId", reason: unseenRepositoryReason(repoId) }], `${fn} arguments`);
+    return toListedKeys(repoId, listing);
   }
 
   async update(id: string, stored: Properties, news: Properties): Promise<RepoApiKeyOutputs> {

@@ -37,6 +37,11 @@ export class UnseenRepositoryError extends FlashbackError {
   }
 }
 
+/** Why a lookup (an import, a function) found nothing: a repository's 404, which names it and both of its meanings. */
+export function unseenRepositoryReason(repoId: string): string {
+  return `Flashback answers 404 for repository "${repoId}": it does not exist, or this token cannot see it`;
+}
+
 /** What a repository's 404 means for one key, once per repository and kind of operation in a process. */
 export class UnseenRepositories {
   readonly #warned = new Set<string>();
