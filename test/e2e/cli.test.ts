@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RecordedRequest, RunningEmulator } from "../../emulator";
 import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
+import { expectLookupsThroughCli } from "../helpers/function-results";
 import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import {
   DYNAMIC_KEY_TYPE,
@@ -100,6 +101,10 @@ describe.skipIf(suite.skip)(suite.title, () => {
     const result = await succeed("up", "--yes", "--non-interactive");
     expect(emulator.requests).toEqual([]);
     expect(result.stdout).toMatch(/3 unchanged/);
+  });
+
+  it("3b. getRepoApiKeys and getRepoApiKey, run in the program's process in their output forms, answer every key and never a secret", async () => {
+    await expectLookupsThroughCli(stack, emulator, () => up(), TEST_REPO);
   });
 
   it("4. a new name and access level update in place: PUT, same id, key and secret carried over", async () => {

@@ -13,6 +13,7 @@ import {
 } from "../../provider/plugin/pulumi-protocol";
 import { servePlugin } from "../../provider/plugin/serve";
 import { GET_REPO_API_KEY_TOKEN, GET_REPO_API_KEYS_TOKEN, REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
+import { stringsIn } from "../helpers/function-results";
 import { ABANDONED_AGE_MS, lifecycleFor, plantReservation, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 
 /*
@@ -50,14 +51,6 @@ function list(query: Props, limit = 0): Promise<any[]> {
   });
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
-
-/** Every string anywhere in a value: where a secret could hide. */
-function stringsIn(value: unknown): string[] {
-  if (typeof value === "string") return [value];
-  if (Array.isArray(value)) return value.flatMap(stringsIn);
-  if (typeof value === "object" && value !== null) return Object.values(value).flatMap(stringsIn);
-  return [];
-}
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
