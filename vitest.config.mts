@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/{unit,provider,protocol,package,program,e2e}/**/*.test.ts", "examples/**/*.test.ts"],
+    include: ["test/{unit,provider,protocol,package,program,model,e2e}/**/*.test.ts", "examples/**/*.test.ts"],
     // The protocol, program and real-CLI suites start real Pulumi processes, and run side by side
     // on a 2-core machine: a real-CLI step takes up to half a minute there, an npm install more.
     testTimeout: 180_000,

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { releasedPlugin } from "../scripts/release";
 import { median } from "./drive";
@@ -24,14 +24,39 @@ export async function pluginStartFigures(
 }
 
 /** Exec to the first line of stdout (the port); the engine address is never dialled before a call. */
-function msToPort(executable: string): Promise<number> {
+export async function msToPort(executable: string): Promise<number> {
+  return (await startToPort(executable)).ms;
+}
+
+/**
+ * Exec to the port, in wall time and in the CPU time the process spent on every thread until
+ * then (Linux's per-thread schedstat, in nanoseconds): the second barely moves when the machine
+ * is busy with other work, the first does.
+ */
+export function startToPort(executable: string): Promise<{ ms: number; cpuMs: number | undefined }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(executable, ["127.0.0.1:1"], { stdio: ["ignore", "pipe", "ignore"] });
     child.once("error", reject);
     child.stdout.once("data", () => {
-      resolve(Number(process.hrtime.bigint() - started) / 1e6);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const cpuMs = child.pid === undefined ? undefined : cpuMsOf(child.pid);
       child.kill("SIGKILL");
+      resolve({ ms, cpuMs });
     });
   });
+}
+
+function cpuMsOf(pid: number): number | undefined {
+  const tasks = `/proc/${pid}/task`;
+  if (!existsSync(tasks)) return undefined;
+  let nanoseconds = 0;
+  for (const task of readdirSync(tasks)) {
+    try {
+      nanoseconds += Number(readFileSync(`${tasks}/${task}/schedstat`, "utf8").split(" ")[0]);
+    } catch {
+      // A thread that ended between the listing and the read took its time with it.
+    }
+  }
+  return nanoseconds / 1e6;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { parseArgs } from "node:util";
+import { parseCommandLine, refuseUsage } from "../provider/utils/command-line";
 import { CREATED_AT_SHAPES, parseFaultRule } from "./faults";
 import { startEmulator } from "./server";
 
@@ -49,27 +49,13 @@ const OPTIONS = {
   help: { type: "boolean", default: false },
 } as const;
 
-/** A bad flag is the user's mistake, not a crash: one line saying what is wrong, the usage, exit code 2. */
+/** Flags it can parse but not use: one line, the usage, exit code 2. */
 function usageError(message: string): never {
-  console.error(`flashback-emulator: ${message}\n\n${usage}`);
-  process.exit(2);
-}
-
-function parseFlags(): ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"] {
-  try {
-    return parseArgs({ options: OPTIONS }).values;
-  } catch (error) {
-    // Node's own text, first line only ("Option '--latency' argument is ambiguous."): no stack trace.
-    return usageError((error as Error).message.split("\n")[0] ?? "bad arguments");
-  }
+  return refuseUsage("flashback-emulator", usage, message);
 }
 
 async function main(): Promise<void> {
-  const values = parseFlags();
-  if (values.help) {
-    console.log(usage);
-    return;
-  }
+  const values = parseCommandLine("flashback-emulator", usage, OPTIONS);
   const emulator = await startEmulator({
     port: toNumber("--port", values.port),
     repos: values.repo ?? ["repo-demo"],

@@ -8,12 +8,13 @@
  * of the public home's sdk/go fetches the SDK and nothing else.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { packageSchema, PUBLIC_REPOSITORY } from "../provider/plugin/schema";
 import { packageVersion } from "../provider/plugin/package-version";
 import { LOCAL_CLI_BIN, requiredVersion, TOOLS_MODULE_DIR } from "../testkit/find-pulumi-cli";
+import { goVersionFloor, listModules } from "./go-version-floor";
 
 const ROOT = resolve(__dirname, "..");
 export const SDK_LANGUAGES = ["python", "go"] as const;
@@ -38,14 +39,22 @@ export function generateSdks(outDir: string = join(ROOT, "sdk")): void {
   }
 }
 
-/** sdk/go's go.mod, on the Go SDK version the CLI is pinned to, and its go.sum. */
+/**
+ * sdk/go's go.mod, on the Go SDK version the CLI is pinned to, and its go.sum. Its `go` line is
+ * the lowest its dependencies allow (scripts/go-version-floor.ts), so that Go users are asked for
+ * no newer Go than the Pulumi SDK itself asks for; `go mod tidy` must then leave it as written.
+ */
 function writeGoModule(dir: string): void {
   const sdkVersion = requiredVersion(TOOLS_MODULE_DIR, "github.com/pulumi/pulumi/sdk/v3");
-  writeFileSync(
-    join(dir, "go.mod"),
-    `module ${PUBLIC_REPOSITORY}/sdk/go\n\ngo 1.24\n\nrequire github.com/pulumi/pulumi/sdk/v3 ${sdkVersion}\n`,
-  );
+  const goMod = join(dir, "go.mod");
+  // Any line will do for resolving the build list: tidy raises it to what the dependencies need.
+  writeFileSync(goMod, `module ${PUBLIC_REPOSITORY}/sdk/go\n\ngo 1.21\n\nrequire github.com/pulumi/pulumi/sdk/v3 ${sdkVersion}\n`);
   execFileSync("go", ["mod", "tidy"], { cwd: dir, stdio: "inherit" });
+  const floor = goVersionFloor(listModules(dir));
+  execFileSync("go", ["mod", "edit", `-go=${floor}`, "-toolchain=none"], { cwd: dir, stdio: "inherit" });
+  execFileSync("go", ["mod", "tidy"], { cwd: dir, stdio: "inherit" });
+  const written = /^go (\S+)$/m.exec(readFileSync(goMod, "utf8"))?.[1];
+  if (written !== floor) throw new Error(`sdk/go/go.mod: go ${floor} written, go mod tidy made it ${written ?? "nothing"}`);
 }
 
 if (require.main === module) {

@@ -17,6 +17,8 @@ export interface RunOptions {
   onSpawn?: (pid: number) => void;
   /** Starts the CLI in a process group of its own, which a test can kill whole (`process.kill(-pid)`). */
   ownProcessGroup?: boolean;
+  /** Another program's folder, of the same project, for this one command: a stack moved to a new program. */
+  programDir?: string;
 }
 
 /** What one `pulumi` command did: its exit code and everything it printed. */
@@ -85,8 +87,9 @@ export class CliStack {
   /** Runs `pulumi <args>` in the program's folder on this stack; resolves with what it printed, whatever its exit code. */
   run(args: string[], options: RunOptions = {}): Promise<CliResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn(this.cli, [...args, "--cwd", this.#options.programDir, ...stackFlag(args, this.stackName)], {
-        cwd: this.#options.programDir,
+      const programDir = options.programDir ?? this.#options.programDir;
+      const child = spawn(this.cli, [...args, "--cwd", programDir, ...stackFlag(args, this.stackName)], {
+        cwd: programDir,
         env: { ...this.env, ...options.env },
         stdio: ["ignore", "pipe", "pipe"],
         detached: options.ownProcessGroup ?? false,

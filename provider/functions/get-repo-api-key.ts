@@ -16,7 +16,7 @@ export type GetRepoApiKeyOutputArgs = { repoId: pulumi.Input<string> } & (
  * key or several keys match, or when both or neither of `id` and `name` are given.
  */
 export async function getRepoApiKey(args: GetRepoApiKeyArgs): Promise<ListedRepoApiKey> {
-  return programLifecycle().findKey({ ...args });
+  return programLifecycle().getRepoApiKey({ ...args });
 }
 
 /** `getRepoApiKey` on inputs that may be outputs of other resources; secret when an argument is. */

@@ -22,7 +22,7 @@ export interface GetRepoApiKeysArgs {
  * ```
  */
 export async function getRepoApiKeys(args: GetRepoApiKeysArgs): Promise<GetRepoApiKeysResult> {
-  return programLifecycle().listKeys({ ...args });
+  return programLifecycle().getRepoApiKeys({ ...args });
 }
 
 /** `getRepoApiKeys` on inputs that may be outputs of other resources; secret when an argument is. */

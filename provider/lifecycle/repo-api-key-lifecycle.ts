@@ -1,5 +1,5 @@
 import { Deadline, systemClock, type Clock } from "../client/clock";
-import { FlashbackClient } from "../client/flashback-client";
+import { FlashbackClient, type ApiKeyListing } from "../client/flashback-client";
 import { RequestGate } from "../client/request-gate";
 import { preloadGot, type HttpTransport } from "../client/http-transport";
 import { CancelledError } from "../errors/CancelledError";
@@ -232,24 +232,32 @@ export class RepoApiKeyLifecycle {
   }
 
   /**
+   * Every key of a repository as Flashback lists it now, with the time of the listing by Flashback's
+   * clock: for tools that only read (the audit, the functions). `undefined` when the repository answers 404.
+   */
+  async listKeys(repoId: string): Promise<ApiKeyListing | undefined> {
+    this.#refuseIfCancelled();
+    return this.#getClient().listApiKeys(repoId, { deadline: this.#deadline() });
+  }
+
+  /**
    * The function `getRepoApiKeys`: every key of a repository, with no secret. A repository's 404
    * fails naming it: a lookup has no state to keep, so there is nothing to confirm (unseen-repository.ts).
    */
-  async listKeys(args: Properties): Promise<RepoApiKeyList> {
+  async getRepoApiKeys(args: Properties): Promise<RepoApiKeyList> {
     const { repoId } = checkListArgs(args);
     return { repoId, keys: await this.#listedKeys(repoId, LIST_FUNCTION) };
   }
 
   /** The function `getRepoApiKey`: the one key of a repository with the id or the name asked for. */
-  async findKey(args: Properties): Promise<ListedRepoApiKey> {
+  async getRepoApiKey(args: Properties): Promise<ListedRepoApiKey> {
     const query = checkLookupArgs(args);
     return selectKey(await this.#listedKeys(query.repoId, LOOKUP_FUNCTION), query);
   }
 
+  /** Not from the refresh's shared listing: a lookup answers what Flashback holds now. */
   async #listedKeys(repoId: string, fn: string): Promise<ListedRepoApiKey[]> {
-    this.#refuseIfCancelled();
-    // Not from the refresh's shared listing: a lookup answers what Flashback holds now.
-    const listing = await this.#getClient().listApiKeys(repoId, { deadline: this.#deadline() });
+    const listing = await this.listKeys(repoId);
     if (listing === undefined) throw new InputError([{ property: "repoId", reason: unseenRepositoryReason(repoId) }], `${fn} arguments`);
     return toListedKeys(repoId, listing);
   }

@@ -173,7 +173,7 @@ export class ResourceProviderService {
     if (token !== REPO_API_KEY_TOKEN) throw new Error(`the flashback provider lists only ${REPO_API_KEY_TOKEN}, not "${token}"`);
     const { plain: query } = this.#unwrap(request.getQuery());
     if (isUnknown(query.repoId)) return [new providerProto.ListResponse().setComputed(new providerProto.ListResponse.Computed())];
-    const { repoId, keys } = await this.lifecycle.listKeys({ repoId: query.repoId });
+    const { repoId, keys } = await this.lifecycle.getRepoApiKeys({ repoId: query.repoId });
     const limit: number = request.getLimit();
     const importable = keys.filter((key) => !key.isReservation).slice(0, limit > 0 ? limit : undefined);
     return [
@@ -284,8 +284,8 @@ export class ResourceProviderService {
 
 /** What each function's token runs: its result as the schema's `outputs` declare it. */
 const FUNCTIONS: Record<string, (lifecycle: RepoApiKeyLifecycle, args: Props) => Promise<Props>> = {
-  [GET_REPO_API_KEYS_TOKEN]: async (lifecycle, args) => ({ ...(await lifecycle.listKeys(args)) }),
-  [GET_REPO_API_KEY_TOKEN]: async (lifecycle, args) => ({ ...(await lifecycle.findKey(args)) }),
+  [GET_REPO_API_KEYS_TOKEN]: async (lifecycle, args) => ({ ...(await lifecycle.getRepoApiKeys(args)) }),
+  [GET_REPO_API_KEY_TOKEN]: async (lifecycle, args) => ({ ...(await lifecycle.getRepoApiKey(args)) }),
 };
 
 function requireType(urn: string): void {

@@ -197,8 +197,9 @@ export function packageSchema(version: string): Record<string, unknown> {
       },
     },
     functions: functionSpecs(),
+    // No nodejs block: TypeScript's one package is @flashbacktech/pulumi (the dynamic resource); an SDK of
+    // the plugin's resource for TypeScript is one `pulumi package add` generates in the program (README).
     language: {
-      nodejs: { packageName: "@flashbacktech/pulumi-flashback", dependencies: { "@pulumi/pulumi": "^3.0.0" } },
       // The version of the schema, the one of package.json, in every SDK and its pulumi-plugin.json.
       python: { packageName: "pulumi_flashback", requires: { pulumi: ">=3.0.0,<4.0.0" }, respectSchemaVersion: true },
       go: { importBasePath: `${PUBLIC_REPOSITORY}/sdk/go/flashback`, generateResourceContainerTypes: true, respectSchemaVersion: true },

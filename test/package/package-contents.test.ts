@@ -39,6 +39,7 @@ describe("npm pack", () => {
       "dist/provider/testing/index.js",
       "dist/emulator/index.js",
       "dist/emulator/cli.js",
+      "dist/provider/audit/cli.js",
       "dist/provider/plugin/main.js",
       "bin/pulumi-resource-flashback",
       "README.md",

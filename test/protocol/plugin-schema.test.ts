@@ -22,7 +22,7 @@ type ResourceSpec = { inputProperties: Record<string, PropertySpec>; properties:
 
 let emulator: RunningEmulator;
 let plugin: PluginClient;
-let served: { resources: Record<string, ResourceSpec> };
+let served: { resources: Record<string, ResourceSpec>; language: Record<string, unknown> };
 let resource: ResourceSpec;
 
 beforeAll(async () => {
@@ -59,6 +59,10 @@ describe("the schema against Pulumi's metaschema", () => {
 });
 
 describe("the schema against what the plugin answers", () => {
+  it("declares a package name only for the languages whose SDK is built (sdk/python, sdk/go) or can be generated from it (C#, Java): no Node.js SDK", () => {
+    expect(Object.keys(served.language).sort()).toEqual(["csharp", "go", "java", "python"]);
+  });
+
   it("declares every output that create, import and refresh return", async () => {
     const created = await plugin.call(
       "create",

@@ -1,0 +1,55 @@
+/*
+ * docs/_index.md, the package's overview page in Pulumi's registry: what the package is, one
+ * program in every language the suites run, and the resource's properties as the schema has them.
+ */
+import { REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
+import { examplePrograms } from "./example-programs";
+import { chooser, frontMatter, table } from "./markdown";
+import { typeText, type SchemaView } from "./schema-view";
+
+export function overviewPage(schema: SchemaView): string {
+  const resource = schema.resources[REPO_API_KEY_TOKEN]!;
+  return [
+    frontMatter(
+      schema.displayName,
+      `Provides an overview of the ${schema.displayName} provider for Pulumi, which manages Flashback repository API keys.`,
+    ),
+    `${schema.description} The ${schema.displayName} provider manages them as Pulumi resources: ` +
+      "each key is declared in code, created by `pulumi up`, kept encrypted in the state, updated in place, replaced without a gap " +
+      "and revoked by `pulumi destroy`. The provider must be configured with a Flashback token " +
+      "(see [Installation & Configuration](./installation-configuration/)).",
+    "TypeScript and JavaScript programs use the package `@flashbacktech/pulumi`, whose `RepoApiKey` is a dynamic resource: " +
+      "no plugin to install. Python, Go and YAML programs use the provider plugin `pulumi-resource-flashback` and its resource " +
+      `\`${REPO_API_KEY_TOKEN}\`, which the CLI downloads by itself.`,
+    "## Example",
+    "The TypeScript program declares one key per access level; the Python, Go and YAML programs a reader, and a writer that is " +
+      "replaced whenever the reader is. Each exports the secrets, which the CLI masks and the state holds encrypted.",
+    chooser(examplePrograms()),
+    `## ${REPO_API_KEY_TOKEN}`,
+    resource.description,
+    "### Inputs",
+    table(
+      ["input", "type", "required", "on change", "description"],
+      Object.entries(resource.inputProperties).map(([name, property]) => [
+        `\`${name}\``,
+        typeText(schema, property),
+        resource.requiredInputs.includes(name) ? "yes" : "no",
+        property.willReplaceOnChanges === true ? "replace" : "update in place",
+        property.description,
+      ]),
+    ),
+    "### Outputs",
+    table(
+      ["output", "type", "secret", "description"],
+      Object.entries(resource.properties)
+        .filter(([name]) => !(name in resource.inputProperties))
+        .map(([name, property]) => [
+          `\`${name}\``,
+          typeText(schema, property),
+          property.secret === true ? "yes" : "no",
+          property.description,
+        ]),
+    ),
+    "Every input is an output too, as Flashback has it (`pulumi refresh` reads it back).",
+  ].join("\n\n");
+}
