@@ -37,7 +37,7 @@ const NAME_RULES: Rule[] = [
   (value) => (value.length > MAX_NAME_LENGTH ? `must be at most ${MAX_NAME_LENGTH} characters; got ${value.length}` : undefined),
   (value) => (CONTROL_CHARACTERS.test(value) ? "must not contain control characters" : undefined),
   (value) =>
-    value.startsWith(RESERVATION_PREFIX)
+    value.trimStart().startsWith(RESERVATION_PREFIX)
       ? `must not start with "${RESERVATION_PREFIX}": that prefix marks the keys of interrupted creates, which deployments delete`
       : undefined,
 ];

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { Deadline, systemClock, type Clock } from "../client/clock";
 import { FlashbackClient, type ApiKeyListing } from "../client/flashback-client";
 import { RequestGate } from "../client/request-gate";
@@ -84,6 +85,8 @@ export class RepoApiKeyLifecycle {
 
   constructor(options: LifecycleOptions = {}) {
     this.#options = options;
+    // Every wait of every operation in flight listens to the one cancellation: hundreds at once are expected.
+    setMaxListeners(0, this.#cancellation.signal);
     this.#sources = { env: options.env ?? process.env };
     this.#clock = options.clock ?? systemClock;
     this.#listings = new ListCache(() => this.#clock.monotonic());
