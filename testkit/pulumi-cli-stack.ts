@@ -194,5 +194,6 @@ function filesUnder(dir: string): string[] {
 
 /** Every command here names the stack with `--stack`, but `stack init`, which takes it as its argument, and `package` and `plugin`, which have no stack. */
 function stackFlag(args: string[], stackName: string): string[] {
-  return (args[0] === "stack" && args[1] === "init") || args[0] === "package" || args[0] === "plugin" ? [] : ["--stack", stackName];
+  // `pulumi do` runs without a stack and refuses the flag.
+  return (args[0] === "stack" && args[1] === "init") || ["package", "plugin", "do"].includes(args[0] ?? "") ? [] : ["--stack", stackName];
 }

@@ -1,4 +1,4 @@
-import type { FlashbackApiError } from "../errors/FlashbackApiError";
+import { FlashbackApiError } from "../errors/FlashbackApiError";
 import type { SecretRegistry } from "../errors/redact";
 import type { Settings } from "../settings/resolve-settings";
 import type {
@@ -157,15 +157,21 @@ export class FlashbackClient {
       accept: [404],
       incomplete: (body: Envelope) => (Array.isArray((body as ListApiKeysResponse).keys) ? undefined : "The answer has no `keys` list"),
       refuse: (body: Envelope, link: string | undefined) => {
-        const paging = describePaging(body as Record<string, unknown>, (body as ListApiKeysResponse).keys?.length ?? 0, link);
-        return paging === undefined
+        const keys = (body as ListApiKeysResponse).keys ?? [];
+        const paging = describePaging(body as Record<string, unknown>, keys.length, link);
+        if (paging !== undefined) {
+          return `The answer looks like one page of several (${paging}), and Flashback documents no way to ask for the next: the provider will not take part of a list for all of it, which could drop live keys from the state`;
+        }
+        const unreadable = keys.findIndex((entry) => !isListedApiKey(entry));
+        // A key the provider cannot read is still a key: skipping it would take it for gone.
+        return unreadable < 0
           ? undefined
-          : `The answer looks like one page of several (${paging}), and Flashback documents no way to ask for the next: the provider will not take part of a list for all of it, which could drop live keys from the state`;
+          : `Entry ${unreadable} of the answer's \`keys\` lacks a string id, name or accessType, and the provider will not take a list it cannot read whole for all of it, which could drop live keys from the state`;
       },
     } as const;
     const answer = await this.#call(call, options);
     if (this.#isGone(call, answer)) return undefined;
-    return { keys: ((answer.body as ListApiKeysResponse).keys ?? []).filter(isListedApiKey), listedAt: parseHttpDate(answer.date) };
+    return { keys: (answer.body as ListApiKeysResponse).keys ?? [], listedAt: parseHttpDate(answer.date) };
   }
 
   /** `PUT /repo/{repoId}/apikey/{apikeyId}`: replaces the name and the access type; returns when Flashback's clock says it answered. */
@@ -247,13 +253,16 @@ export class FlashbackClient {
       const token = call.authenticated === false ? undefined : await this.#tokens.current();
       const result = await this.#gate.run(
         () =>
-          this.#transport({
-            method: call.method,
-            path: buildPath(call.pathTemplate, call.params),
-            token,
-            body: call.body,
-            timeoutMs: this.#requestTimeoutMs(deadline),
-          }),
+          // Waiting for a slot or a rate limit's pause may have used up the deadline: then nothing is sent.
+          !options.cleanup && deadline.expired
+            ? Promise.reject(deadlinePassedBeforeSending(call))
+            : this.#transport({
+                method: call.method,
+                path: buildPath(call.pathTemplate, call.params),
+                token,
+                body: call.body,
+                timeoutMs: this.#requestTimeoutMs(deadline),
+              }),
         signal,
       );
       if (result.kind === "response" && result.status === 401 && token !== undefined && this.#tokens.canRenew && !renewedToken) {
@@ -326,6 +335,17 @@ export class FlashbackClient {
     }
     return { answer: { status: result.status, body: body as Envelope, date } };
   }
+}
+
+function deadlinePassedBeforeSending(call: ApiCall): FlashbackApiError {
+  return new FlashbackApiError({
+    operation: call.operation,
+    method: call.method,
+    pathTemplate: call.pathTemplate,
+    ...(call.repoId === undefined ? {} : { repoId: call.repoId }),
+    ...(call.keyId === undefined ? {} : { keyId: call.keyId }),
+    hint: "flashback:operationTimeout ran out while the request waited for a free slot or a rate limit's pause, so it was not sent; raise flashback:operationTimeout or lower --parallel",
+  });
 }
 
 /** For a request that is not idempotent, records that Flashback may have acted on it although the answer says nothing usable. */

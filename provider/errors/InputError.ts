@@ -14,7 +14,11 @@ export class InputError extends FlashbackError {
   override readonly name = "InputError";
   readonly code = "FLASHBACK_INPUT_ERROR";
 
-  constructor(readonly failures: readonly InputFailure[]) {
-    super(`Invalid RepoApiKey inputs: ${failures.map((failure) => failure.reason).join("; ")}`);
+  /** `subject` names what was refused: a resource's inputs, or a function's arguments. */
+  constructor(
+    readonly failures: readonly InputFailure[],
+    subject = "RepoApiKey inputs",
+  ) {
+    super(`Invalid ${subject}: ${failures.map((failure) => failure.reason).join("; ")}`);
   }
 }

@@ -37,7 +37,7 @@ const NAME_RULES: Rule[] = [
   (value) => (value.length > MAX_NAME_LENGTH ? `must be at most ${MAX_NAME_LENGTH} characters; got ${value.length}` : undefined),
   (value) => (CONTROL_CHARACTERS.test(value) ? "must not contain control characters" : undefined),
   (value) =>
-    value.startsWith(RESERVATION_PREFIX)
+    value.trimStart().startsWith(RESERVATION_PREFIX)
       ? `must not start with "${RESERVATION_PREFIX}": that prefix marks the keys of interrupted creates, which deployments delete`
       : undefined,
 ];
@@ -51,7 +51,7 @@ export function checkInputs(news: Record<string, unknown>): CheckedInputs {
   const fail = (property: string, reason: string): void => {
     failures.push({ property, reason: `${property} ${reason}` });
   };
-  checkString("repoId", news.repoId, REPO_ID_RULES, fail);
+  checkRepoId(news.repoId, fail);
   checkString("name", news.name, NAME_RULES, fail);
   checkAccessType(news.accessType, fail);
   checkRotationTrigger(news.rotateWhenChanged, fail);
@@ -72,6 +72,21 @@ function presentFields(news: Record<string, unknown>, fields: readonly string[])
 /** True when no input is the unknown placeholder: the values are final. */
 export function isKnown(inputs: Record<string, unknown>): inputs is Record<string, unknown> & RepoApiKeyInputs {
   return [inputs.repoId, inputs.name, inputs.accessType].every((value) => value !== UNKNOWN_VALUE);
+}
+
+const TEXT_RULES: Rule[] = [
+  (value) => (value.trim() === "" ? "must not be empty or only whitespace" : undefined),
+  (value) => (CONTROL_CHARACTERS.test(value) ? "must not contain control characters" : undefined),
+];
+
+/** A non-empty string without control characters: a key's id or name to look up. */
+export function checkText(property: string, value: unknown, fail: (property: string, reason: string) => void): void {
+  checkString(property, value, TEXT_RULES, fail);
+}
+
+/** The rules of `repoId`, for a function's argument as for a resource's input. */
+export function checkRepoId(value: unknown, fail: (property: string, reason: string) => void): void {
+  checkString("repoId", value, REPO_ID_RULES, fail);
 }
 
 function checkString(property: string, value: unknown, rules: Rule[], fail: (property: string, reason: string) => void): void {

@@ -123,9 +123,9 @@ async function claim(
   window: ClaimWindow,
 ): Promise<CreatedKey> {
   if (!(await context.engineListening())) {
-    await context.client.deleteApiKey(inputs.repoId, reserved.id, { deadline, cleanup: true });
+    const removal = await context.client.deleteApiKey(inputs.repoId, reserved.id, { deadline, cleanup: true });
     throw new KeyNotHandedOverError(
-      `The Pulumi engine stopped before API key "${inputs.name}" could be handed to it, so the key Flashback made (${reserved.id}) was deleted: nothing is left that no state knows about`,
+      `The Pulumi engine stopped before API key "${inputs.name}" could be handed to it, so the key Flashback made (${reserved.id}) ${removedUnderReservation(removal)}`,
     );
   }
   try {
@@ -194,8 +194,9 @@ async function deleteIncompleteKey(
   deadline: Deadline,
 ): Promise<never> {
   const what = `Flashback created API key "${keyId}" in repository "${inputs.repoId}" but its answer lacked ${missing.join(", ")}`;
+  let removal: "deleted" | "absent";
   try {
-    await context.client.deleteApiKey(inputs.repoId, keyId, { deadline, cleanup: true });
+    removal = await context.client.deleteApiKey(inputs.repoId, keyId, { deadline, cleanup: true });
   } catch (error) {
     throw new IncompleteKeyError(
       `${what}; deleting that unusable key failed too (${messageOf(error)}). It is recorded in the state, and the next \`pulumi up\` replaces it`,
@@ -204,7 +205,17 @@ async function deleteIncompleteKey(
     );
   }
   // Thrown as a lost answer, so that the loop above tries again with a fresh key.
-  throw incompleteAnswer(inputs, missing, `${what}; that unusable key was deleted`);
+  throw incompleteAnswer(inputs, missing, `${what}; that unusable key ${removedUnderReservation(removal)}`);
+}
+
+/**
+ * What deleting a key still under its reservation name achieved. A 404 proves nothing by itself
+ * (the repository may be hidden from the token), but such a key is swept once its create is over.
+ */
+function removedUnderReservation(removal: "deleted" | "absent"): string {
+  return removal === "deleted"
+    ? "was deleted: nothing is left that no state knows about"
+    : "could not be found to delete (404); if it is still there, it is under its reservation name, which a later deployment's sweep deletes";
 }
 
 function incompleteAnswer(inputs: RepoApiKeyInputs, missing: string[], hint: string): FlashbackApiError {

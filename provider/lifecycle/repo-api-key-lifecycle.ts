@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { Deadline, systemClock, type Clock } from "../client/clock";
 import { FlashbackClient, type ApiKeyListing } from "../client/flashback-client";
 import { RequestGate } from "../client/request-gate";
@@ -16,7 +17,17 @@ import { ListCache } from "./list-cache";
 import { PartialKeyError } from "./partial-key-error";
 import { isDeploymentScope, isReservationName, processScope } from "./reservation";
 import { ReservationSweep } from "./reservation-sweep";
-import { UnseenRepositories } from "./unseen-repository";
+import { UnseenRepositories, unseenRepositoryReason } from "./unseen-repository";
+import {
+  checkListArgs,
+  checkLookupArgs,
+  LIST_FUNCTION,
+  LOOKUP_FUNCTION,
+  selectKey,
+  toListedKeys,
+  type ListedRepoApiKey,
+  type RepoApiKeyList,
+} from "./key-lookup";
 import { parseImportId } from "./import-id";
 import { pickInputs, pickOutputs, toCreatedOutputs, toImportedOutputs, toRefreshedOutputs } from "./to-outputs";
 
@@ -74,6 +85,8 @@ export class RepoApiKeyLifecycle {
 
   constructor(options: LifecycleOptions = {}) {
     this.#options = options;
+    // Every wait of every operation in flight listens to the one cancellation: hundreds at once are expected.
+    setMaxListeners(0, this.#cancellation.signal);
     this.#sources = { env: options.env ?? process.env };
     this.#clock = options.clock ?? systemClock;
     this.#listings = new ListCache(() => this.#clock.monotonic());
@@ -205,9 +218,7 @@ export class RepoApiKeyLifecycle {
     this.#refuseIfCancelled();
     const listing = await this.#getClient().listApiKeys(repoId, { deadline: this.#deadline() });
     if (listing === undefined) {
-      throw new InputError([
-        { property: "id", reason: `Flashback answers 404 for repository "${repoId}": it does not exist, or this token cannot see it` },
-      ]);
+      throw new InputError([{ property: "id", reason: unseenRepositoryReason(repoId) }]);
     }
     const current = listing.keys.find((key) => key.id === keyId);
     if (current === undefined) {
@@ -225,11 +236,33 @@ export class RepoApiKeyLifecycle {
 
   /**
    * Every key of a repository as Flashback lists it now, with the time of the listing by Flashback's
-   * clock: for tools that only read (the audit). `undefined` when the repository answers 404.
+   * clock: for tools that only read (the audit, the functions). `undefined` when the repository answers 404.
    */
   async listKeys(repoId: string): Promise<ApiKeyListing | undefined> {
     this.#refuseIfCancelled();
     return this.#getClient().listApiKeys(repoId, { deadline: this.#deadline() });
+  }
+
+  /**
+   * The function `getRepoApiKeys`: every key of a repository, with no secret. A repository's 404
+   * fails naming it: a lookup has no state to keep, so there is nothing to confirm (unseen-repository.ts).
+   */
+  async getRepoApiKeys(args: Properties): Promise<RepoApiKeyList> {
+    const { repoId } = checkListArgs(args);
+    return { repoId, keys: await this.#listedKeys(repoId, LIST_FUNCTION) };
+  }
+
+  /** The function `getRepoApiKey`: the one key of a repository with the id or the name asked for. */
+  async getRepoApiKey(args: Properties): Promise<ListedRepoApiKey> {
+    const query = checkLookupArgs(args);
+    return selectKey(await this.#listedKeys(query.repoId, LOOKUP_FUNCTION), query);
+  }
+
+  /** Not from the refresh's shared listing: a lookup answers what Flashback holds now. */
+  async #listedKeys(repoId: string, fn: string): Promise<ListedRepoApiKey[]> {
+    const listing = await this.listKeys(repoId);
+    if (listing === undefined) throw new InputError([{ property: "repoId", reason: unseenRepositoryReason(repoId) }], `${fn} arguments`);
+    return toListedKeys(repoId, listing);
   }
 
   async update(id: string, stored: Properties, news: Properties): Promise<RepoApiKeyOutputs> {

@@ -2,7 +2,7 @@ import type { FlashbackClient } from "../client/flashback-client";
 import { messageOf } from "../errors/message-of";
 import { judgeReservation } from "./reservation";
 
-/** How the sweep tells the user what it could not do: once per process and cause, so a deployment of hundreds of keys warns once. */
+/** How the sweep tells the user what it could not do: once per process, cause and repository, so a deployment of hundreds of keys warns once. */
 export type Warn = (message: string) => void;
 
 /**
@@ -35,7 +35,7 @@ export class ReservationSweep {
       sweep = this.#sweep(repoId).catch((error: unknown) => {
         this.#swept.delete(repoId);
         this.#warnOnce(
-          "failed",
+          `failed ${repoId}`,
           `Could not look for keys that interrupted deployments left in repository "${repoId}" (${messageOf(error)}); every later write there tries again`,
         );
       });
@@ -50,7 +50,7 @@ export class ReservationSweep {
     for (const key of listing?.keys ?? []) {
       const verdict = judgeReservation(key, listing?.listedAt);
       if (verdict === "abandoned") await client.deleteApiKey(repoId, key.id);
-      if (verdict === "no-proof") this.#warnOnce("no-proof", noProof(repoId, listing?.listedAt === undefined));
+      if (verdict === "no-proof") this.#warnOnce(`no-proof ${repoId}`, noProof(repoId, listing?.listedAt === undefined));
     }
   }
 

@@ -1,6 +1,6 @@
 import { FlashbackError } from "../errors/FlashbackError";
 import { SETTING_KEYS } from "../settings/settings-keys";
-import { describeConfigSetting, type ConfigValues, type Settings } from "../settings/resolve-settings";
+import type { ConfigValues, Settings } from "../settings/resolve-settings";
 
 /**
  * Flashback answered 404 for a whole repository. That is what a deleted repository answers, and
@@ -37,6 +37,11 @@ export class UnseenRepositoryError extends FlashbackError {
   }
 }
 
+/** Why a lookup (an import, a function) found nothing: a repository's 404, which names it and both of its meanings. */
+export function unseenRepositoryReason(repoId: string): string {
+  return `Flashback answers 404 for repository "${repoId}": it does not exist, or this token cannot see it`;
+}
+
 /** What a repository's 404 means for one key, once per repository and kind of operation in a process. */
 export class UnseenRepositories {
   readonly #warned = new Set<string>();
@@ -56,7 +61,7 @@ export class UnseenRepositories {
     if (this.#warned.has(`${operation} ${repoId}`)) return;
     this.#warned.add(`${operation} ${repoId}`);
     this.warn(
-      `Repository "${repoId}" answers 404 and ${describeConfigSetting("goneRepositories", config).replace(/^stack config /, "")} says it was deleted, so its keys ${operation === "refresh" ? "leave the state" : "count as deleted"}. ` +
+      `Repository "${repoId}" answers 404 and goneRepositories (${SETTING_KEYS.goneRepositories.config} or ${SETTING_KEYS.goneRepositories.env}) names it deleted, so its keys ${operation === "refresh" ? "leave the state" : "count as deleted"}. ` +
         "If it was not deleted but only hidden from this token, those keys still work: revoke them in Flashback's console",
     );
   }

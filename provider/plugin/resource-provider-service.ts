@@ -1,4 +1,5 @@
 import type * as grpcJs from "@grpc/grpc-js";
+import { InputError } from "../errors/InputError";
 import { messageOf } from "../errors/message-of";
 import { PartialKeyError } from "../lifecycle/partial-key-error";
 import type { RepoApiKeyLifecycle } from "../lifecycle/repo-api-key-lifecycle";
@@ -14,6 +15,7 @@ import {
   emptyProto,
   fromStruct,
   grpc,
+  isUnknown,
   pluginProto,
   providerProto,
   statusProto,
@@ -22,7 +24,7 @@ import {
   wrapSecrets,
   type Props,
 } from "./pulumi-protocol";
-import { packageSchema, REPO_API_KEY_TOKEN } from "./schema";
+import { GET_REPO_API_KEY_TOKEN, GET_REPO_API_KEYS_TOKEN, packageSchema, REPO_API_KEY_TOKEN } from "./schema";
 
 /** A request of Pulumi's generated protobuf classes, which carry no types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -77,6 +79,16 @@ export class ResourceProviderService {
       update: handle(this.update),
       delete: handle(this.delete),
       cancel: handle(this.cancel),
+      invoke: handle(this.invoke),
+      list: (call: grpcJs.ServerWritableStream<ProtoRequest, unknown>) => {
+        this.list(call.request).then(
+          (responses) => {
+            for (const response of responses) call.write(response);
+            call.end();
+          },
+          (error: unknown) => call.emit("error", this.#toGrpcError(error, SECRET_OUTPUTS)),
+        );
+      },
     };
   }
 
@@ -125,6 +137,51 @@ export class ResourceProviderService {
   async cancel(): Promise<unknown> {
     this.lifecycle.cancel();
     return new emptyProto.Empty();
+  }
+
+  /**
+   * The functions `getRepoApiKeys` and `getRepoApiKey`, on the lifecycle the resource runs. Bad
+   * arguments come back as the engine's check failures, which every SDK reports with the field's
+   * name; when an argument came in secret, so does every field of the result.
+   */
+  async invoke(request: ProtoRequest): Promise<unknown> {
+    const token: string = request.getTok();
+    const { plain: args, secretKeys } = this.#unwrap(request.getArgs());
+    const run = FUNCTIONS[token];
+    if (run === undefined)
+      throw new Error(`the flashback provider has no function "${token}"; it has ${Object.keys(FUNCTIONS).join(", ")}`);
+    try {
+      const result = await run(this.lifecycle, args);
+      return new providerProto.InvokeResponse().setReturn(toStruct(wrapSecrets(result, secretKeys.length > 0 ? Object.keys(result) : [])));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      const failures = error.failures.map((failure) =>
+        new providerProto.CheckFailure().setProperty(failure.property).setReason(this.lifecycle.redact(failure.reason)),
+      );
+      return new providerProto.InvokeResponse().setFailuresList(failures);
+    }
+  }
+
+  /**
+   * `List` (`pulumi do flashback:index:RepoApiKey list --repo-id …`): the keys of the repository
+   * the query names, each by its import id `<repoId>/<keyId>` and its name, in one page (Flashback
+   * lists a repository whole). Leftover reservations are left out: their secret is lost and import
+   * refuses them. A repository not known yet (preview) is answered "computed".
+   */
+  async list(request: ProtoRequest): Promise<unknown[]> {
+    const token: string = request.getToken();
+    if (token !== REPO_API_KEY_TOKEN) throw new Error(`the flashback provider lists only ${REPO_API_KEY_TOKEN}, not "${token}"`);
+    const { plain: query } = this.#unwrap(request.getQuery());
+    if (isUnknown(query.repoId)) return [new providerProto.ListResponse().setComputed(new providerProto.ListResponse.Computed())];
+    const { repoId, keys } = await this.lifecycle.getRepoApiKeys({ repoId: query.repoId });
+    const limit: number = request.getLimit();
+    const importable = keys.filter((key) => !key.isReservation).slice(0, limit > 0 ? limit : undefined);
+    return [
+      ...importable.map((key) =>
+        new providerProto.ListResponse().setResult(new providerProto.ListResponse.Result().setId(`${repoId}/${key.id}`).setName(key.name)),
+      ),
+      new providerProto.ListResponse().setContinuation(new providerProto.ListResponse.Continuation().setContinuationToken("")),
+    ];
   }
 
   async check(request: ProtoRequest): Promise<unknown> {
@@ -224,6 +281,12 @@ export class ResourceProviderService {
     return unwrapped;
   }
 }
+
+/** What each function's token runs: its result as the schema's `outputs` declare it. */
+const FUNCTIONS: Record<string, (lifecycle: RepoApiKeyLifecycle, args: Props) => Promise<Props>> = {
+  [GET_REPO_API_KEYS_TOKEN]: async (lifecycle, args) => ({ ...(await lifecycle.getRepoApiKeys(args)) }),
+  [GET_REPO_API_KEY_TOKEN]: async (lifecycle, args) => ({ ...(await lifecycle.getRepoApiKey(args)) }),
+};
 
 function requireType(urn: string): void {
   const type = resourceTypeOf(urn);

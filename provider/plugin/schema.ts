@@ -1,10 +1,15 @@
 import { DEFAULT_API_URL, DEFAULTS, SETTING_KEYS, type SettingName } from "../settings/settings-keys";
 import { ACCESS_TYPES } from "../types/api";
 import { REPLACE_ON_CHANGE } from "../lifecycle/diff-inputs";
+import { LIST_FUNCTION, LOOKUP_FUNCTION } from "../lifecycle/key-lookup";
 
 /** The package's name in Pulumi: config keys are `flashback:*`, the resource `flashback:index:RepoApiKey`. */
 export const PACKAGE_NAME = "flashback";
 export const REPO_API_KEY_TOKEN = `${PACKAGE_NAME}:index:RepoApiKey`;
+/** The functions' tokens, as `fn::invoke` and the SDKs name them. */
+export const GET_REPO_API_KEYS_TOKEN = `${PACKAGE_NAME}:index:${LIST_FUNCTION}`;
+export const GET_REPO_API_KEY_TOKEN = `${PACKAGE_NAME}:index:${LOOKUP_FUNCTION}`;
+const LISTED_KEY_TYPE = `${PACKAGE_NAME}:index:ListedRepoApiKey`;
 
 /**
  * The project's public home: Flashback's GitHub organization, where its official API client lives
@@ -13,7 +18,14 @@ export const REPO_API_KEY_TOKEN = `${PACKAGE_NAME}:index:RepoApiKey`;
  */
 export const PUBLIC_REPOSITORY = "github.com/flashbacknetwork/pulumi-flashback";
 
-type PropertySpec = { type: string; description: string; secret?: boolean; $ref?: string; willReplaceOnChanges?: boolean };
+type PropertySpec = {
+  type: string;
+  description: string;
+  secret?: boolean;
+  $ref?: string;
+  willReplaceOnChanges?: boolean;
+  items?: { $ref: string };
+};
 
 function defaultText(name: SettingName): string {
   const fallback = name === "apiUrl" ? DEFAULT_API_URL : (DEFAULTS as Record<string, number | undefined>)[name];
@@ -54,6 +66,64 @@ const repoApiKeyInputs: Record<string, PropertySpec> = markReplacing({
   },
 });
 
+const repoIdArgument: PropertySpec = { type: "string", description: "The Flashback repository whose keys to read." };
+
+/** One key as the functions answer it (key-lookup.ts: `ListedRepoApiKey`); never its secret. */
+const listedKeyProperties: Record<string, PropertySpec> = {
+  repoId: { type: "string", description: "The repository the key opens." },
+  id: { type: "string", description: "Flashback's id of the key: the id of a RepoApiKey, and with the repository its import id." },
+  name: { type: "string", description: "The key's name in Flashback." },
+  accessType: { type: "string", description: "What the key may do, as Flashback says: READ, WRITE or ADMIN." },
+  key: {
+    type: "string",
+    description: "The key id a storage client sends (the S3 access key id), not a secret; empty for Azure Blob repositories.",
+  },
+  createdAt: { type: "string", description: "When Flashback made the key, as Flashback writes it; absent when it does not say." },
+  isReservation: {
+    type: "boolean",
+    description:
+      "Whether the key's name marks it as a leftover reservation of an interrupted deployment (`pulumi-pending-…`): a key whose secret nobody holds.",
+  },
+  reservationState: {
+    type: "string",
+    description:
+      "not-a-reservation; or, for a reservation, abandoned (its create can no longer claim it: the next deployment that writes to the repository deletes it), " +
+      "in-flight (its create may still claim it) or no-proof (Flashback's answer lacks the dates to tell).",
+  },
+};
+const LISTED_KEY_REQUIRED = ["repoId", "id", "name", "accessType", "key", "isReservation", "reservationState"];
+
+/** `getRepoApiKeys` and `getRepoApiKey`, served by the plugin's Invoke and, for TypeScript, by provider/functions. */
+function functionSpecs(): Record<string, unknown> {
+  return {
+    [GET_REPO_API_KEYS_TOKEN]: {
+      description:
+        "Every API key of a Flashback repository, whoever made it: id, name, access type, key id, creation time and whether it is a leftover reservation. Never a secret.",
+      inputs: { properties: { repoId: repoIdArgument }, required: ["repoId"] },
+      outputs: {
+        properties: {
+          repoId: { type: "string", description: "The repository listed." },
+          keys: { type: "array", items: { $ref: `#/types/${LISTED_KEY_TYPE}` }, description: "Every key of the repository." },
+        },
+        required: ["repoId", "keys"],
+      },
+    },
+    [GET_REPO_API_KEY_TOKEN]: {
+      description:
+        "One API key of a Flashback repository, by its id or by its name (give exactly one). Fails naming the field when no key or several keys match. Never a secret.",
+      inputs: {
+        properties: {
+          repoId: repoIdArgument,
+          id: { type: "string", description: "The key's id. Give this or name." },
+          name: { type: "string", description: "The key's name. Give this or id; several keys of one name fail the lookup." },
+        },
+        required: ["repoId"],
+      },
+      outputs: { properties: listedKeyProperties, required: LISTED_KEY_REQUIRED },
+    },
+  };
+}
+
 function markReplacing(properties: Record<string, PropertySpec>): Record<string, PropertySpec> {
   const replacing: readonly string[] = REPLACE_ON_CHANGE;
   return Object.fromEntries(
@@ -87,6 +157,12 @@ export function packageSchema(version: string): Record<string, unknown> {
         description: "A repository API key's access level.",
         enum: ACCESS_TYPES.map((value) => ({ value, name: value.charAt(0) + value.slice(1).toLowerCase() })),
       },
+      [LISTED_KEY_TYPE]: {
+        type: "object",
+        description: "One API key of a repository, as getRepoApiKeys lists it: never its secret.",
+        properties: listedKeyProperties,
+        required: LISTED_KEY_REQUIRED,
+      },
     },
     resources: {
       [REPO_API_KEY_TOKEN]: {
@@ -116,8 +192,11 @@ export function packageSchema(version: string): Record<string, unknown> {
           },
         },
         required: ["repoId", "name", "accessType", "key", "secret"],
+        // What `pulumi do flashback:index:RepoApiKey list` asks for; each key it lists is an import id.
+        listInputs: { properties: { repoId: repoIdArgument }, required: ["repoId"] },
       },
     },
+    functions: functionSpecs(),
     // No nodejs block: TypeScript's one package is @flashbacktech/pulumi (the dynamic resource); an SDK of
     // the plugin's resource for TypeScript is one `pulumi package add` generates in the program (README).
     language: {

@@ -37,11 +37,16 @@ interface FoundValue {
   source: string;
 }
 
+/** The longest `operationTimeout`, in seconds: one day. */
+const MAX_OPERATION_TIMEOUT_S = 86_400;
+
 /** The settings whose values are parsed, each by its own parser (the tokens are taken as they are). */
 const PARSERS = {
   apiUrl: (found: FoundValue | undefined) => parseApiUrl(found),
   requestTimeout: (found: FoundValue | undefined) => parseNumber("requestTimeout", found, DEFAULTS.requestTimeout, 0.001) * 1000,
-  operationTimeout: (found: FoundValue | undefined) => parseNumber("operationTimeout", found, DEFAULTS.operationTimeout, 0.001) * 1000,
+  // At most a day: a reservation's name carries the lifetime, and a leftover waits that long to be swept.
+  operationTimeout: (found: FoundValue | undefined) =>
+    parseNumber("operationTimeout", found, DEFAULTS.operationTimeout, 0.001, MAX_OPERATION_TIMEOUT_S) * 1000,
   maxRetries: (found: FoundValue | undefined) => parseWholeNumber("maxRetries", found, DEFAULTS.maxRetries, 0),
   maxConcurrency: (found: FoundValue | undefined) => parseWholeNumber("maxConcurrency", found, DEFAULTS.maxConcurrency, 1),
 } satisfies Partial<Record<SettingName, (found: FoundValue | undefined) => unknown>>;
@@ -57,7 +62,7 @@ export function resolveSettings(sources: SettingsSources = {}): Settings {
     operationTimeoutMs: PARSERS.operationTimeout(find("operationTimeout")),
     maxRetries: PARSERS.maxRetries(find("maxRetries")),
     maxConcurrency: PARSERS.maxConcurrency(find("maxConcurrency")),
-    goneRepositories: parseIdList(find("goneRepositories")),
+    goneRepositories: goneRepositories(sources),
   });
 }
 
@@ -154,21 +159,38 @@ export function isLoopback(hostname: string): boolean {
   return isIP(host) === 6 && (host === "::1" || host === "0:0:0:0:0:0:0:1");
 }
 
-/** A comma-separated list of ids; blanks are dropped, so a trailing comma is harmless. */
-function parseIdList(found: FoundValue | undefined): ReadonlySet<string> {
-  return new Set(
-    (found?.value ?? "")
-      .split(",")
-      .map((id) => id.trim())
-      .filter((id) => id !== ""),
-  );
+/**
+ * The repositories confirmed deleted by the stack config (or provider input) and the environment
+ * together: refresh and destroy configure the provider as the last `up` did, so the environment is
+ * how one command adds a repository, and a list the config already holds must not hide it.
+ */
+function goneRepositories({ config, env = process.env }: SettingsSources): ReadonlySet<string> {
+  const key = SETTING_KEYS.goneRepositories;
+  return new Set([config?.get(key.config), env[key.env]].flatMap((list) => parseIdList(list)));
 }
 
-function parseNumber(name: SettingName, found: FoundValue | undefined, fallback: number, minimum: number): number {
+/** A comma-separated list of ids; blanks are dropped, so a trailing comma is harmless. */
+function parseIdList(list: string | undefined): string[] {
+  return (list ?? "")
+    .split(",")
+    .map((id) => id.trim())
+    .filter((id) => id !== "");
+}
+
+function parseNumber(
+  name: SettingName,
+  found: FoundValue | undefined,
+  fallback: number,
+  minimum: number,
+  maximum = Number.POSITIVE_INFINITY,
+): number {
   if (found === undefined) return fallback;
   const value = Number(found.value);
   if (!Number.isFinite(value) || value < minimum) {
     throw new SettingsError(`${found.source} must be a number of seconds greater than 0; got "${found.value}"`, SETTING_KEYS[name].config);
+  }
+  if (value > maximum) {
+    throw new SettingsError(`${found.source} must be at most ${maximum} seconds; got "${found.value}"`, SETTING_KEYS[name].config);
   }
   return value;
 }

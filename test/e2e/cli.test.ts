@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RecordedRequest, RunningEmulator } from "../../emulator";
 import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
+import { expectLookupsThroughCli } from "../helpers/function-results";
 import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import {
   DYNAMIC_KEY_TYPE,
@@ -102,6 +103,10 @@ describe.skipIf(suite.skip)(suite.title, () => {
     expect(result.stdout).toMatch(/3 unchanged/);
   });
 
+  it("3b. getRepoApiKeys and getRepoApiKey, run in the program's process in their output forms, answer every key and never a secret", async () => {
+    await expectLookupsThroughCli(stack, emulator, () => up(), TEST_REPO);
+  });
+
   it("4. a new name and access level update in place: PUT, same id, key and secret carried over", async () => {
     const before = await stack.outputs(true);
     await stack.setConfig({ keyName: "e2e-renamed", accessType: "WRITE" });
@@ -196,7 +201,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
       await stack.setConfig({ "flashback:goneRepositories": "repo-other" });
       const confirmed = await succeed("refresh", "--run-program", ...UNATTENDED);
       expect(confirmed.stdout + confirmed.stderr).toMatch(
-        /Repository "repo-other" answers 404 and flashback:goneRepositories says it was deleted/,
+        /Repository "repo-other" answers 404 and goneRepositories \(flashback:goneRepositories or FLASHBACK_GONE_REPOSITORIES\) names it deleted/,
       );
       expect(keyNamed(keysInState(await stack.exportState()), "e2e-key")).toBeUndefined();
     } finally {

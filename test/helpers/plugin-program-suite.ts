@@ -8,6 +8,7 @@ import { cliStackOnEmulator, startTestEmulator, TEST_REPO, TEST_TOKEN } from "./
 import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 import { exerciseSecretShapes } from "./secret-shapes";
+import { expectLookupsThroughCli } from "./function-results";
 import { sequentialSteps } from "./sequential-steps";
 
 /** The plugin's executable, as a program's Pulumi.yaml or `pulumi package add` names it. */
@@ -92,6 +93,13 @@ export function describePluginProgram(program: PluginProgram): void {
       expect(emulator.store.isSecretOf(stored?.id as string, secret)).toBe(true);
       expect(JSON.stringify(await stack.exportState())).not.toContain(secret);
     });
+
+    // YAML declares no invoke conditionally: its lookups are test/e2e/yaml-functions.test.ts.
+    if (program.language !== "yaml") {
+      step("getRepoApiKeys and getRepoApiKey, in their output forms, answer every key and never a secret", async () => {
+        await expectLookupsThroughCli(stack, emulator, up, TEST_REPO);
+      });
+    }
 
     step("a rename updates in place: one PUT, same id and secret", async () => {
       const before = await stack.outputs(true);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../../provider/types/resource";
-import { everythingPrinted, providerFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
+import { everythingPrinted, lifecycleFor, providerFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
@@ -171,6 +171,15 @@ describe("delete", () => {
       expect.stringMatching(`Repository "${TEST_REPO}" answers 404 .* count as deleted`),
     ]);
     expect(emulator.store.get(TEST_REPO, id), "the key is still there: the repository was only hidden").toBeDefined();
+  });
+
+  it("takes the repositories confirmed gone from the stack config and the environment together", async () => {
+    const { id, outs } = await createReader();
+    emulator.refuseRepo(TEST_REPO, 404);
+    const lifecycle = lifecycleFor(emulator, { FLASHBACK_GONE_REPOSITORIES: TEST_REPO });
+    lifecycle.configure({ get: (key) => (key === "flashback:goneRepositories" ? "an-older-repo" : undefined) });
+    await expect(lifecycle.delete(id, outs as unknown as Record<string, unknown>)).resolves.toBeUndefined();
+    emulator.refuseRepo(TEST_REPO, undefined);
   });
 
   it("does not count a key as deleted when Flashback answers 404 to its delete but still lists it", async () => {

@@ -29,6 +29,10 @@ describe("names shaped like reservations", () => {
   it("are refused by check, naming the field", () => {
     const { failures } = lifecycleFor(emulator).check({ ...reader, name: reservationShaped });
     expect(failures).toEqual([{ property: "name", reason: expect.stringMatching(/^name must not start with "pulumi-pending-"/) }]);
+    expect(
+      lifecycleFor(emulator).check({ ...reader, name: ` ${reservationShaped}` }).failures,
+      "behind whitespace Flashback may trim",
+    ).toHaveLength(1);
     expect(lifecycleFor(emulator).check({ ...reader, name: "pulumi-pending" }).failures).toEqual([]);
   });
 
@@ -42,6 +46,26 @@ describe("names shaped like reservations", () => {
     await expect(provider.read(id, outs as RepoApiKeyOutputs)).rejects.toThrow(
       /named "pulumi-pending-.*rename it in Flashback's console to the name this stack declares/,
     );
+  });
+});
+
+describe("a list the provider cannot read whole", () => {
+  it("fails, naming the entry, instead of taking an unreadable key for gone on refresh or destroy", async () => {
+    const provider = providerFor(emulator);
+    const { id, outs } = await provider.create(reader);
+    const garbled: HttpTransport = async (request) => {
+      const result = await createGotTransport({ baseUrl: `${emulator.url}/`, timeoutMs: 30_000, maxSockets: 8 })(request);
+      if (request.method !== "GET" || result.kind !== "response") return result;
+      const body = JSON.parse(result.text) as { keys: Array<Record<string, unknown>> };
+      return { ...result, text: JSON.stringify({ ...body, keys: body.keys.map((key) => ({ ...key, name: null })) }) };
+    };
+    const reading = providerFor(emulator, {}, { transport: garbled });
+    await expect(reading.read(id, outs as RepoApiKeyOutputs)).rejects.toThrow(
+      /Entry 0 of the answer's `keys` lacks a string id, name or accessType/,
+    );
+    emulator.faults.add({ fault: { kind: "status", status: 404, errorCode: "APIKEY_NOT_FOUND" }, method: "DELETE" });
+    await expect(reading.delete(id, outs as RepoApiKeyOutputs)).rejects.toThrow(/Entry 0/);
+    expect(keyIdsIn(emulator)).toEqual([id]);
   });
 });
 
@@ -165,6 +189,19 @@ describe("deadlines and the sweep", () => {
     const provider = providerFor(emulator, { FLASHBACK_OPERATION_TIMEOUT: "0.4" }, { deploymentScope: SCOPE });
     const updated = await provider.update(id, outs as RepoApiKeyOutputs, { ...reader, name: "renamed" });
     expect(updated.outs?.name).toBe("renamed");
+  });
+
+  it("a request that waited for a slot past its operation's deadline is not sent", async () => {
+    const [first, second] = [await providerFor(emulator).create(reader), await providerFor(emulator).create({ ...reader, name: "second" })];
+    const provider = providerFor(emulator, { FLASHBACK_OPERATION_TIMEOUT: "0.5", FLASHBACK_MAX_CONCURRENCY: "1" });
+    emulator.faults.add({ fault: { kind: "delay", ms: 1_500 }, method: "PUT" });
+    const updates = await Promise.allSettled([
+      provider.update(first.id, first.outs as RepoApiKeyOutputs, { ...reader, name: "one" }),
+      provider.update(second.id, second.outs as RepoApiKeyOutputs, { ...reader, name: "two" }),
+    ]);
+    expect(updates.map((update) => update.status)).toEqual(["rejected", "rejected"]);
+    expect(String((updates[1] as PromiseRejectedResult).reason)).toMatch(/ran out while the request waited for a free slot .* not sent/);
+    expect(emulator.store.get(TEST_REPO, second.id)?.name, "the second rename never reached Flashback").toBe("second");
   });
 
   it("a failed sweep warns once, and the writes go on", async () => {

@@ -7,8 +7,11 @@ from . import _utilities
 import typing
 # Export this package's modules as members:
 from ._enums import *
+from .get_repo_api_key import *
+from .get_repo_api_keys import *
 from .provider import *
 from .repo_api_key import *
+from . import outputs
 
 # Make subpackages available:
 if typing.TYPE_CHECKING:

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { RepoApiKey, RotatingRepoApiKey, type AccessType } from "@flashbacktech/pulumi";
+import { getRepoApiKeyOutput, getRepoApiKeysOutput, RepoApiKey, RotatingRepoApiKey, type AccessType } from "@flashbacktech/pulumi";
 import { LegacyRepoApiKey } from "./legacy-stub";
 
 /*
@@ -44,4 +44,10 @@ if (rotation !== undefined) {
   const rotating = new RotatingRepoApiKey("e2e-rotating", { repoId: repoId as string, name: "e2e-rotating", accessType: "READ", rotation });
   exports.currentKeyId = rotating.currentKeyId;
   exports.previousKeyId = rotating.previousKeyId;
+}
+
+// The keys of the repository, and this key found by its id: the functions' output forms, run in this process.
+if (config.getBoolean("lookup")) {
+  exports.listedKeys = getRepoApiKeysOutput({ repoId: repoId as string }).keys;
+  exports.foundKey = getRepoApiKeyOutput({ repoId: repoId as string, id: key.id });
 }

@@ -2,7 +2,8 @@
 //
 // Always one key, `reader`. With the config `hiddenName` set, a component as a platform team writes
 // one, holding a key whose name and rotation trigger are secrets; with `adoptId`, an existing key
-// adopted with the `import` resource option under a secret name.
+// adopted with the `import` resource option under a secret name. With `lookup`, the keys of the
+// repository and the reader, found by its name, from the functions' output forms.
 package main
 
 import (
@@ -67,6 +68,12 @@ func main() {
 			if err != nil {
 				return err
 			}
+		}
+		if cfg.GetBool("lookup") {
+			listed := flashback.GetRepoApiKeysOutput(ctx, flashback.GetRepoApiKeysOutputArgs{RepoId: pulumi.String(repoID)})
+			ctx.Export("listedKeys", listed.Keys())
+			// Go names the function of a type that is also a resource Lookup<Type>, as every Pulumi Go SDK does.
+			ctx.Export("foundKey", flashback.LookupRepoApiKeyOutput(ctx, flashback.LookupRepoApiKeyOutputArgs{RepoId: pulumi.String(repoID), Name: reader.Name}))
 		}
 		return nil
 	})

@@ -2,7 +2,8 @@
 
 Always one key, `reader`. With the config `hiddenName` set, a component as a platform team writes
 one, holding a key whose name and rotation trigger are secrets; with `adoptId`, an existing key
-adopted with the `import` resource option under a secret name.
+adopted with the `import` resource option under a secret name. With `lookup`, the keys of the
+repository and the reader, found by its name, from the functions' output forms.
 """
 
 import pulumi
@@ -52,3 +53,8 @@ if adopt_id is not None:
         access_type="READ",
         opts=pulumi.ResourceOptions(import_=adopt_id),
     )
+
+if config.get_bool("lookup"):
+    listed = flashback.get_repo_api_keys_output(repo_id=repo_id)
+    pulumi.export("listedKeys", listed.keys)
+    pulumi.export("foundKey", flashback.get_repo_api_key_output(repo_id=repo_id, name=reader.name))
