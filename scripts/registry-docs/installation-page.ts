@@ -24,7 +24,11 @@ export function installationPage(schema: SchemaView): string {
         ["TypeScript / JavaScript", "`npm install @flashbacktech/pulumi @pulumi/pulumi`", `[the package](${repository})`],
         ["Python", `\`pip install ${schema.language.python.packageName}\``, `[sdk/python](${repository}/tree/main/sdk/python)`],
         ["Go", `\`go get ${goModule}\``, `[sdk/go](${repository}/tree/main/sdk/go)`],
-        ["YAML", `nothing: \`type: ${name}:index:RepoApiKey\``, "-"],
+        [
+          "YAML",
+          `the plugin, once: \`pulumi plugin install resource ${name} <version> --server github://api.github.com/flashbacknetwork/pulumi-flashback\`; then \`type: ${name}:index:RepoApiKey\``,
+          "-",
+        ],
         ["C#, Java", "not published: `pulumi package gen-sdk` on the plugin generates one", "-"],
       ],
     ),
