@@ -213,17 +213,21 @@ function tagGoModule(zipPath, options, manifest) {
   const module = moduleOfZip(zipPath, manifest);
   const folder = "sdk/go";
   const tracked = output("git", ["ls-tree", "-r", "--name-only", "HEAD", folder], options.repo).split("\n").filter(Boolean);
-  const inZip = [...module.entries.keys()].map((name) => `${folder}/${name.slice(module.prefix.length)}`);
+  // Each file the proxy zips, by its name in the module, and where git holds it. Go adds the
+  // repository's root LICENSE to a nested module that has none of its own.
+  const expected = new Map(tracked.map((file) => [file.slice(folder.length + 1), file]));
+  if (!expected.has("LICENSE")) expected.set("LICENSE", "LICENSE");
+  const inZip = [...module.entries.keys()].map((name) => name.slice(module.prefix.length));
   const differing = [
-    ...tracked.filter((file) => !inZip.includes(file)).map((file) => `${file}: in git, not in the zip`),
-    ...inZip.filter((file) => !tracked.includes(file)).map((file) => `${file}: in the zip, not in git`),
-    ...tracked
-      .filter((file) => inZip.includes(file))
-      .filter((file) => {
+    ...[...expected].filter(([name]) => !inZip.includes(name)).map(([, file]) => `${file}: in git, not in the zip`),
+    ...inZip.filter((name) => !expected.has(name)).map((name) => `${folder}/${name}: in the zip, not in git`),
+    ...[...expected]
+      .filter(([name]) => inZip.includes(name))
+      .filter(([name, file]) => {
         const committed = execFileSync("git", ["show", `HEAD:${file}`], { cwd: options.repo });
-        return !committed.equals(/** @type {Buffer} */ (module.entries.get(module.prefix + file.slice(folder.length + 1))));
+        return !committed.equals(/** @type {Buffer} */ (module.entries.get(module.prefix + name)));
       })
-      .map((file) => `${file}: differs from the commit`),
+      .map(([, file]) => `${file}: differs from the commit`),
   ];
   if (differing.length > 0) throw new Refusal(`the module zip is not what git holds in ${folder} at HEAD:\n  ${differing.join("\n  ")}`);
   const tag = `${folder}/${options.tag}`;

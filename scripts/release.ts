@@ -77,7 +77,11 @@ export async function release(options: { pluginOnly?: boolean } = {}): Promise<s
   for (const file of ["README.md", "LICENSE"]) copyFileSync(join(ROOT, file), join(staging, file));
   copyFileSync(binary, join(staging, executable));
   const tarball = join(RELEASE_DIR, pluginTarballName(version));
-  execFileSync("tar", ["-czf", tarball, "-C", staging, "README.md", "LICENSE", executable], { stdio: "inherit" });
+  // A relative archive name in the release folder: Git for Windows' GNU tar reads "D:\…" as a remote host.
+  execFileSync("tar", ["-czf", basename(tarball), "-C", staging, "README.md", "LICENSE", executable], {
+    cwd: RELEASE_DIR,
+    stdio: "inherit",
+  });
   rmSync(staging, { recursive: true, force: true });
   if (!options.pluginOnly) {
     execFileSync("npm", ["pack", "--silent", "--pack-destination", RELEASE_DIR], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
@@ -104,8 +108,9 @@ function buildPythonSdk(): void {
 }
 
 /**
- * The SDK module's zip, of the files git holds in sdk/go: what the module proxy zips from the tag
- * `sdk/go/v<version>`, so that the module users download is the one the rehearsal tested.
+ * The SDK module's zip, of the files git holds in sdk/go (and the root LICENSE, as Go adds it):
+ * what the module proxy zips from the tag `sdk/go/v<version>`, so that the module users download is
+ * the one the rehearsal tested.
  */
 function writeGoSdkModule(version: string): void {
   const moduleDir = join(ROOT, "sdk", "go");
@@ -114,6 +119,8 @@ function writeGoSdkModule(version: string): void {
   const modulePath = /^module\s+(\S+)/m.exec(readFileSync(join(moduleDir, "go.mod"), "utf8"))?.[1];
   if (modulePath === undefined) throw new Error(`${join(moduleDir, "go.mod")} names no module`);
   const files = tracked.map((name) => ({ name, data: readFileSync(join(moduleDir, name)) }));
+  // Go's own rule for a module in a subfolder without a LICENSE: the repository's root LICENSE goes into its zip.
+  if (!tracked.includes("LICENSE")) files.push({ name: "LICENSE", data: readFileSync(join(ROOT, "LICENSE")) });
   writeModuleZip(join(RELEASE_DIR, names.goModuleZipName(version)), modulePath, `v${version}`, files);
 }
 

@@ -32,7 +32,7 @@ export function installationPage(schema: SchemaView): string {
         ["C#, Java", "not published: `pulumi package gen-sdk` on the plugin generates one", "-"],
       ],
     ),
-    "TypeScript programs need no plugin. For the other languages the CLI downloads the plugin on the first `pulumi up`, " +
+    "TypeScript programs need no plugin. For Python and Go the CLI downloads the plugin on the first `pulumi up`, " +
       "from the GitHub release the SDK names; to install it ahead of time:",
     `\`\`\`sh\npulumi plugin install resource ${name} ${version} --server ${schema.pluginDownloadURL}\n\`\`\``,
     "Where the machine has no internet, copy the release's tarball and checksums file and install it from the file:",

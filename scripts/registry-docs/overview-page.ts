@@ -20,7 +20,7 @@ export function overviewPage(schema: SchemaView): string {
       "(see [Installation & Configuration](./installation-configuration/)).",
     "TypeScript and JavaScript programs use the package `@flashbacktech/pulumi`, whose `RepoApiKey` is a dynamic resource: " +
       "no plugin to install. Python, Go and YAML programs use the provider plugin `pulumi-resource-flashback` and its resource " +
-      `\`${REPO_API_KEY_TOKEN}\`, which the CLI downloads by itself.`,
+      `\`${REPO_API_KEY_TOKEN}\`, which the CLI downloads by itself for Python and Go; YAML programs install it once (see Installation).`,
     "## Example",
     "The TypeScript program declares one key per access level; the Python, Go and YAML programs a reader, and a writer that is " +
       "replaced whenever the reader is. Each exports the secrets, which the CLI masks and the state holds encrypted.",

@@ -186,9 +186,19 @@ describe.skipIf(skip)(title, () => {
     await published(["checksums", artifacts]);
     await published(["release-assets", artifacts, "--platforms", platform, "--upload-to", releases.url]);
     expect([...releases.uploaded].sort()).toEqual(readdirSync(artifacts).sort());
-    for (const name of releases.uploaded) tally.published.add(name);
+    // Counted where each artifact's users get it: the release server for the plugin and the checksums.
+    for (const name of releases.uploaded)
+      if (name === pluginTarballName(version) || name === names.checksumsName(version)) tally.published.add(name);
 
     await published(["npm", artifacts, "--registry", npm.url], { NODE_AUTH_TOKEN: npm.token });
+    const packument = (await (
+      await fetch(`${npm.url.replace(/\/$/, "")}/${manifest.name.replace("/", "%2f")}`, {
+        headers: { authorization: `Bearer ${npm.token}` },
+      })
+    ).json()) as {
+      versions?: Record<string, unknown>;
+    };
+    expect(Object.keys(packument.versions ?? {}), "verdaccio holds the published version").toContain(version);
     tally.published.add(names.npmTarballName(manifest.name, version));
 
     await published(["pypi", artifacts, "--repository-url", pypi.url, "--python", RELEASE_PYTHON], {
