@@ -213,6 +213,21 @@ export class FlashbackClient {
   }
 
   /**
+   * `DELETE`, and after a 404 the repository's list, which alone tells a key that is gone from one
+   * in a repository this token cannot see (`repository-unseen`) or one Flashback still lists.
+   */
+  async deleteApiKeyConfirmed(
+    repoId: string,
+    keyId: string,
+    options: CallOptions = {},
+  ): Promise<"deleted" | "gone" | "still-listed" | "repository-unseen"> {
+    if ((await this.deleteApiKey(repoId, keyId, options)) === "deleted") return "deleted";
+    const listing = await this.listApiKeys(repoId, options);
+    if (listing === undefined) return "repository-unseen";
+    return listing.keys.some((key) => key.id === keyId) ? "still-listed" : "gone";
+  }
+
+  /**
    * Whether a 404 says the repository or key is gone. A 404 for the token's user is no such proof:
    * taking it for one would drop live keys from the state, so it fails instead.
    */

@@ -159,28 +159,18 @@ async function deleteUnclaimedKey(
   deadline: Deadline,
 ): Promise<void> {
   try {
-    if ((await context.client.deleteApiKey(inputs.repoId, reserved.id, { deadline, cleanup: true })) === "absent") {
-      await confirmAbsent(context, inputs.repoId, reserved.id, deadline);
+    // The key may already carry its declared name, which no sweep deletes: only a listing without it proves it gone.
+    const outcome = await context.client.deleteApiKeyConfirmed(inputs.repoId, reserved.id, { deadline, cleanup: true });
+    if (outcome === "repository-unseen" || outcome === "still-listed") {
+      throw new Error(
+        `Flashback answered 404 to deleting it but ${outcome === "repository-unseen" ? "answers 404 for the repository too" : "still lists it"}`,
+      );
     }
   } catch (error) {
     throw new IncompleteKeyError(
       `Flashback created API key "${reserved.id}" in repository "${inputs.repoId}" but naming it "${inputs.name}" failed (${messageOf(cause)}), and deleting it failed too (${messageOf(error)}). It is recorded in the state, and the next \`pulumi up\` replaces it`,
       reserved.id,
       reserved.key,
-    );
-  }
-}
-
-/**
- * A 404 to deleting a key that may already carry its declared name proves nothing by itself: the
- * repository may only be hidden from the token, and the sweep never deletes a declared name. Only
- * a listing without the key proves it gone; otherwise the key is recorded as a partial resource.
- */
-async function confirmAbsent(context: CreateContext, repoId: string, keyId: string, deadline: Deadline): Promise<void> {
-  const listing = await context.client.listApiKeys(repoId, { deadline, cleanup: true });
-  if (listing === undefined || listing.keys.some((key) => key.id === keyId)) {
-    throw new Error(
-      `Flashback answered 404 to deleting it but ${listing === undefined ? "answers 404 for the repository too" : "still lists it"}`,
     );
   }
 }

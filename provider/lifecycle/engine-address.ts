@@ -17,6 +17,9 @@ export function engineAddressFromArgs(args: readonly string[]): string | undefin
   return undefined;
 }
 
+/** What an engine's address looks like: `host:port`, the host a name, an IPv4 address or a bracketed IPv6 one. */
+export const ENGINE_ADDRESS_PATTERN = /^(?<host>[\w.-]+|\[[0-9a-fA-F:]+\]):(?<port>\d{1,5})$/;
+
 /** The engine's address of this process, started as a plugin (`node <script> [flags] <address>`). */
 export function processEngineAddress(argv: readonly string[] = process.argv): string | undefined {
   return engineAddressFromArgs(argv.slice(2));

@@ -1,11 +1,10 @@
 import { connect } from "node:net";
-import { processEngineAddress } from "./engine-address";
+import { ENGINE_ADDRESS_PATTERN, processEngineAddress } from "./engine-address";
 
 /** Whether the Pulumi engine that sent the current call can still receive its answer. */
 export type EngineProbe = () => Promise<boolean>;
 
 const PROBE_TIMEOUT_MS = 1_000;
-const ADDRESS_PATTERN = /^(?<host>[\w.-]+|\[[0-9a-fA-F:]+\]):(?<port>\d{1,5})$/;
 
 /**
  * A provider process is started with the engine's address among its arguments (Pulumi's plugin
@@ -19,7 +18,7 @@ export function engineProbeFromArgv(argv: readonly string[] = process.argv): Eng
 
 /** The probe of one address; a missing or unreadable address always answers "alive". */
 export function engineProbeAt(address: string | undefined): EngineProbe {
-  const match = ADDRESS_PATTERN.exec(address ?? "");
+  const match = ENGINE_ADDRESS_PATTERN.exec(address ?? "");
   if (match?.groups === undefined) return async () => true;
   const host = match.groups.host!.replace(/^\[|\]$/g, "");
   const port = Number(match.groups.port);

@@ -283,11 +283,11 @@ export class RepoApiKeyLifecycle {
     const olds = requireStored(id, stored, "delete");
     await this.#writing(olds.repoId, async (deadline) => {
       const client = this.#getClient();
-      if ((await client.deleteApiKey(olds.repoId, id, { deadline })) === "deleted") return;
-      const listing = await client.listApiKeys(olds.repoId, { deadline });
-      if (listing === undefined)
+      const outcome = await client.deleteApiKeyConfirmed(olds.repoId, id, { deadline });
+      if (outcome === "repository-unseen") {
         return this.#unseenRepositories.confirmGone(client.settings, this.#sources.config, olds.repoId, id, "delete");
-      if (listing.keys.some((key) => key.id === id)) {
+      }
+      if (outcome === "still-listed") {
         throw new KeyStillListedError(
           `Flashback answered 404 to deleting API key "${id}" in repository "${olds.repoId}" but still lists it, so it is not counted as deleted; run the command again`,
         );

@@ -1,4 +1,4 @@
-import { processEngineAddress } from "../lifecycle/engine-address";
+import { ENGINE_ADDRESS_PATTERN, processEngineAddress } from "../lifecycle/engine-address";
 import { engineGrpc, engineProto, grpc } from "./pulumi-protocol";
 
 /** Messages for the user, shown by the CLI beside the resource they concern. */
@@ -6,15 +6,13 @@ export interface EngineLog {
   warn(message: string, urn: string): void;
 }
 
-const ENGINE_ADDRESS = /^(?:[\w.-]+|\[[0-9a-fA-F:]+\]):\d{1,5}$/;
-
 /**
  * The engine's Log service, at the address the engine starts every plugin with. A plugin's stdout
  * and stderr are not shown to the user; this is how a provider warns. A log that cannot be sent is
  * dropped: it must never fail the operation it describes.
  */
 export function engineLogAt(address: string | undefined): EngineLog {
-  if (address === undefined || !ENGINE_ADDRESS.test(address)) return { warn: () => undefined };
+  if (address === undefined || !ENGINE_ADDRESS_PATTERN.test(address)) return { warn: () => undefined };
   // Made at the first warning: most runs warn never, and the protocol modules take time to load.
   let client: InstanceType<typeof engineGrpc.EngineClient> | undefined;
   return {
