@@ -42,6 +42,19 @@ const bundledPulumiModules: Plugin = {
   },
 };
 
+/**
+ * The parts of Pulumi's Node.js SDK that a component's Construct never runs, left out of the bundle:
+ * the TypeScript compiler it vendors to serialize a dynamic provider's code (9 MB), and npm's
+ * dependency walker for the code paths of such a serialization. Each is an empty module in the bundle.
+ */
+const withoutClosureSerialization: Plugin = {
+  name: "without-closure-serialization",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /(^|\/)typescript-shim$|^@npmcli\/arborist$/ }, (args) => ({ path: args.path, namespace: "left-out" }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: "left-out" }, () => ({ contents: "module.exports = {};", loader: "js" }));
+  },
+};
+
 export async function buildPlugin(): Promise<string> {
   const started = Date.now();
   const version = packageVersion();
@@ -57,7 +70,7 @@ export async function buildPlugin(): Promise<string> {
     format: "cjs",
     outfile: bundle,
     define: { __FLASHBACK_PACKAGE_VERSION__: JSON.stringify(version) },
-    plugins: [bundledPulumiModules],
+    plugins: [bundledPulumiModules, withoutClosureSerialization],
     logLevel: "warning",
   });
   const seaConfig = join(PLUGIN_BUILD_DIR, "sea-config.json");

@@ -52,6 +52,8 @@ export class ResourceProviderService {
     private readonly lifecycle: RepoApiKeyLifecycle,
     private readonly version: string,
     private readonly log: EngineLog,
+    /** The engine's address, which a component's registrations need (Construct). */
+    private readonly engineAddress?: string,
   ) {
     lifecycle.sendWarningsTo((message) => log.warn(message, ""));
   }
@@ -80,6 +82,7 @@ export class ResourceProviderService {
       delete: handle(this.delete),
       cancel: handle(this.cancel),
       invoke: handle(this.invoke),
+      construct: handle(this.construct),
       list: (call: grpcJs.ServerWritableStream<ProtoRequest, unknown>) => {
         this.list(call.request).then(
           (responses) => {
@@ -160,6 +163,12 @@ export class ResourceProviderService {
       );
       return new providerProto.InvokeResponse().setFailuresList(failures);
     }
+  }
+
+  /** A component (`RotatingRepoApiKey`), registered with its children through the engine; the SDK's runtime is loaded on first use. */
+  async construct(request: ProtoRequest): Promise<unknown> {
+    const { construct } = await import("./construct.js");
+    return construct(request, this.engineAddress);
   }
 
   /**

@@ -6,6 +6,8 @@ import { LIST_FUNCTION, LOOKUP_FUNCTION } from "../lifecycle/key-lookup";
 /** The package's name in Pulumi: config keys are `flashback:*`, the resource `flashback:index:RepoApiKey`. */
 export const PACKAGE_NAME = "flashback";
 export const REPO_API_KEY_TOKEN = `${PACKAGE_NAME}:index:RepoApiKey`;
+/** The component of two keys that take turns, in TypeScript and served by the plugin's Construct. */
+export const ROTATING_REPO_API_KEY_TOKEN = `${PACKAGE_NAME}:index:RotatingRepoApiKey`;
 /** The functions' tokens, as `fn::invoke` and the SDKs name them. */
 export const GET_REPO_API_KEYS_TOKEN = `${PACKAGE_NAME}:index:${LIST_FUNCTION}`;
 export const GET_REPO_API_KEY_TOKEN = `${PACKAGE_NAME}:index:${LOOKUP_FUNCTION}`;
@@ -17,6 +19,8 @@ const LISTED_KEY_TYPE = `${PACKAGE_NAME}:index:ListedRepoApiKey`;
  * repository fields all derive from it; the npm scope is Flashback's own, @flashbacktech.
  */
 export const PUBLIC_REPOSITORY = "github.com/flashbacknetwork/pulumi-flashback";
+/** Where the CLI downloads the plugin that an SDK names: the GitHub releases of the public home. */
+export const PLUGIN_DOWNLOAD_URL = `github://api.github.com/${PUBLIC_REPOSITORY.replace(/^github\.com\//, "")}`;
 
 type PropertySpec = {
   type: string;
@@ -124,6 +128,36 @@ function functionSpecs(): Record<string, unknown> {
   };
 }
 
+/** The component the plugin's Construct serves (construct.ts), with the TypeScript class's inputs and outputs. */
+function rotatingRepoApiKeySpec(): Record<string, unknown> {
+  const output = (description: string, secret: boolean): PropertySpec => ({ type: "string", description, ...(secret ? { secret } : {}) });
+  return {
+    isComponent: true,
+    description:
+      "Two repository API keys that take turns, `<name>-a` and `<name>-b`: each rotation replaces the older key, which makes the new one " +
+      "current while the former current key stays valid as previous for one more period. Keys and secrets are secret.",
+    inputProperties: {
+      repoId: { type: "string", description: "The repository both keys open." },
+      name: { type: "string", description: "Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback." },
+      accessType: { type: "string", $ref: "#/types/flashback:index:AccessType", description: "The access level of both keys." },
+      rotation: {
+        type: "integer",
+        description: "A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys.",
+      },
+    },
+    requiredInputs: ["repoId", "name", "accessType", "rotation"],
+    properties: {
+      currentKey: output("The key id of the newest key.", true),
+      currentSecret: output("The secret of the newest key.", true),
+      currentKeyId: output("Flashback's id of the newest key.", false),
+      previousKey: output("The key id of the key before it, still valid until the next rotation.", true),
+      previousSecret: output("The secret of the key before it.", true),
+      previousKeyId: output("Flashback's id of the key before it.", false),
+    },
+    required: ["currentKey", "currentSecret", "currentKeyId", "previousKey", "previousSecret", "previousKeyId"],
+  };
+}
+
 function markReplacing(properties: Record<string, PropertySpec>): Record<string, PropertySpec> {
   const replacing: readonly string[] = REPLACE_ON_CHANGE;
   return Object.fromEntries(
@@ -145,8 +179,7 @@ export function packageSchema(version: string): Record<string, unknown> {
     keywords: ["pulumi", "flashback", "storage", "category/cloud"],
     homepage: "https://flashback.tech",
     repository: `https://${PUBLIC_REPOSITORY}`,
-    // Where the CLI downloads the plugin that an SDK names: the GitHub releases of the public home.
-    pluginDownloadURL: `github://api.github.com/${PUBLIC_REPOSITORY.replace(/^github\.com\//, "")}`,
+    pluginDownloadURL: PLUGIN_DOWNLOAD_URL,
     license: "Apache-2.0",
     publisher: "Flashback",
     config: { variables: settings },
@@ -195,6 +228,7 @@ export function packageSchema(version: string): Record<string, unknown> {
         // What `pulumi do flashback:index:RepoApiKey list` asks for; each key it lists is an import id.
         listInputs: { properties: { repoId: repoIdArgument }, required: ["repoId"] },
       },
+      [ROTATING_REPO_API_KEY_TOKEN]: rotatingRepoApiKeySpec(),
     },
     functions: functionSpecs(),
     // No nodejs block: TypeScript's one package is @flashbacktech/pulumi (the dynamic resource); an SDK of

@@ -19,6 +19,7 @@ export async function servePlugin(options: ServeOptions = {}): Promise<{ port: n
     options.lifecycle ?? new RepoApiKeyLifecycle({ engineListening: engineProbeAt(options.engineAddress) }),
     packageVersion(),
     log,
+    options.engineAddress,
   );
   const server = new grpc.Server();
   server.addService(providerGrpc.ResourceProviderService, service.handlers());

@@ -1,0 +1,148 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- the SDK's internal runtime, named statically for the bundler */
+import * as pulumi from "@pulumi/pulumi";
+import { rotatingKeyPair, type RotatingKeyOutputs, type RotatingRepoApiKeyArgs, type SlotKeyArgs } from "../resources/rotating-key-pair";
+import { SECRET_OUTPUTS } from "../types/resource";
+import { packageVersion } from "./package-version";
+import { providerProto, structProto } from "./pulumi-protocol";
+import { PLUGIN_DOWNLOAD_URL, REPO_API_KEY_TOKEN, ROTATING_REPO_API_KEY_TOKEN } from "./schema";
+
+/*
+ * The plugin's Construct: the multi-language components, run in this process with Pulumi's Node.js
+ * SDK against the engine's resource monitor, as the SDK's own provider server runs them
+ * (@pulumi/pulumi/provider/server.js, `construct`). That server's class is not exported, so this
+ * file does its steps with the SDK's pieces: configure the runtime, deserialize the inputs with their
+ * dependencies, run the component, serialize its outputs, wait for its registrations.
+ * Loaded on the first Construct only: a stack of plain keys never pays for the SDK's runtime.
+ */
+const settings: { awaitFeatureSupport(): Promise<void>; waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
+const state: { withLocalStorage<T>(run: () => Promise<T>): Promise<T> } = require("@pulumi/pulumi/runtime/state");
+const server: {
+  deserializeInputs(inputs: unknown, dependencies: unknown): Promise<Record<string, unknown>>;
+} = require("@pulumi/pulumi/provider/server");
+
+/** A request of Pulumi's generated protobuf classes, which carry no types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ConstructRequest = any;
+
+/** The plugin's `flashback:index:RepoApiKey`, registered by a component: the engine sends it back to this plugin. */
+class ServedRepoApiKey extends pulumi.CustomResource {
+  declare readonly key: pulumi.Output<string>;
+  declare readonly secret: pulumi.Output<string>;
+
+  constructor(name: string, args: SlotKeyArgs, opts: pulumi.CustomResourceOptions) {
+    super(
+      REPO_API_KEY_TOKEN,
+      name,
+      { ...args, key: undefined, secret: undefined },
+      {
+        ...opts,
+        additionalSecretOutputs: [...SECRET_OUTPUTS],
+        // As a generated SDK's resources say it, so the program's default provider serves the children too.
+        version: packageVersion(),
+        pluginDownloadURL: PLUGIN_DOWNLOAD_URL,
+      },
+    );
+  }
+}
+
+/** `RotatingRepoApiKey` for every language but TypeScript: the TypeScript class's logic over the plugin's keys. */
+class ServedRotatingRepoApiKey extends pulumi.ComponentResource {
+  readonly outputs: RotatingKeyOutputs;
+
+  constructor(name: string, args: RotatingRepoApiKeyArgs, opts: pulumi.ComponentResourceOptions) {
+    super(ROTATING_REPO_API_KEY_TOKEN, name, {}, opts);
+    this.outputs = rotatingKeyPair(this, name, args, (keyName, keyArgs, keyOpts) => new ServedRepoApiKey(keyName, keyArgs, keyOpts));
+    this.registerOutputs({ ...this.outputs });
+  }
+}
+
+/** What each component's token builds: the component, and the outputs it answers. */
+type Built = { component: pulumi.ComponentResource; outputs: pulumi.Inputs };
+const COMPONENTS: Record<string, (name: string, inputs: Record<string, unknown>, opts: pulumi.ComponentResourceOptions) => Built> = {
+  [ROTATING_REPO_API_KEY_TOKEN]: (name, inputs, opts) => {
+    const component = new ServedRotatingRepoApiKey(name, inputs as unknown as RotatingRepoApiKeyArgs, opts);
+    return { component, outputs: { ...component.outputs } };
+  },
+};
+
+/** The constructs in flight, to be failed (not the plugin crashed) by an error nobody awaited. */
+const inFlight = new Set<(error: unknown) => void>();
+process.on("unhandledRejection", (error) => {
+  for (const fail of inFlight) fail(error);
+});
+
+/** Answers a ConstructRequest: registers the component and its children through the monitor the request names. */
+export async function construct(request: ConstructRequest, engineAddress: string | undefined): Promise<unknown> {
+  const type: string = request.getType();
+  const build = COMPONENTS[type];
+  if (build === undefined)
+    throw new Error(`the flashback provider has no component "${type}"; it has ${Object.keys(COMPONENTS).join(", ")}`);
+  if (engineAddress === undefined)
+    throw new Error("the flashback provider was started without the engine's address, which a component needs");
+  return state.withLocalStorage(
+    () =>
+      new Promise((resolve, reject) => {
+        inFlight.add(reject);
+        run(request, engineAddress, build)
+          .then(resolve, reject)
+          .finally(() => inFlight.delete(reject));
+      }),
+  );
+}
+
+async function run(request: ConstructRequest, engineAddress: string, build: (typeof COMPONENTS)[string]): Promise<unknown> {
+  pulumi.runtime.resetOptions(
+    request.getProject(),
+    request.getStack(),
+    request.getParallel(),
+    engineAddress,
+    request.getMonitorendpoint(),
+    request.getDryrun(),
+    request.getOrganization(),
+  );
+  await settings.awaitFeatureSupport();
+  pulumi.runtime.setAllConfig(Object.fromEntries(request.getConfigMap().entries()), request.getConfigsecretkeysList());
+  const inputs = await server.deserializeInputs(request.getInputs(), request.getInputdependenciesMap());
+  const name: string = request.getName();
+  const { component, outputs } = build(name, inputs, componentOptions(request));
+  const [serialized, dependencies] = await pulumi.runtime.serializeResourceProperties(`construct(${request.getType()}, ${name})`, outputs);
+  const response = new providerProto.ConstructResponse().setUrn(await urnOf(component));
+  response.setState(structProto.Struct.fromJavaScript(serialized));
+  const dependencyMap = response.getStatedependenciesMap();
+  for (const [key, resources] of dependencies) {
+    const urns = await Promise.all([...resources].map(urnOf));
+    dependencyMap.set(key, new providerProto.ConstructResponse.PropertyDependencies().setUrnsList(urns));
+  }
+  await settings.waitForRPCs();
+  return response;
+}
+
+/** The options the program gave the component, as the SDK's server rebuilds them. */
+function componentOptions(request: ConstructRequest): pulumi.ComponentResourceOptions {
+  const providers: Record<string, pulumi.ProviderResource> = {};
+  for (const [pkg, ref] of request.getProvidersMap().entries()) providers[pkg] = new pulumi.DependencyProviderResource(ref);
+  const aliases: (string | pulumi.Alias)[] = request.getAliasesList().map((alias: ConstructRequest) => {
+    if (alias.hasUrn()) return alias.getUrn();
+    const spec = alias.getSpec();
+    return {
+      ...(spec.getName() ? { name: spec.getName() } : {}),
+      ...(spec.getProject() ? { project: spec.getProject() } : {}),
+      ...(spec.getStack() ? { stack: spec.getStack() } : {}),
+      ...(spec.hasParenturn() ? { parent: spec.getParenturn() } : spec.getNoparent() ? { parent: pulumi.rootStackResource } : {}),
+    };
+  });
+  return {
+    parent: request.getParent() ? new pulumi.DependencyResource(request.getParent()) : undefined,
+    providers,
+    aliases,
+    dependsOn: request.getDependenciesList().map((urn: string) => new pulumi.DependencyResource(urn)),
+    protect: request.getProtect(),
+    retainOnDelete: request.getRetainondelete(),
+    ...(request.getDeletedwith() ? { deletedWith: new pulumi.DependencyResource(request.getDeletedwith()) } : {}),
+  };
+}
+
+/** A resource's URN, which the engine always knows, previews included. */
+function urnOf(resource: pulumi.Resource): Promise<string> {
+  return new Promise((resolve) => resource.urn.apply(resolve));
+}
