@@ -10,6 +10,7 @@ import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli
 import { exerciseSecretShapes } from "./secret-shapes";
 import { expectLookupsThroughCli } from "./function-results";
 import { sequentialSteps } from "./sequential-steps";
+import { expectRotationsThroughCli } from "./rotation-through-cli";
 
 /** The plugin's executable, as a program's Pulumi.yaml or `pulumi package add` names it. */
 export const PLUGIN_EXECUTABLE = join(__dirname, "..", "..", "bin", "pulumi-resource-flashback");
@@ -173,6 +174,19 @@ export function describePluginProgram(program: PluginProgram): void {
         "a key inside a component, its name and rotation trigger secret, and an adoption under a secret name: secret through up, rename, refresh",
         async () => {
           await exerciseSecretShapes(stack, emulator, { childType: "flashback-e2e:index:Team" });
+        },
+      );
+    }
+
+    // YAML declares no resource conditionally: its program for the component is test/e2e/programs/yaml-rotating.
+    if (program.language !== "yaml") {
+      step(
+        "a RotatingRepoApiKey, served by the plugin's Construct, through two rotations: the former current key still valid as previous",
+        async () => {
+          await expectRotationsThroughCli(stack, emulator, { repoId: TEST_REPO, baseName: keyName("rotating"), up });
+          await stack.removeConfig("rotation");
+          await up();
+          expect(emulator.store.allKeys().filter((key) => key.name.startsWith(keyName("rotating")))).toEqual([]);
         },
       );
     }

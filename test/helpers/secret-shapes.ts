@@ -62,7 +62,7 @@ export async function exerciseSecretShapes(
 }
 
 /** None of `values` in the state export (secrets as ciphertext) nor in what the CLI printed since `printedBefore`, `--show-secrets` aside. */
-async function expectNowhere(stack: CliStack, printedBefore: number, values: readonly string[]): Promise<void> {
+export async function expectNowhere(stack: CliStack, printedBefore: number, values: readonly string[]): Promise<void> {
   const exported = JSON.stringify(await stack.exportState());
   const printed = stack.printed
     .slice(printedBefore)

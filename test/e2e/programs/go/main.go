@@ -3,7 +3,8 @@
 // Always one key, `reader`. With the config `hiddenName` set, a component as a platform team writes
 // one, holding a key whose name and rotation trigger are secrets; with `adoptId`, an existing key
 // adopted with the `import` resource option under a secret name. With `lookup`, the keys of the
-// repository and the reader, found by its name, from the functions' output forms.
+// repository and the reader, found by its name, from the functions' output forms. With `rotation`,
+// a RotatingRepoApiKey (the plugin's component) and its six outputs.
 package main
 
 import (
@@ -74,6 +75,23 @@ func main() {
 			ctx.Export("listedKeys", listed.Keys())
 			// Go names the function of a type that is also a resource Lookup<Type>, as every Pulumi Go SDK does.
 			ctx.Export("foundKey", flashback.LookupRepoApiKeyOutput(ctx, flashback.LookupRepoApiKeyOutputArgs{RepoId: pulumi.String(repoID), Name: reader.Name}))
+		}
+		if cfg.Get("rotation") != "" {
+			rotating, err := flashback.NewRotatingRepoApiKey(ctx, "rotating", &flashback.RotatingRepoApiKeyArgs{
+				RepoId:     pulumi.String(repoID),
+				Name:       pulumi.String("go-rotating"),
+				AccessType: flashback.AccessTypeRead,
+				Rotation:   pulumi.Int(cfg.RequireInt("rotation")),
+			})
+			if err != nil {
+				return err
+			}
+			ctx.Export("rotatingCurrentKeyId", rotating.CurrentKeyId)
+			ctx.Export("rotatingCurrentKey", rotating.CurrentKey)
+			ctx.Export("rotatingCurrentSecret", rotating.CurrentSecret)
+			ctx.Export("rotatingPreviousKeyId", rotating.PreviousKeyId)
+			ctx.Export("rotatingPreviousKey", rotating.PreviousKey)
+			ctx.Export("rotatingPreviousSecret", rotating.PreviousSecret)
 		}
 		return nil
 	})

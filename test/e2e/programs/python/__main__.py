@@ -3,7 +3,8 @@
 Always one key, `reader`. With the config `hiddenName` set, a component as a platform team writes
 one, holding a key whose name and rotation trigger are secrets; with `adoptId`, an existing key
 adopted with the `import` resource option under a secret name. With `lookup`, the keys of the
-repository and the reader, found by its name, from the functions' output forms.
+repository and the reader, found by its name, from the functions' output forms. With `rotation`,
+a RotatingRepoApiKey (the plugin's component) and its six outputs.
 """
 
 import pulumi
@@ -58,3 +59,13 @@ if config.get_bool("lookup"):
     listed = flashback.get_repo_api_keys_output(repo_id=repo_id)
     pulumi.export("listedKeys", listed.keys)
     pulumi.export("foundKey", flashback.get_repo_api_key_output(repo_id=repo_id, name=reader.name))
+
+rotation = config.get_int("rotation")
+if rotation is not None:
+    rotating = flashback.RotatingRepoApiKey(
+        "rotating", repo_id=repo_id, name="python-rotating", access_type="READ", rotation=rotation
+    )
+    for which in ("current", "previous"):
+        pulumi.export(f"rotating{which.title()}KeyId", getattr(rotating, f"{which}_key_id"))
+        pulumi.export(f"rotating{which.title()}Key", getattr(rotating, f"{which}_key"))
+        pulumi.export(f"rotating{which.title()}Secret", getattr(rotating, f"{which}_secret"))

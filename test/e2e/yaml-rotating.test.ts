@@ -1,0 +1,40 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningEmulator } from "../../emulator";
+import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
+import { expectRotationsThroughCli } from "../helpers/rotation-through-cli";
+import { realCliSuite } from "../../testkit/find-pulumi-cli";
+import { UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
+
+/*
+ * RotatingRepoApiKey from YAML: a component the plugin's Construct serves. YAML declares nothing
+ * conditionally, so the component has a program of its own; Python and Go run the same scenario in
+ * their suites (plugin-program-suite.ts).
+ */
+
+const suite = realCliSuite("a YAML program holding a RotatingRepoApiKey, served by the plugin's Construct", { languageHost: "yaml" });
+
+describe.skipIf(suite.skip)(suite.title, () => {
+  let emulator: RunningEmulator;
+  let stack: CliStack;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    stack = await cliStackOnEmulator(emulator, { programDir: join(__dirname, "programs", "yaml-rotating"), stackName: "yaml-rotating" });
+  });
+
+  afterAll(async () => {
+    await stack?.dispose();
+    await emulator?.close();
+  });
+
+  it("goes through two rotations: one key replaced each, the former current one still valid as previous; secrets secret", async () => {
+    await expectRotationsThroughCli(stack, emulator, {
+      repoId: TEST_REPO,
+      baseName: "yaml-rotating",
+      up: () => stack.succeed("up", ...UNATTENDED),
+    });
+    await stack.succeed("destroy", ...UNATTENDED);
+    expect(emulator.store.allKeys()).toEqual([]);
+  });
+});
