@@ -75,8 +75,10 @@ describe.skipIf(suite.skip)(suite.title, () => {
 
     const up = await stack.succeed("up", ...UNATTENDED);
     expect(up.stdout).toMatch(/secretKey\s*: \[secret\]/);
-    const [key] = keysInState(await stack.exportState(), REPO_API_KEY_TOKEN);
+    expect(up.stdout).toMatch(/rotatingSecret\s*: \[secret\]/);
+    const key = keysInState(await stack.exportState(), REPO_API_KEY_TOKEN).find((resource) => resource.urn.endsWith("::reader"));
     expect(emulator.store.get(TEST_REPO, key?.id as string)?.name).toBe("installed-reader");
+    expect(emulator.store.allKeys().map((stored) => stored.name).sort()).toEqual(["installed-reader", "installed-rotating-a", "installed-rotating-b"]);
     expect(key?.outputs?.secret).toMatchObject({ [SECRET_SIG]: expect.any(String), ciphertext: expect.any(String) });
 
     await stack.succeed("destroy", ...UNATTENDED);
