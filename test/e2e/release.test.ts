@@ -78,7 +78,12 @@ describe.skipIf(suite.skip)(suite.title, () => {
     expect(up.stdout).toMatch(/rotatingSecret\s*: \[secret\]/);
     const key = keysInState(await stack.exportState(), REPO_API_KEY_TOKEN).find((resource) => resource.urn.endsWith("::reader"));
     expect(emulator.store.get(TEST_REPO, key?.id as string)?.name).toBe("installed-reader");
-    expect(emulator.store.allKeys().map((stored) => stored.name).sort()).toEqual(["installed-reader", "installed-rotating-a", "installed-rotating-b"]);
+    expect(
+      emulator.store
+        .allKeys()
+        .map((stored) => stored.name)
+        .sort(),
+    ).toEqual(["installed-reader", "installed-rotating-a", "installed-rotating-b"]);
     expect(key?.outputs?.secret).toMatchObject({ [SECRET_SIG]: expect.any(String), ciphertext: expect.any(String) });
 
     await stack.succeed("destroy", ...UNATTENDED);
