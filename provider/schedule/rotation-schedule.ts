@@ -75,9 +75,14 @@ export function stepSchedule(previous: ScheduleState | undefined, wanted: Schedu
 
 /** Due when a whole period has passed since the last step, or the counter rose (a missing counter counts as 0). */
 export function isDue(previous: ScheduleState, wanted: ScheduleWanted, nowMs: number): boolean {
-  const periodPassed = nowMs - Date.parse(previous.rotatedAt) >= wanted.everyDays * DAY_MS;
+  const periodPassed = nowMs - Date.parse(previous.rotatedAt) >= periodMs(wanted.everyDays);
   const counterRose = (wanted.counter ?? 0) > (previous.seenCounter ?? 0);
   return periodPassed || counterRose;
+}
+
+/** A period in whole milliseconds, the unit of the stored times: so `nextRotationAfter` is exactly when a step is due. */
+export function periodMs(everyDays: number): number {
+  return Math.ceil(everyDays * DAY_MS);
 }
 
 function scheduleAt(rotation: number, rotatedAtMs: number, wanted: ScheduleWanted): ScheduleState {
@@ -85,7 +90,7 @@ function scheduleAt(rotation: number, rotatedAtMs: number, wanted: ScheduleWante
     everyDays: wanted.everyDays,
     rotation,
     rotatedAt: new Date(rotatedAtMs).toISOString(),
-    nextRotationAfter: new Date(rotatedAtMs + Math.round(wanted.everyDays * DAY_MS)).toISOString(),
+    nextRotationAfter: new Date(rotatedAtMs + periodMs(wanted.everyDays)).toISOString(),
     ...(wanted.counter === undefined ? {} : { seenCounter: wanted.counter }),
   };
 }
