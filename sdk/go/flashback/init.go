@@ -23,6 +23,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 	switch typ {
 	case "flashback:index:RepoApiKey":
 		r = &RepoApiKey{}
+	case "flashback:index:RotationSchedule":
+		r = &RotationSchedule{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

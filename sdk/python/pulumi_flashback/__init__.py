@@ -11,6 +11,7 @@ from .get_repo_api_key import *
 from .get_repo_api_keys import *
 from .provider import *
 from .repo_api_key import *
+from .rotation_schedule import *
 from . import outputs
 
 # Make subpackages available:
@@ -28,7 +29,8 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_flashback",
   "classes": {
-   "flashback:index:RepoApiKey": "RepoApiKey"
+   "flashback:index:RepoApiKey": "RepoApiKey",
+   "flashback:index:RotationSchedule": "RotationSchedule"
   }
  }
 ]
