@@ -1,7 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { RepoApiKeyProvider } from "./repo-api-key-provider";
+import { RotationScheduleProvider } from "./rotation-schedule-provider";
 
 export { RepoApiKeyProvider } from "./repo-api-key-provider";
+export { RotationScheduleProvider } from "./rotation-schedule-provider";
 
 /**
  * The one provider of this process. The serialized stub in every resource's `__provider` loads this
@@ -21,4 +23,12 @@ export function adoptStub(stub: Record<string, unknown>, request: pulumi.dynamic
   for (const method of LIFECYCLE_METHODS) stub[method] = repoApiKeyProvider[method].bind(repoApiKeyProvider);
   repoApiKeyProvider.lifecycle.useDeploymentScope(scope);
   return repoApiKeyProvider.configure(request);
+}
+
+/** The one schedule provider of this process; a schedule needs no settings, so configuring it is adopting its methods. */
+export const rotationScheduleProvider = new RotationScheduleProvider();
+
+/** Called by a RotationSchedule's serialized stub (schedule-stub.ts): gives it the schedule provider's methods. */
+export async function adoptScheduleStub(stub: Record<string, unknown>, _request: pulumi.dynamic.ConfigureRequest): Promise<void> {
+  for (const method of LIFECYCLE_METHODS) stub[method] = rotationScheduleProvider[method].bind(rotationScheduleProvider);
 }

@@ -117,7 +117,7 @@ function checkRotationTrigger(value: unknown, fail: (property: string, reason: s
   }
 }
 
-function describeType(value: unknown): string {
+export function describeType(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   if (value === null) return "null";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;

@@ -6,4 +6,5 @@ export { RepoApiKeyLifecycle, type LifecycleOptions, type Properties, type Confi
 export { PartialKeyError } from "./partial-key-error";
 export { checkInputs, UNKNOWN_VALUE, MAX_NAME_LENGTH } from "./check-inputs";
 export { diffInputs } from "./diff-inputs";
-export { RepoApiKeyProvider, repoApiKeyProvider, adoptStub } from "../dynamic";
+export { RepoApiKeyProvider, repoApiKeyProvider, adoptStub, RotationScheduleProvider, adoptScheduleStub } from "../dynamic";
+export { ScheduleLifecycle } from "../schedule/schedule-lifecycle";

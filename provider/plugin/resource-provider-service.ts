@@ -24,7 +24,8 @@ import {
   wrapSecrets,
   type Props,
 } from "./pulumi-protocol";
-import { GET_REPO_API_KEY_TOKEN, GET_REPO_API_KEYS_TOKEN, packageSchema, REPO_API_KEY_TOKEN } from "./schema";
+import { RotationScheduleHandlers } from "./rotation-schedule-handlers";
+import { GET_REPO_API_KEY_TOKEN, GET_REPO_API_KEYS_TOKEN, packageSchema, REPO_API_KEY_TOKEN, ROTATION_SCHEDULE_TOKEN } from "./schema";
 
 /** A request of Pulumi's generated protobuf classes, which carry no types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -54,8 +55,10 @@ export class ResourceProviderService {
     private readonly log: EngineLog,
     /** The engine's address, which a component's registrations need (Construct). */
     private readonly engineAddress?: string,
+    private readonly schedule: RotationScheduleHandlers = new RotationScheduleHandlers(),
   ) {
     lifecycle.sendWarningsTo((message) => log.warn(message, ""));
+    schedule.lifecycle.sendWarningsTo((message) => log.warn(message, ""));
   }
 
   /** The handlers grpc-js serves: each one answers its call or fails it with a readable message. */
@@ -74,12 +77,12 @@ export class ResourceProviderService {
       checkConfig: handle(this.checkConfig),
       diffConfig: handle(this.diffConfig),
       configure: handle(this.configure),
-      check: handle(this.check),
-      diff: handle(this.diff),
-      create: handle(this.create),
-      read: handle(this.read),
-      update: handle(this.update),
-      delete: handle(this.delete),
+      check: handle(this.#byType("check")),
+      diff: handle(this.#byType("diff")),
+      create: handle(this.#byType("create")),
+      read: handle(this.#byType("read")),
+      update: handle(this.#byType("update")),
+      delete: handle(this.#byType("delete")),
       cancel: handle(this.cancel),
       invoke: handle(this.invoke),
       construct: handle(this.construct),
@@ -278,6 +281,12 @@ export class ResourceProviderService {
     return new emptyProto.Empty();
   }
 
+  /** A resource method of the type the request's URN names: a RotationSchedule's go to its own handlers. */
+  #byType(method: ResourceMethod): (request: ProtoRequest) => Promise<unknown> {
+    return (request) =>
+      resourceTypeOf(request.getUrn()) === ROTATION_SCHEDULE_TOKEN ? this.schedule[method](request) : this[method](request);
+  }
+
   /** A failure with every secret the plugin has seen masked, secret inputs included. */
   #toGrpcError(error: unknown, secretFields: readonly string[]): Partial<grpcJs.ServiceError> {
     return toGrpcError(error, secretFields, (text) => this.lifecycle.redact(text));
@@ -290,6 +299,8 @@ export class ResourceProviderService {
     return unwrapped;
   }
 }
+
+type ResourceMethod = "check" | "diff" | "create" | "read" | "update" | "delete";
 
 /** What each function's token runs: its result as the schema's `outputs` declare it. */
 const FUNCTIONS: Record<string, (lifecycle: RepoApiKeyLifecycle, args: Props) => Promise<Props>> = {

@@ -2,12 +2,14 @@ import { DEFAULT_API_URL, DEFAULTS, SETTING_KEYS, type SettingName } from "../se
 import { ACCESS_TYPES } from "../types/api";
 import { REPLACE_ON_CHANGE } from "../lifecycle/diff-inputs";
 import { LIST_FUNCTION, LOOKUP_FUNCTION } from "../lifecycle/key-lookup";
+import { MAX_EVERY_DAYS } from "../schedule/rotation-schedule";
 
 /** The package's name in Pulumi: config keys are `flashback:*`, the resource `flashback:index:RepoApiKey`. */
 export const PACKAGE_NAME = "flashback";
 export const REPO_API_KEY_TOKEN = `${PACKAGE_NAME}:index:RepoApiKey`;
 /** The component of two keys that take turns, in TypeScript and served by the plugin's Construct. */
 export const ROTATING_REPO_API_KEY_TOKEN = `${PACKAGE_NAME}:index:RotatingRepoApiKey`;
+export const ROTATION_SCHEDULE_TOKEN = `${PACKAGE_NAME}:index:RotationSchedule`;
 /** The functions' tokens, as `fn::invoke` and the SDKs name them. */
 export const GET_REPO_API_KEYS_TOKEN = `${PACKAGE_NAME}:index:${LIST_FUNCTION}`;
 export const GET_REPO_API_KEY_TOKEN = `${PACKAGE_NAME}:index:${LOOKUP_FUNCTION}`;
@@ -69,6 +71,38 @@ const repoApiKeyInputs: Record<string, PropertySpec> = markReplacing({
       "Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.",
   },
 });
+
+/** A RotationSchedule's inputs (schedule/rotation-schedule.ts holds its rule). */
+const scheduleInputs: Record<string, PropertySpec> = {
+  everyDays: {
+    type: "number",
+    description: `The period, in days: greater than 0 and at most ${MAX_EVERY_DAYS}; fractions allowed. Changing it steps nothing by itself.`,
+  },
+  rotation: {
+    type: "integer",
+    description:
+      "Optional: a whole number of at least 0 you may still raise by hand. The schedule starts at it; a deployment that sees it higher than the last one did steps once.",
+  },
+};
+
+/** The schedule as a resource of the plugin: outputs known at preview, updated in place, never replaced. */
+function rotationScheduleSpec(): Record<string, unknown> {
+  return {
+    description:
+      "A rotation number that goes up by exactly one at the first deployment after each period, with nobody raising it, and never more than one per deployment: " +
+      "feed `rotation` to a rotating key. It stores when it last stepped; it calls nobody.",
+    inputProperties: scheduleInputs,
+    requiredInputs: ["everyDays"],
+    properties: {
+      everyDays: scheduleInputs.everyDays,
+      rotation: { type: "integer", description: "The rotation number: starts at the input rotation or 0, and goes up by one per step." },
+      rotatedAt: { type: "string", description: "When the last step was taken (or the schedule made), ISO 8601 in UTC." },
+      nextRotationAfter: { type: "string", description: "rotatedAt plus one period: the first deployment from then on steps." },
+      seenCounter: { type: "integer", description: "The input rotation as the last deployment saw it; absent when none is given." },
+    },
+    required: ["everyDays", "rotation", "rotatedAt", "nextRotationAfter"],
+  };
+}
 
 const repoIdArgument: PropertySpec = { type: "string", description: "The Flashback repository whose keys to read." };
 
@@ -229,6 +263,7 @@ export function packageSchema(version: string): Record<string, unknown> {
         listInputs: { properties: { repoId: repoIdArgument }, required: ["repoId"] },
       },
       [ROTATING_REPO_API_KEY_TOKEN]: rotatingRepoApiKeySpec(),
+      [ROTATION_SCHEDULE_TOKEN]: rotationScheduleSpec(),
     },
     functions: functionSpecs(),
     // No nodejs block: TypeScript's one package is @flashbacktech/pulumi (the dynamic resource); an SDK of

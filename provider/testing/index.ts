@@ -1,19 +1,32 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { checkSchedule } from "../schedule/rotation-schedule";
 
 /** The type token of `RepoApiKey`, as the mocks see it. */
 export const REPO_API_KEY_TYPE = "pulumi-nodejs:dynamic/flashback:RepoApiKey";
 
+/** The type token of `RotationSchedule`, as the mocks see it. */
+export const ROTATION_SCHEDULE_TYPE = "pulumi-nodejs:dynamic/flashback:RotationSchedule";
+
+/** The "now" a mock `RotationSchedule` is made at, fixed so that snapshots stay stable. */
+export const MOCK_SCHEDULE_NOW = "2030-01-01T00:00:00.000Z";
+
 /**
  * Mocks for `pulumi.runtime.setMocks` that answer every `RepoApiKey` the way Flashback would: an id,
  * a key id like `FBK…` and a 40-character secret, all derived from the resource's name so that they
- * are the same on every run (snapshots stay stable). Other resources and calls go to `next`, or
+ * are the same on every run (snapshots stay stable); every `RotationSchedule` as new. Other resources and calls go to `next`, or
  * echo their inputs.
  */
 export function repoApiKeyMocks(next?: Partial<pulumi.runtime.Mocks>): pulumi.runtime.Mocks {
   return {
     newResource(args: pulumi.runtime.MockResourceArgs) {
       if (args.type === REPO_API_KEY_TYPE) return fakeRepoApiKey(args);
+      // A new schedule, by the real rule: rotation at its counter or 0, started at MOCK_SCHEDULE_NOW.
+      if (args.type === ROTATION_SCHEDULE_TYPE)
+        return {
+          id: `${args.name}-id`,
+          state: checkSchedule({}, args.inputs as Record<string, unknown>, Date.parse(MOCK_SCHEDULE_NOW)).inputs,
+        };
       return next?.newResource?.(args) ?? { id: `${args.name}-id`, state: args.inputs };
     },
     call(args: pulumi.runtime.MockCallArgs) {

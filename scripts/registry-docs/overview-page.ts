@@ -2,13 +2,12 @@
  * docs/_index.md, the package's overview page in Pulumi's registry: what the package is, one
  * program in every language the suites run, and the resource's properties as the schema has them.
  */
-import { REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
+import { REPO_API_KEY_TOKEN, ROTATION_SCHEDULE_TOKEN } from "../../provider/plugin/schema";
 import { examplePrograms } from "./example-programs";
 import { chooser, frontMatter, table } from "./markdown";
 import { typeText, type SchemaView } from "./schema-view";
 
 export function overviewPage(schema: SchemaView): string {
-  const resource = schema.resources[REPO_API_KEY_TOKEN]!;
   return [
     frontMatter(
       schema.displayName,
@@ -25,7 +24,22 @@ export function overviewPage(schema: SchemaView): string {
     "The TypeScript program declares one key per access level; the Python, Go and YAML programs a reader, and a writer that is " +
       "replaced whenever the reader is. Each exports the secrets, which the CLI masks and the state holds encrypted.",
     chooser(examplePrograms()),
-    `## ${REPO_API_KEY_TOKEN}`,
+    ...resourceSection(schema, REPO_API_KEY_TOKEN, "Every input is an output too, as Flashback has it (`pulumi refresh` reads it back)."),
+    ...resourceSection(
+      schema,
+      ROTATION_SCHEDULE_TOKEN,
+      "`everyDays` is an output too. The output `rotation` is the schedule's number: it starts at the input `rotation` (or 0) and goes up " +
+        "by one at the first deployment from `nextRotationAfter` on, or when the input `rotation` went up; any other deployment changes nothing. " +
+        "TypeScript's `RotationSchedule` (type `pulumi-nodejs:dynamic/flashback:RotationSchedule`) runs the same rule.",
+    ),
+  ].join("\n\n");
+}
+
+/** One resource of the schema: its description, its inputs and what it adds as outputs. */
+function resourceSection(schema: SchemaView, token: string, closing: string): string[] {
+  const resource = schema.resources[token]!;
+  return [
+    `## ${token}`,
     resource.description,
     "### Inputs",
     table(
@@ -50,6 +64,6 @@ export function overviewPage(schema: SchemaView): string {
           property.description,
         ]),
     ),
-    "Every input is an output too, as Flashback has it (`pulumi refresh` reads it back).",
-  ].join("\n\n");
+    closing,
+  ];
 }

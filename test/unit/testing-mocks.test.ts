@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fakeCredentials, REPO_API_KEY_TYPE, repoApiKeyMocks } from "../../provider/testing";
+import { fakeCredentials, REPO_API_KEY_TYPE, repoApiKeyMocks, ROTATION_SCHEDULE_TYPE } from "../../provider/testing";
 
 const args = (type: string, name: string, inputs: Record<string, unknown>) => ({ type, name, inputs, custom: true });
 
@@ -16,6 +16,19 @@ describe("repoApiKeyMocks", () => {
     expect(first.state).toMatchObject({ repoId: "r", name: "reader", accessType: "READ", key: expect.stringMatching(/^FBK[0-9A-F]{20}$/) });
     expect((first.state.secret as string).length).toBe(40);
     expect(fakeCredentials("writer").secret).not.toBe(first.state.secret);
+  });
+
+  it("answers a RotationSchedule as a new one by the real rule, at a fixed now", () => {
+    expect(repoApiKeyMocks().newResource(args(ROTATION_SCHEDULE_TYPE, "s", { everyDays: 30, rotation: 2 }))).toEqual({
+      id: "s-id",
+      state: {
+        everyDays: 30,
+        rotation: 2,
+        seenCounter: 2,
+        rotatedAt: "2030-01-01T00:00:00.000Z",
+        nextRotationAfter: "2030-01-31T00:00:00.000Z",
+      },
+    });
   });
 
   it("hands other resources and calls to the next mocks, or echoes their inputs", () => {

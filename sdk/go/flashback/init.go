@@ -25,6 +25,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 		r = &RepoApiKey{}
 	case "flashback:index:RotatingRepoApiKey":
 		r = &RotatingRepoApiKey{}
+	case "flashback:index:RotationSchedule":
+		r = &RotationSchedule{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

@@ -12,6 +12,7 @@ from .get_repo_api_keys import *
 from .provider import *
 from .repo_api_key import *
 from .rotating_repo_api_key import *
+from .rotation_schedule import *
 from . import outputs
 
 # Make subpackages available:
@@ -30,7 +31,8 @@ _utilities.register(
   "fqn": "pulumi_flashback",
   "classes": {
    "flashback:index:RepoApiKey": "RepoApiKey",
-   "flashback:index:RotatingRepoApiKey": "RotatingRepoApiKey"
+   "flashback:index:RotatingRepoApiKey": "RotatingRepoApiKey",
+   "flashback:index:RotationSchedule": "RotationSchedule"
   }
  }
 ]

@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import { rotationScheduleProviderStub } from "../dynamic/schedule-stub";
+
+/** The inputs of a `RotationSchedule`. */
+export interface RotationScheduleArgs {
+  /** The period, in days: greater than 0, at most 36,525; fractions allowed (`1 / 24` is an hour). */
+  everyDays: pulumi.Input<number>;
+  /**
+   * Optional: a whole number of at least 0 you may still raise by hand. The schedule starts at it;
+   * each deployment that sees it higher than the last one did steps once, whatever the period.
+   */
+  rotation?: pulumi.Input<number>;
+}
+
+/**
+ * A rotation number that goes up by one when a period has passed, with nobody raising it: the
+ * trigger of a `RotatingRepoApiKey` (its `rotation`). It stores when it last stepped, so each
+ * deployment moves it at most one step, however long the stack was left alone or however the
+ * period changed, and the previous key always keeps its overlap. Its "now" is the provider
+ * process's clock (`FLASHBACK_TEST_NOW`, an ISO time, overrides it for tests, with a warning).
+ *
+ * Calls nobody: it needs no access token. The plugin serves the same rule as
+ * `flashback:index:RotationSchedule`.
+ */
+export class RotationSchedule extends pulumi.dynamic.Resource {
+  /** The period, in days. */
+  declare readonly everyDays: pulumi.Output<number>;
+  /** The rotation number: starts at the `rotation` input or 0, and goes up by one per step. */
+  declare readonly rotation: pulumi.Output<number>;
+  /** When the last step was taken (or the schedule made), ISO 8601 in UTC. */
+  declare readonly rotatedAt: pulumi.Output<string>;
+  /** From this time on, the next deployment steps. */
+  declare readonly nextRotationAfter: pulumi.Output<string>;
+
+  constructor(name: string, args: RotationScheduleArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      rotationScheduleProviderStub(),
+      name,
+      { everyDays: args.everyDays, rotation: args.rotation, rotatedAt: undefined, nextRotationAfter: undefined },
+      opts,
+      "flashback",
+      "RotationSchedule",
+    );
+  }
+}
+
+/**
+ * The schedule a component's rotation follows, as its child `<name>-schedule`: what a
+ * `RotatingRepoApiKey` with `rotateEveryDays` makes, feeding `schedule.rotation` to its keys.
+ */
+export function rotationScheduleFor(parent: pulumi.Resource, name: string, args: RotationScheduleArgs): RotationSchedule {
+  return new RotationSchedule(`${name}-schedule`, args, { parent });
+}
