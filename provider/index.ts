@@ -9,7 +9,7 @@ export { RepoApiKey, SECRET_OUTPUTS } from "./resources/RepoApiKey";
 export type { RepoApiKeyArgs } from "./resources/args";
 export { RotatingRepoApiKey, type RotatingRepoApiKeyArgs } from "./resources/RotatingRepoApiKey";
 export { rotationNumber } from "./resources/rotation";
-export { RotationSchedule, rotationScheduleFor, type RotationScheduleArgs } from "./resources/RotationSchedule";
+export { RotationSchedule, type RotationScheduleArgs } from "./resources/RotationSchedule";
 export { getRepoApiKeys, getRepoApiKeysOutput, type GetRepoApiKeysArgs, type GetRepoApiKeysResult } from "./functions/get-repo-api-keys";
 export type { ListedRepoApiKey, ReservationState } from "./functions/get-repo-api-keys";
 export { getRepoApiKey, getRepoApiKeyOutput, type GetRepoApiKeyArgs, type GetRepoApiKeyOutputArgs } from "./functions/get-repo-api-key";

@@ -114,8 +114,13 @@ export class CliStack {
   }
 
   /** Like `run`, but a non-zero exit is an error that shows what the CLI printed. */
-  async succeed(...args: string[]): Promise<CliResult> {
-    const result = await this.run(args);
+  succeed(...args: string[]): Promise<CliResult> {
+    return this.succeedWith(args);
+  }
+
+  /** `succeed`, with run options (an environment of its own, say). */
+  async succeedWith(args: string[], options: RunOptions = {}): Promise<CliResult> {
+    const result = await this.run(args, options);
     if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited with ${result.code}:\n${result.output}`);
     return result;
   }

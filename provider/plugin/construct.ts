@@ -1,10 +1,16 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the SDK's internal runtime, named statically for the bundler */
 import * as pulumi from "@pulumi/pulumi";
-import { rotatingKeyPair, type RotatingKeyOutputs, type RotatingRepoApiKeyArgs, type SlotKeyArgs } from "../resources/rotating-key-pair";
+import {
+  rotatingKeyPair,
+  type RotatingKeyOutputs,
+  type RotatingRepoApiKeyArgs,
+  type ScheduleArgs,
+  type SlotKeyArgs,
+} from "../resources/rotating-key-pair";
 import { SECRET_OUTPUTS } from "../types/resource";
 import { packageVersion } from "./package-version";
 import { providerProto, structProto } from "./pulumi-protocol";
-import { PLUGIN_DOWNLOAD_URL, REPO_API_KEY_TOKEN, ROTATING_REPO_API_KEY_TOKEN } from "./schema";
+import { PLUGIN_DOWNLOAD_URL, REPO_API_KEY_TOKEN, ROTATING_REPO_API_KEY_TOKEN, ROTATION_SCHEDULE_TOKEN } from "./schema";
 
 /*
  * The plugin's Construct: the multi-language components, run in this process with Pulumi's Node.js
@@ -23,6 +29,9 @@ const server: {
 /** A request of Pulumi's generated protobuf classes, which carry no types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ConstructRequest = any;
+
+/** As a generated SDK's resources say it, so that the program's default provider serves the children too. */
+const SERVED_BY_THIS_PLUGIN = { version: packageVersion(), pluginDownloadURL: PLUGIN_DOWNLOAD_URL };
 
 /** The plugin's `flashback:index:RepoApiKey`, registered by a component: the engine sends it back to this plugin. */
 class ServedRepoApiKey extends pulumi.CustomResource {
@@ -45,13 +54,30 @@ class ServedRepoApiKey extends pulumi.CustomResource {
   }
 }
 
+/** The plugin's `flashback:index:RotationSchedule`, the child a component keeps for `rotateEveryDays`. */
+class ServedRotationSchedule extends pulumi.CustomResource {
+  declare readonly rotation: pulumi.Output<number>;
+
+  constructor(name: string, args: ScheduleArgs, opts: pulumi.CustomResourceOptions) {
+    super(
+      ROTATION_SCHEDULE_TOKEN,
+      name,
+      { ...args, rotatedAt: undefined, nextRotationAfter: undefined },
+      { ...opts, ...SERVED_BY_THIS_PLUGIN },
+    );
+  }
+}
+
 /** `RotatingRepoApiKey` for every language but TypeScript: the TypeScript class's logic over the plugin's keys. */
 class ServedRotatingRepoApiKey extends pulumi.ComponentResource {
   readonly outputs: RotatingKeyOutputs;
 
   constructor(name: string, args: RotatingRepoApiKeyArgs, opts: pulumi.ComponentResourceOptions) {
     super(ROTATING_REPO_API_KEY_TOKEN, name, {}, opts);
-    this.outputs = rotatingKeyPair(this, name, args, (keyName, keyArgs, keyOpts) => new ServedRepoApiKey(keyName, keyArgs, keyOpts));
+    this.outputs = rotatingKeyPair(this, name, args, {
+      key: (keyName, keyArgs, keyOpts) => new ServedRepoApiKey(keyName, keyArgs, keyOpts),
+      schedule: (scheduleName, scheduleArgs, scheduleOpts) => new ServedRotationSchedule(scheduleName, scheduleArgs, scheduleOpts),
+    });
     this.registerOutputs({ ...this.outputs });
   }
 }

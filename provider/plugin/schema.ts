@@ -176,10 +176,18 @@ function rotatingRepoApiKeySpec(): Record<string, unknown> {
       accessType: { type: "string", $ref: "#/types/flashback:index:AccessType", description: "The access level of both keys." },
       rotation: {
         type: "integer",
-        description: "A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys.",
+        description:
+          "A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys. " +
+          "Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.",
+      },
+      rotateEveryDays: {
+        type: "number",
+        description:
+          "A schedule: rotate at the first deployment once this many days have passed since the last rotation, with nobody raising a number. " +
+          "The component keeps a RotationSchedule child, `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.",
       },
     },
-    requiredInputs: ["repoId", "name", "accessType", "rotation"],
+    requiredInputs: ["repoId", "name", "accessType"],
     properties: {
       currentKey: output("The key id of the newest key.", true),
       currentSecret: output("The secret of the newest key.", true),

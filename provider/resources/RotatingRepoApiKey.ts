@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ROTATING_REPO_API_KEY_TOKEN } from "../plugin/schema";
 import { RepoApiKey } from "./RepoApiKey";
+import { RotationSchedule } from "./RotationSchedule";
 import { rotatingKeyPair, type RotatingRepoApiKeyArgs } from "./rotating-key-pair";
 
 export type { RotatingRepoApiKeyArgs };
@@ -30,7 +31,10 @@ export class RotatingRepoApiKey extends pulumi.ComponentResource {
 
   constructor(name: string, args: RotatingRepoApiKeyArgs, opts?: pulumi.ComponentResourceOptions) {
     super(ROTATING_REPO_API_KEY_TOKEN, name, {}, opts);
-    const outputs = rotatingKeyPair(this, name, args, (keyName, keyArgs, keyOpts) => new RepoApiKey(keyName, keyArgs, keyOpts));
+    const outputs = rotatingKeyPair(this, name, args, {
+      key: (keyName, keyArgs, keyOpts) => new RepoApiKey(keyName, keyArgs, keyOpts),
+      schedule: (scheduleName, scheduleArgs, scheduleOpts) => new RotationSchedule(scheduleName, scheduleArgs, scheduleOpts),
+    });
     this.currentKey = outputs.currentKey;
     this.currentSecret = outputs.currentSecret;
     this.currentKeyId = outputs.currentKeyId;

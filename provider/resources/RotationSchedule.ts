@@ -43,11 +43,3 @@ export class RotationSchedule extends pulumi.dynamic.Resource {
     );
   }
 }
-
-/**
- * The schedule a component's rotation follows, as its child `<name>-schedule`: what a
- * `RotatingRepoApiKey` with `rotateEveryDays` makes, feeding `schedule.rotation` to its keys.
- */
-export function rotationScheduleFor(parent: pulumi.Resource, name: string, args: RotationScheduleArgs): RotationSchedule {
-  return new RotationSchedule(`${name}-schedule`, args, { parent });
-}

@@ -12,10 +12,17 @@ export interface RotatingRepoApiKeyArgs {
   accessType: pulumi.Input<AccessType>;
   /**
    * A whole number of at least 0 that goes up by one at each rotation: a counter you raise by
-   * hand, or `rotationNumber({ everyDays: 30 })` for a schedule. Each step replaces the older of
-   * the two keys; the newer one stays valid for one more period.
+   * hand (or a `RotationSchedule`'s `rotation`). Each step replaces the older of the two keys; the
+   * newer one stays valid for one more period. Required unless `rotateEveryDays` is given; beside it,
+   * a counter you may still raise by hand for a rotation now.
    */
-  rotation: pulumi.Input<number>;
+  rotation?: pulumi.Input<number>;
+  /**
+   * A schedule: rotate when this many days have passed since the last rotation, at the next
+   * deployment, with nobody raising a number. The component keeps a `RotationSchedule` child
+   * (`<name>-schedule`) that stores when it last rotated and steps at most once per deployment.
+   */
+  rotateEveryDays?: pulumi.Input<number>;
 }
 
 /** What a slot's key must offer the component, whichever front made it. */
@@ -33,11 +40,21 @@ export interface SlotKeyArgs {
   rotateWhenChanged: pulumi.Input<string>;
 }
 
+/** The inputs of the schedule a component keeps for `rotateEveryDays`: those of a `RotationSchedule`. */
+export interface ScheduleArgs {
+  everyDays: pulumi.Input<number>;
+  rotation?: pulumi.Input<number>;
+}
+
 /**
- * Makes one slot's key: the dynamic `RepoApiKey` in a TypeScript program, the plugin's
- * `flashback:index:RepoApiKey` in the plugin's Construct (every other language).
+ * Makes the component's children: the dynamic `RepoApiKey` and `RotationSchedule` in a TypeScript
+ * program, the plugin's `flashback:index:RepoApiKey` and `flashback:index:RotationSchedule` in the
+ * plugin's Construct (every other language).
  */
-export type SlotKeyFactory = (name: string, args: SlotKeyArgs, opts: pulumi.CustomResourceOptions) => SlotKey;
+export interface RotatingChildren {
+  key(name: string, args: SlotKeyArgs, opts: pulumi.CustomResourceOptions): SlotKey;
+  schedule(name: string, args: ScheduleArgs, opts: pulumi.CustomResourceOptions): { readonly rotation: pulumi.Output<number> };
+}
 
 /** The component's outputs. */
 export interface RotatingKeyOutputs {
@@ -52,17 +69,17 @@ export interface RotatingKeyOutputs {
 /**
  * The rotation logic of `RotatingRepoApiKey`, one for both fronts: two keys under `parent`,
  * `<name>-a` and `<name>-b`, each replaced when its slot's generation changes, and which of them
- * is current and which previous at the given rotation.
+ * is current and which previous at the given rotation (the counter's, or the schedule's).
  */
 export function rotatingKeyPair(
   parent: pulumi.ComponentResource,
   name: string,
   args: RotatingRepoApiKeyArgs,
-  makeKey: SlotKeyFactory,
+  children: RotatingChildren,
 ): RotatingKeyOutputs {
-  const rotation = pulumi.output(args.rotation).apply((value) => requireRotation(name, value));
+  const rotation = rotationOf(parent, name, args, children).apply((value) => requireRotation(name, value));
   const slot = (which: Slot): SlotKey =>
-    makeKey(
+    children.key(
       `${name}-${which}`,
       {
         repoId: args.repoId,
@@ -86,4 +103,22 @@ export function rotatingKeyPair(
     previousSecret: pick((key) => key.secret, false),
     previousKeyId: pick((key) => key.id, false),
   };
+}
+
+/** The rotation number the keys follow: the schedule's with `rotateEveryDays`, else the counter. */
+function rotationOf(
+  parent: pulumi.ComponentResource,
+  name: string,
+  args: RotatingRepoApiKeyArgs,
+  children: RotatingChildren,
+): pulumi.Output<number> {
+  if (args.rotateEveryDays !== undefined) {
+    return children.schedule(`${name}-schedule`, { everyDays: args.rotateEveryDays, rotation: args.rotation }, { parent }).rotation;
+  }
+  if (args.rotation === undefined) {
+    throw new RangeError(
+      `RotatingRepoApiKey "${name}": give rotation (a whole number of at least 0 you raise to rotate) or rotateEveryDays (a schedule, in days); it has neither`,
+    );
+  }
+  return pulumi.output(args.rotation);
 }

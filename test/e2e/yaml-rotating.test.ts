@@ -32,11 +32,14 @@ describe.skipIf(suite.skip)(suite.title, () => {
     await stack.succeed("config", "set-all", "--plaintext", "rotation=-1"); // as a flag's value: `config set` reads -1 as a flag
     const result = await stack.run(["preview", "--non-interactive"]);
     expect(result.code).not.toBe(0);
-    expect(result.output).toMatch(/RotatingRepoApiKey "rotating": rotation must be a whole number of at least 0; got -1/);
+    // The component hands its counter to its schedule (rotateEveryDays), whose check names the field.
+    expect(result.output).toMatch(
+      /property rotation value {-1} has a problem: rotation must be a whole number of at least 0, or left out; got -1/,
+    );
     expect(emulator.requests.filter((request) => request.method !== "GET")).toEqual([]);
   });
 
-  it("goes through two rotations: one key replaced each, the former current one still valid as previous; secrets secret", async () => {
+  it("goes through two rotations by its counter and one by its schedule: one key replaced each, the former current one still valid as previous; secrets secret", async () => {
     await expectRotationsThroughCli(stack, emulator, {
       repoId: TEST_REPO,
       baseName: "yaml-rotating",

@@ -181,7 +181,7 @@ export function describePluginProgram(program: PluginProgram): void {
     // YAML declares no resource conditionally: its program for the component is test/e2e/programs/yaml-rotating.
     if (program.language !== "yaml") {
       step(
-        "a RotatingRepoApiKey, served by the plugin's Construct, through two rotations: the former current key still valid as previous",
+        "a RotatingRepoApiKey, served by the plugin's Construct, through two rotations by its counter and one by its schedule (rotateEveryDays): the former current key still valid as previous",
         async () => {
           await expectRotationsThroughCli(stack, emulator, { repoId: TEST_REPO, baseName: keyName("rotating"), up });
           await stack.removeConfig("rotation");

@@ -2,12 +2,15 @@ import { expect } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
 import { ROTATING_REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
-import type { CliStack } from "../../testkit/pulumi-cli-stack";
+import { DAY_MS } from "../../provider/schedule/rotation-schedule";
+import { TEST_NOW_ENV } from "../../provider/schedule/schedule-now";
+import { UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 import { expectNowhere } from "./secret-shapes";
 
 /*
  * RotatingRepoApiKey through the real CLI, in any language: with the config `rotation` set, a
- * program declares the component `rotating` (base name `<language>-rotating`) and exports its six
+ * program declares the component `rotating` (base name `<language>-rotating`, `rotateEveryDays: 30`,
+ * the counter `rotation` from the config) and exports its six
  * outputs as rotatingCurrentKeyId, rotatingCurrentKey, rotatingCurrentSecret and the three previous ones.
  */
 
@@ -23,7 +26,10 @@ async function credentials(stack: CliStack): Promise<{ current: Credentials; pre
   return { current: of("Current"), previous: of("Previous") };
 }
 
-/** Rotation 0, then 1, then 2: each `up` replaces exactly the older key, and the former current one stays valid as previous. */
+/**
+ * Rotation 0, then 1 and 2 by the counter, then 3 by the schedule a month later: each `up` replaces
+ * exactly the older key, and the former current one stays valid as previous.
+ */
 export async function expectRotationsThroughCli(
   stack: CliStack,
   emulator: RunningEmulator,
@@ -47,22 +53,32 @@ export async function expectRotationsThroughCli(
   expect(emulator.store.get(repoId, before.current.keyId)?.name).toBe(`${baseName}-a`);
   expect([valid(before.current), valid(before.previous)]).toEqual([true, true]);
 
-  for (const rotation of [1, 2]) {
+  const rotateOnce = async (slotNow: "a" | "b", deploy: () => Promise<unknown>) => {
     emulator.requests.length = 0;
-    await stack.setConfig({ rotation: String(rotation) });
-    await up();
+    await deploy();
     const after = await credentials(stack);
     // The former current key is now previous, and still works; the former previous one is gone.
     expect(after.previous).toEqual(before.current);
     expect(valid(after.previous)).toBe(true);
     expect(valid(after.current)).toBe(true);
     expect(emulator.store.get(repoId, before.previous.keyId)).toBeUndefined();
-    expect(emulator.store.get(repoId, after.current.keyId)?.name).toBe(`${baseName}-${rotation % 2 === 0 ? "a" : "b"}`);
+    expect(emulator.store.get(repoId, after.current.keyId)?.name).toBe(`${baseName}-${slotNow}`);
     const deletes = emulator.requests.filter((request) => request.method === "DELETE").map((request) => request.path);
     expect(deletes).toEqual([`/repo/${repoId}/apikey/${before.previous.keyId}`]);
     expect(slotNames()).toEqual([`${baseName}-a`, `${baseName}-b`]);
     before = after;
+  };
+  // Two rotations by the counter, raised by hand...
+  for (const rotation of [1, 2]) {
+    await rotateOnce(rotation % 2 === 0 ? "a" : "b", async () => {
+      await stack.setConfig({ rotation: String(rotation) });
+      await up();
+    });
   }
+  // ...and one by the schedule (rotateEveryDays: 30): 31 days on, nobody raising a number.
+  const monthOn = { env: { [TEST_NOW_ENV]: new Date(Date.now() + 31 * DAY_MS).toISOString() } };
+  await rotateOnce("b", () => stack.succeedWith(["up", ...UNATTENDED], monthOn));
+  await stack.succeedWith(["preview", "--expect-no-changes", "--non-interactive"], monthOn);
 
   // Key ids and secrets are secret in the component's stored outputs; no plaintext in the state.
   const state = await stack.exportState();

@@ -46,9 +46,6 @@ func NewRotatingRepoApiKey(ctx *pulumi.Context,
 	if args.RepoId == nil {
 		return nil, errors.New("invalid value for required argument 'RepoId'")
 	}
-	if args.Rotation == nil {
-		return nil, errors.New("invalid value for required argument 'Rotation'")
-	}
 	secrets := pulumi.AdditionalSecretOutputs([]string{
 		"currentKey",
 		"currentSecret",
@@ -72,8 +69,10 @@ type rotatingRepoApiKeyArgs struct {
 	Name string `pulumi:"name"`
 	// The repository both keys open.
 	RepoId string `pulumi:"repoId"`
-	// A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys.
-	Rotation int `pulumi:"rotation"`
+	// A schedule: rotate at the first deployment once this many days have passed since the last rotation, with nobody raising a number. The component keeps a RotationSchedule child, `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.
+	RotateEveryDays *float64 `pulumi:"rotateEveryDays"`
+	// A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
+	Rotation *int `pulumi:"rotation"`
 }
 
 // The set of arguments for constructing a RotatingRepoApiKey resource.
@@ -84,8 +83,10 @@ type RotatingRepoApiKeyArgs struct {
 	Name pulumi.StringInput
 	// The repository both keys open.
 	RepoId pulumi.StringInput
-	// A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys.
-	Rotation pulumi.IntInput
+	// A schedule: rotate at the first deployment once this many days have passed since the last rotation, with nobody raising a number. The component keeps a RotationSchedule child, `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.
+	RotateEveryDays pulumi.Float64PtrInput
+	// A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
+	Rotation pulumi.IntPtrInput
 }
 
 func (RotatingRepoApiKeyArgs) ElementType() reflect.Type {

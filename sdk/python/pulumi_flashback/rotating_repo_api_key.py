@@ -23,19 +23,24 @@ class RotatingRepoApiKeyArgs:
                  access_type: pulumi.Input['AccessType'],
                  name: pulumi.Input[_builtins.str],
                  repo_id: pulumi.Input[_builtins.str],
-                 rotation: pulumi.Input[_builtins.int]):
+                 rotate_every_days: pulumi.Input[Optional[_builtins.float]] = None,
+                 rotation: pulumi.Input[Optional[_builtins.int]] = None):
         """
         The set of arguments for constructing a RotatingRepoApiKey resource.
 
         :param pulumi.Input['AccessType'] access_type: The access level of both keys.
         :param pulumi.Input[_builtins.str] name: Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback.
         :param pulumi.Input[_builtins.str] repo_id: The repository both keys open.
-        :param pulumi.Input[_builtins.int] rotation: A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys.
+        :param pulumi.Input[_builtins.float] rotate_every_days: A schedule: rotate at the first deployment once this many days have passed since the last rotation, with nobody raising a number. The component keeps a RotationSchedule child, `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.
+        :param pulumi.Input[_builtins.int] rotation: A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
         """
         pulumi.set(__self__, "access_type", access_type)
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "repo_id", repo_id)
-        pulumi.set(__self__, "rotation", rotation)
+        if rotate_every_days is not None:
+            pulumi.set(__self__, "rotate_every_days", rotate_every_days)
+        if rotation is not None:
+            pulumi.set(__self__, "rotation", rotation)
 
     @_builtins.property
     @pulumi.getter(name="accessType")
@@ -74,15 +79,27 @@ class RotatingRepoApiKeyArgs:
         pulumi.set(self, "repo_id", value)
 
     @_builtins.property
-    @pulumi.getter
-    def rotation(self) -> pulumi.Input[_builtins.int]:
+    @pulumi.getter(name="rotateEveryDays")
+    def rotate_every_days(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
-        A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys.
+        A schedule: rotate at the first deployment once this many days have passed since the last rotation, with nobody raising a number. The component keeps a RotationSchedule child, `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.
+        """
+        return pulumi.get(self, "rotate_every_days")
+
+    @rotate_every_days.setter
+    def rotate_every_days(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "rotate_every_days", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def rotation(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
         """
         return pulumi.get(self, "rotation")
 
     @rotation.setter
-    def rotation(self, value: pulumi.Input[_builtins.int]):
+    def rotation(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "rotation", value)
 
 
@@ -95,6 +112,7 @@ class RotatingRepoApiKey(pulumi.ComponentResource):
                  access_type: pulumi.Input[Optional['AccessType']] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  repo_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 rotate_every_days: pulumi.Input[Optional[_builtins.float]] = None,
                  rotation: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
         """
@@ -105,7 +123,8 @@ class RotatingRepoApiKey(pulumi.ComponentResource):
         :param pulumi.Input['AccessType'] access_type: The access level of both keys.
         :param pulumi.Input[_builtins.str] name: Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback.
         :param pulumi.Input[_builtins.str] repo_id: The repository both keys open.
-        :param pulumi.Input[_builtins.int] rotation: A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys.
+        :param pulumi.Input[_builtins.float] rotate_every_days: A schedule: rotate at the first deployment once this many days have passed since the last rotation, with nobody raising a number. The component keeps a RotationSchedule child, `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.
+        :param pulumi.Input[_builtins.int] rotation: A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
         """
         ...
     @overload
@@ -134,6 +153,7 @@ class RotatingRepoApiKey(pulumi.ComponentResource):
                  access_type: pulumi.Input[Optional['AccessType']] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  repo_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 rotate_every_days: pulumi.Input[Optional[_builtins.float]] = None,
                  rotation: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -155,8 +175,7 @@ class RotatingRepoApiKey(pulumi.ComponentResource):
             if repo_id is None and not opts.urn:
                 raise TypeError("Missing required property 'repo_id'")
             __props__.__dict__["repo_id"] = repo_id
-            if rotation is None and not opts.urn:
-                raise TypeError("Missing required property 'rotation'")
+            __props__.__dict__["rotate_every_days"] = rotate_every_days
             __props__.__dict__["rotation"] = rotation
             __props__.__dict__["current_key"] = None
             __props__.__dict__["current_key_id"] = None

@@ -78,10 +78,11 @@ func main() {
 		}
 		if cfg.Get("rotation") != "" {
 			rotating, err := flashback.NewRotatingRepoApiKey(ctx, "rotating", &flashback.RotatingRepoApiKeyArgs{
-				RepoId:     pulumi.String(repoID),
-				Name:       pulumi.String("go-rotating"),
-				AccessType: flashback.AccessTypeRead,
-				Rotation:   pulumi.Int(cfg.RequireInt("rotation")),
+				RepoId:          pulumi.String(repoID),
+				Name:            pulumi.String("go-rotating"),
+				AccessType:      flashback.AccessTypeRead,
+				Rotation:        pulumi.Int(cfg.RequireInt("rotation")),
+				RotateEveryDays: pulumi.Float64(30),
 			})
 			if err != nil {
 				return err

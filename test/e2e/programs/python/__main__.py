@@ -63,7 +63,7 @@ if config.get_bool("lookup"):
 rotation = config.get_int("rotation")
 if rotation is not None:
     rotating = flashback.RotatingRepoApiKey(
-        "rotating", repo_id=repo_id, name="python-rotating", access_type="READ", rotation=rotation
+        "rotating", repo_id=repo_id, name="python-rotating", access_type="READ", rotation=rotation, rotate_every_days=30
     )
     for which in ("current", "previous"):
         pulumi.export(f"rotating{which.title()}KeyId", getattr(rotating, f"{which}_key_id"))

@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fakeCredentials, REPO_API_KEY_TYPE, repoApiKeyMocks, ROTATION_SCHEDULE_TYPE } from "../../provider/testing";
+import { RotatingRepoApiKey } from "../../provider/resources/RotatingRepoApiKey";
+
+/* The TypeScript RotatingRepoApiKey's two rotation inputs, under Pulumi's mocks: the counter, and the schedule it keeps as a child. */
+
+const registered: pulumi.runtime.MockResourceArgs[] = [];
+const valueOf = <T>(output: pulumi.Output<T>): Promise<T> => new Promise((resolve) => output.apply(resolve));
+
+beforeAll(async () => {
+  const mocks = repoApiKeyMocks();
+  await pulumi.runtime.setMocks({
+    newResource: (args) => {
+      registered.push(args);
+      return mocks.newResource(args);
+    },
+    call: mocks.call,
+  });
+});
+
+describe("RotatingRepoApiKey", () => {
+  it("with rotateEveryDays keeps a RotationSchedule child, <name>-schedule, whose rotation the keys follow", async () => {
+    const pair = new RotatingRepoApiKey("scheduled", {
+      repoId: "r",
+      name: "scheduled",
+      accessType: "READ",
+      rotateEveryDays: 30,
+      rotation: 1,
+    });
+    const currentKeyId = await valueOf(pair.currentKeyId);
+    const schedule = registered.find((args) => args.type === ROTATION_SCHEDULE_TYPE);
+    expect(schedule).toMatchObject({ name: "scheduled-schedule", inputs: { everyDays: 30, rotation: 1 } });
+    // The schedule starts at the counter, 1: slot b holds generation 1 and is current.
+    const slotB = registered.find((args) => args.type === REPO_API_KEY_TYPE && args.name === "scheduled-b");
+    expect(slotB?.inputs).toMatchObject({ name: "scheduled-b", rotateWhenChanged: "generation 1" });
+    expect(currentKeyId).toBe(fakeCredentials("scheduled-b").id);
+    expect(await valueOf(pair.previousKeyId)).not.toBe(currentKeyId);
+  });
+
+  it("with a counter alone keeps no schedule", async () => {
+    registered.length = 0;
+    const pair = new RotatingRepoApiKey("counted", { repoId: "r", name: "counted", accessType: "READ", rotation: 0 });
+    await valueOf(pair.currentKeyId);
+    expect(registered.map((args) => args.type)).not.toContain(ROTATION_SCHEDULE_TYPE);
+  });
+
+  it("with neither fails naming both inputs", () => {
+    expect(() => new RotatingRepoApiKey("neither", { repoId: "r", name: "neither", accessType: "READ" })).toThrow(
+      'RotatingRepoApiKey "neither": give rotation (a whole number of at least 0 you raise to rotate) or rotateEveryDays (a schedule, in days); it has neither',
+    );
+  });
+});
