@@ -11,7 +11,8 @@ import { expectNowhere } from "./secret-shapes";
  * RotatingRepoApiKey through the real CLI, in any language: with the config `rotation` set, a
  * program declares the component `rotating` (base name `<language>-rotating`, `rotateEveryDays: 30`,
  * the counter `rotation` from the config) and exports its six
- * outputs as rotatingCurrentKeyId, rotatingCurrentKey, rotatingCurrentSecret and the three previous ones.
+ * outputs as rotatingCurrentKeyId, rotatingCurrentKey, rotatingCurrentSecret and the three previous ones;
+ * and a RotationSchedule alone (`everyDays: 30`), its rotation exported as scheduleRotation.
  */
 
 type Credentials = { keyId: string; key: string; secret: string };
@@ -77,7 +78,9 @@ export async function expectRotationsThroughCli(
   }
   // ...and one by the schedule (rotateEveryDays: 30): 31 days on, nobody raising a number.
   const monthOn = { env: { [TEST_NOW_ENV]: new Date(Date.now() + 31 * DAY_MS).toISOString() } };
+  expect((await stack.outputs()).scheduleRotation).toBe(0);
   await rotateOnce("b", () => stack.succeedWith(["up", ...UNATTENDED], monthOn));
+  expect((await stack.outputs()).scheduleRotation).toBe(1);
   await stack.succeedWith(["preview", "--expect-no-changes", "--non-interactive"], monthOn);
 
   // Key ids and secrets are secret in the component's stored outputs; no plaintext in the state.

@@ -4,7 +4,7 @@
 // one, holding a key whose name and rotation trigger are secrets; with `adoptId`, an existing key
 // adopted with the `import` resource option under a secret name. With `lookup`, the keys of the
 // repository and the reader, found by its name, from the functions' output forms. With `rotation`,
-// a RotatingRepoApiKey (the plugin's component) and its six outputs.
+// a RotatingRepoApiKey (the plugin's component) and its six outputs, and a RotationSchedule alone.
 package main
 
 import (
@@ -93,6 +93,11 @@ func main() {
 			ctx.Export("rotatingPreviousKeyId", rotating.PreviousKeyId)
 			ctx.Export("rotatingPreviousKey", rotating.PreviousKey)
 			ctx.Export("rotatingPreviousSecret", rotating.PreviousSecret)
+			schedule, err := flashback.NewRotationSchedule(ctx, "schedule", &flashback.RotationScheduleArgs{EveryDays: pulumi.Float64(30)})
+			if err != nil {
+				return err
+			}
+			ctx.Export("scheduleRotation", schedule.Rotation)
 		}
 		return nil
 	})

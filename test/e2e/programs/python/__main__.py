@@ -4,7 +4,7 @@ Always one key, `reader`. With the config `hiddenName` set, a component as a pla
 one, holding a key whose name and rotation trigger are secrets; with `adoptId`, an existing key
 adopted with the `import` resource option under a secret name. With `lookup`, the keys of the
 repository and the reader, found by its name, from the functions' output forms. With `rotation`,
-a RotatingRepoApiKey (the plugin's component) and its six outputs.
+a RotatingRepoApiKey (the plugin's component) and its six outputs, and a RotationSchedule alone.
 """
 
 import pulumi
@@ -69,3 +69,4 @@ if rotation is not None:
         pulumi.export(f"rotating{which.title()}KeyId", getattr(rotating, f"{which}_key_id"))
         pulumi.export(f"rotating{which.title()}Key", getattr(rotating, f"{which}_key"))
         pulumi.export(f"rotating{which.title()}Secret", getattr(rotating, f"{which}_secret"))
+    pulumi.export("scheduleRotation", flashback.RotationSchedule("schedule", every_days=30).rotation)
