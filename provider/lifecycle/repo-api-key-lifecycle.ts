@@ -376,11 +376,13 @@ export class RepoApiKeyLifecycle {
 
 /** Lifecycle methods may be called without `check` (tests, tools): bad input must still never reach Flashback. */
 function requireValid(inputs: Properties): RepoApiKeyInputs {
-  const { failures } = checkInputs(inputs);
-  if (failures.length > 0 || !isKnown(inputs)) {
+  const checked = checkInputs(inputs);
+  const { failures } = checked;
+  if (failures.length > 0 || !isKnown(checked.inputs)) {
     throw new InputError(failures.length > 0 ? failures : [{ property: "inputs", reason: "inputs are not known yet" }]);
   }
-  return pickInputs(inputs);
+  // As check stores them (a recipient normalized), whoever called without check.
+  return pickInputs(checked.inputs);
 }
 
 /** The recipient a create seals the secret to, checked before any request: a key must never be made that cannot be sealed. */
