@@ -4,6 +4,7 @@ import { loadAge, loadOpenPgp } from "../../provider/encryption/encryption-libra
 import type { LifecycleOptions } from "../../provider/lifecycle";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../../provider/types/resource";
 import { ageKeyPair, decryptAgeInProcess, decryptOpenPgpInProcess, openPgpKeyPair, type TestKeyPair } from "../../testkit/encryption-keys";
+import { recordIssuedSecrets } from "../helpers/issued-secrets";
 import { everythingPrinted, lifecycleFor, providerFor, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
 
 /*
@@ -14,7 +15,7 @@ import { everythingPrinted, lifecycleFor, providerFor, startTestEmulator, TEST_R
  */
 
 let emulator: RunningEmulator;
-/** Every secret the emulator issued, read where it makes them: the emulator itself keeps only digests. */
+/** Every secret the emulator issued in this test. */
 let issued: string[];
 const keys: Record<"age" | "openpgp", TestKeyPair> = {} as never;
 const decrypt = { age: decryptAgeInProcess, openpgp: decryptOpenPgpInProcess };
@@ -33,13 +34,7 @@ beforeAll(async () => {
 afterAll(async () => emulator?.close());
 beforeEach(() => {
   emulator.reset();
-  issued = [];
-  const create = emulator.store.create.bind(emulator.store);
-  vi.spyOn(emulator.store, "create").mockImplementation((...args) => {
-    const made = create(...args);
-    issued.push(made.secret);
-    return made;
-  });
+  issued = recordIssuedSecrets(emulator);
 });
 afterEach(() => vi.restoreAllMocks());
 
