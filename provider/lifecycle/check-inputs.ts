@@ -2,7 +2,7 @@ import { ACCESS_TYPES, type AccessType } from "../types/api";
 import type { InputFailure } from "../errors/InputError";
 import type { RepoApiKeyInputs } from "../types/resource";
 import { RESERVATION_PREFIX } from "./reservation";
-import { hasPrivateKeyMarker, normalizeRecipient, recipientShape } from "../encryption/recipient-shape";
+import { hasPrivateKeyMarker, normalizeRecipient, PRIVATE_KEY_REFUSAL, recipientShape } from "../encryption/recipient-shape";
 
 /** What the engine sends for a value not known yet (during preview). Any input may be one. */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -56,7 +56,7 @@ export function checkInputs(news: Record<string, unknown>): CheckedInputs {
   checkString("name", news.name, NAME_RULES, fail);
   checkAccessType(news.accessType, fail);
   checkRotationTrigger(news.rotateWhenChanged, fail);
-  checkEncryptTo(news.encryptTo, fail);
+  checkEncryptTo(news.encryptTo, (refusal) => failures.push(encryptToFailure(refusal)));
   const inputs = presentFields(news, ["repoId", "name", "accessType", "rotateWhenChanged", "encryptTo"]);
   return { inputs: withStorableRecipient(inputs), failures };
 }
@@ -135,11 +135,20 @@ function checkRotationTrigger(value: unknown, fail: (property: string, reason: s
 }
 
 /** The shape of the recipient; what only its library can tell (a checksum, an expiry) is the lifecycle's `checkFully`. */
-function checkEncryptTo(value: unknown, fail: (property: string, reason: string) => void): void {
+function checkEncryptTo(value: unknown, refuse: (refusal: string) => void): void {
   if (value === undefined || value === null || value === UNKNOWN_VALUE) return;
-  if (typeof value !== "string") return fail("encryptTo", `must be a string; got ${describeType(value)}`);
+  if (typeof value !== "string") return refuse(`must be a string; got ${describeType(value)}`);
   const shape = recipientShape(value);
-  if ("refusal" in shape) fail("encryptTo", shape.refusal);
+  if ("refusal" in shape) refuse(shape.refusal);
+}
+
+/**
+ * A refused `encryptTo`, its reason naming the field. A private key's refusal names no property:
+ * the engine prints a failing property's value beside the reason (`issueCheckFailures` in Pulumi's
+ * pkg/resource/deploy/step_generator.go), and the private key must appear nowhere.
+ */
+export function encryptToFailure(refusal: string): InputFailure {
+  return { property: refusal === PRIVATE_KEY_REFUSAL ? "" : "encryptTo", reason: `encryptTo ${refusal}` };
 }
 
 function describeType(value: unknown): string {

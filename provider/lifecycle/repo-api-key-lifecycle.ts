@@ -9,7 +9,7 @@ import { KeyStillListedError } from "../errors/KeyStillListedError";
 import { SecretRegistry } from "../errors/redact";
 import { requireCredentials, resolveSettings, type Settings, type SettingsSources } from "../settings/resolve-settings";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
-import { checkInputs, isKnown, UNKNOWN_VALUE, type CheckedInputs } from "./check-inputs";
+import { checkInputs, encryptToFailure, isKnown, UNKNOWN_VALUE, type CheckedInputs } from "./check-inputs";
 import { createKeyWithoutOrphans, IncompleteKeyError } from "./create-without-orphans";
 import { diffInputs, type InputsDiff } from "./diff-inputs";
 import { engineProbeFromArgv, type EngineProbe } from "./engine-liveness";
@@ -163,7 +163,8 @@ export class RepoApiKeyLifecycle {
     if (typeof encryptTo !== "string" || encryptTo === UNKNOWN_VALUE || checked.failures.some(isEncryptToFailure)) return checked;
     const opened = await openRecipient(encryptTo);
     if (!("refusal" in opened)) return checked;
-    return { ...checked, failures: [...checked.failures, { property: "encryptTo", reason: this.redact(`encryptTo ${opened.refusal}`) }] };
+    const failure = encryptToFailure(opened.refusal);
+    return { ...checked, failures: [...checked.failures, { ...failure, reason: this.redact(failure.reason) }] };
   }
 
   diff(olds: Properties, news: Properties): InputsDiff {
@@ -389,12 +390,12 @@ function requireValid(inputs: Properties): RepoApiKeyInputs {
 async function requireRecipient(inputs: RepoApiKeyInputs): Promise<Recipient | undefined> {
   if (inputs.encryptTo === undefined) return undefined;
   const opened = await openRecipient(inputs.encryptTo);
-  if ("refusal" in opened) throw new InputError([{ property: "encryptTo", reason: `encryptTo ${opened.refusal}` }]);
+  if ("refusal" in opened) throw new InputError([encryptToFailure(opened.refusal)]);
   return opened.recipient;
 }
 
-function isEncryptToFailure(failure: { property: string }): boolean {
-  return failure.property === "encryptTo";
+function isEncryptToFailure(failure: { reason: string }): boolean {
+  return failure.reason.startsWith("encryptTo ");
 }
 
 /**

@@ -113,9 +113,9 @@ describe("encryptTo in check and diff", () => {
     expect(inputs.encryptTo).toBe(pgp.recipient.trim());
   });
 
-  it("a private key is refused and left out of the inputs check hands back", () => {
+  it("a private key is refused under no property, since the engine prints a failing property's value, and left out of the inputs check hands back", () => {
     const { inputs, failures } = checkInputs({ ...valid, encryptTo: age.privateKey });
-    expect(failures).toEqual([{ property: "encryptTo", reason: `encryptTo ${PRIVATE_KEY_REFUSAL}` }]);
+    expect(failures).toEqual([{ property: "", reason: `encryptTo ${PRIVATE_KEY_REFUSAL}` }]);
     expect(JSON.stringify(inputs)).not.toContain(age.privateKey.slice(16));
     expect(inputs).toEqual(valid);
   });
