@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { isExecutable } from "./find-pulumi-cli";
 
 /*
  * Key pairs made, and ciphertexts opened, with the real `age` and `gpg` command-line tools
@@ -76,13 +77,4 @@ export function gpgToolKeyPair(userId = "Flashback Test <test@example.com>"): To
       }
     },
   };
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
