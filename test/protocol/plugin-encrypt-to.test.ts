@@ -154,4 +154,23 @@ describe("the plugin with encryptTo", () => {
       expect(diff.getReplacesList()).toEqual(["encryptTo"]);
     }
   });
+
+  it("an import says no secret can be recovered, and a recipient for the imported key is recorded without a replacement", async () => {
+    const existing = emulator.store.create(TEST_REPO, "adopted", "READ");
+    const read = await plugin.call("read", new providerProto.ReadRequest().setUrn(URN).setId(`${TEST_REPO}/${existing.stored.id}`));
+    await expect
+      .poll(() => engine.logged.map((entry) => entry.message))
+      .toEqual([expect.stringMatching(/`encryptedSecret` stays empty too/)]);
+    const diff = await plugin.call(
+      "diff",
+      new providerProto.DiffRequest()
+        .setUrn(URN)
+        .setId(existing.stored.id)
+        .setOlds(read.getProperties())
+        .setNews(toStruct(inputs({ name: "adopted" }))),
+    );
+    expect(diff.getReplacesList()).toEqual([]);
+    expect(diff.getDiffsList()).toEqual(["encryptTo"]);
+    expectNoPlaintext(wire(read));
+  });
 });
