@@ -12,6 +12,7 @@ import { findPulumiCli, PULUMI_CLI_VERSION } from "../testkit/find-pulumi-cli";
 import { cpuTimeMs, median, peakRssMiB, runPool, startSubject, timed, upNew, upRenamed, type Subject } from "./drive";
 import { pluginStartFigures } from "./plugin-start";
 import { COMMANDS, realCliFigures } from "./real-cli";
+import { encryptToFigures } from "./encrypt-to";
 import { STUB_BUDGET_BYTES } from "../provider/dynamic/stub";
 
 const ROOT = resolve(__dirname, "..");
@@ -25,6 +26,7 @@ const LIFECYCLE_PARALLEL = 16;
 const CLI_KEYS = 200;
 const CLI_RUNS = 2;
 const PLUGIN_START_RUNS = 10;
+const ENCRYPT_TO_KEYS = 50;
 
 interface Row {
   figure: string;
@@ -128,6 +130,7 @@ async function main(): Promise<void> {
   });
 
   rows.push(...(await realCliRows()));
+  rows.push(...(await encryptToRows()));
 
   const plugin = await pluginStartFigures(ROOT, PLUGIN_START_RUNS);
   rows.push({
@@ -186,6 +189,32 @@ async function realCliRows(): Promise<Row[]> {
     met: bytes.ours <= 0.5 * bytes.baseline,
   });
   return rows;
+}
+
+/** 11 and 12: `pulumi up` and the state per key, sealed to age and to OpenPGP, each beside the same keys plain (bench/encrypt-to.ts). */
+async function encryptToRows(): Promise<Row[]> {
+  if (findPulumiCli() === undefined) return [];
+  const figures = await encryptToFigures({ keyCount: ENCRYPT_TO_KEYS, runs: RUNS, latencyMs: LATENCY_MS });
+  return (["age", "openpgp"] as const).flatMap((format): Row[] => [
+    {
+      figure: `11. real pulumi: up (create), ${ENCRYPT_TO_KEYS} keys with encryptTo (${format}); baseline: the same keys plain`,
+      ours: figures.createMs[format],
+      baseline: figures.createMs.plain,
+      unit: "ms",
+      reference: "plain",
+      ratio: figures.createMs[format] / figures.createMs.plain,
+      goal: "none: the cost of encryptTo",
+    },
+    {
+      figure: `12. state file bytes per key with encryptTo (${format}); baseline: plain`,
+      ours: figures.stateBytesPerKey[format],
+      baseline: figures.stateBytesPerKey.plain,
+      unit: "bytes",
+      reference: "plain",
+      ratio: figures.stateBytesPerKey[format] / figures.stateBytesPerKey.plain,
+      goal: "none: the cost of encryptTo",
+    },
+  ]);
 }
 
 /** The `__provider` each subject's program produces, through the real serializer. */

@@ -90,7 +90,8 @@ export function findLanguageHost(cli: string, language: string, env: NodeJS.Proc
 export const NO_CLI_REASON =
   "no Pulumi CLI binary found (looked in $PULUMI_HOME/bin, ~/.pulumi/bin, $PATH outside node_modules and .pulumi-cli/bin); run npm run setup:pulumi to build one";
 
-function isExecutable(path: string): boolean {
+/** Whether `path` is a file this process may run. */
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;

@@ -22,7 +22,7 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
   }
 
   async check(_olds: RepoApiKeyInputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.CheckResult<RepoApiKeyInputs>> {
-    const { inputs, failures } = this.lifecycle.check(properties(news));
+    const { inputs, failures } = await this.lifecycle.checkFully(properties(news));
     return { inputs: inputs as unknown as RepoApiKeyInputs, failures };
   }
 

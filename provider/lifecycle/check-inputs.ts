@@ -2,6 +2,7 @@ import { ACCESS_TYPES, type AccessType } from "../types/api";
 import type { InputFailure } from "../errors/InputError";
 import type { RepoApiKeyInputs } from "../types/resource";
 import { RESERVATION_PREFIX } from "./reservation";
+import { hasPrivateKeyMarker, normalizeRecipient, PRIVATE_KEY_REFUSAL, recipientShape } from "../encryption/recipient-shape";
 
 /** What the engine sends for a value not known yet (during preview). Any input may be one. */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -55,7 +56,23 @@ export function checkInputs(news: Record<string, unknown>): CheckedInputs {
   checkString("name", news.name, NAME_RULES, fail);
   checkAccessType(news.accessType, fail);
   checkRotationTrigger(news.rotateWhenChanged, fail);
-  return { inputs: presentFields(news, ["repoId", "name", "accessType", "rotateWhenChanged"]), failures };
+  checkEncryptTo(news.encryptTo, (refusal) => failures.push(encryptToFailure(refusal)));
+  const inputs = presentFields(news, ["repoId", "name", "accessType", "rotateWhenChanged", "encryptTo"]);
+  return { inputs: withStorableRecipient(inputs), failures };
+}
+
+/**
+ * `encryptTo` as the state may hold it: normalized, and dropped when it holds a private key, so that
+ * the refused value goes back to the engine nowhere, not even in the inputs of a failed check.
+ */
+function withStorableRecipient(inputs: Record<string, unknown>): Record<string, unknown> {
+  const value = inputs.encryptTo;
+  if (typeof value !== "string" || value === UNKNOWN_VALUE) return inputs;
+  if (hasPrivateKeyMarker(value)) {
+    const { encryptTo: _dropped, ...rest } = inputs;
+    return rest;
+  }
+  return { ...inputs, encryptTo: normalizeRecipient(value) };
 }
 
 /**
@@ -71,7 +88,7 @@ function presentFields(news: Record<string, unknown>, fields: readonly string[])
 
 /** True when no input is the unknown placeholder: the values are final. */
 export function isKnown(inputs: Record<string, unknown>): inputs is Record<string, unknown> & RepoApiKeyInputs {
-  return [inputs.repoId, inputs.name, inputs.accessType].every((value) => value !== UNKNOWN_VALUE);
+  return [inputs.repoId, inputs.name, inputs.accessType, inputs.encryptTo].every((value) => value !== UNKNOWN_VALUE);
 }
 
 const TEXT_RULES: Rule[] = [
@@ -115,6 +132,23 @@ function checkRotationTrigger(value: unknown, fail: (property: string, reason: s
   if (value.length > MAX_ROTATION_TRIGGER_LENGTH) {
     fail("rotateWhenChanged", `must be at most ${MAX_ROTATION_TRIGGER_LENGTH} characters; got ${value.length}`);
   }
+}
+
+/** The shape of the recipient; what only its library can tell (a checksum, an expiry) is the lifecycle's `checkFully`. */
+function checkEncryptTo(value: unknown, refuse: (refusal: string) => void): void {
+  if (value === undefined || value === null || value === UNKNOWN_VALUE) return;
+  if (typeof value !== "string") return refuse(`must be a string; got ${describeType(value)}`);
+  const shape = recipientShape(value);
+  if ("refusal" in shape) refuse(shape.refusal);
+}
+
+/**
+ * A refused `encryptTo`, its reason naming the field. A private key's refusal names no property:
+ * the engine prints a failing property's value beside the reason (`issueCheckFailures` in Pulumi's
+ * pkg/resource/deploy/step_generator.go), and the private key must appear nowhere.
+ */
+export function encryptToFailure(refusal: string): InputFailure {
+  return { property: refusal === PRIVATE_KEY_REFUSAL ? "" : "encryptTo", reason: `encryptTo ${refusal}` };
 }
 
 export function describeType(value: unknown): string {

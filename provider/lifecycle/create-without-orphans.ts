@@ -9,6 +9,7 @@ import { isFlashbackApiError } from "../errors/type-guards";
 import type { RepoApiKeyInputs } from "../types/resource";
 import { ClaimWindow } from "./claim-window";
 import type { EngineProbe } from "./engine-liveness";
+import type { Recipient } from "../encryption/open-recipient";
 import { newReservationName } from "./reservation";
 import { readCreatedKey, type CreatedKey } from "./to-outputs";
 import { isNonEmptyString } from "../utils/is-non-empty-string";
@@ -27,6 +28,8 @@ export interface CreateContext {
   signal?: AbortSignal | undefined;
   /** The whole create's deadline (`operationTimeout`); every reservation's name carries it. */
   operationTimeoutMs: number;
+  /** `encryptTo`, opened: the secret is sealed to it the moment Flashback's answer is read. */
+  recipient?: Recipient;
 }
 
 /** A key Flashback made that could not be handed over whole, and that could not be deleted either. */
@@ -102,11 +105,40 @@ async function reserve(
   );
   window.createAnswered(answeredAt);
   const read = readCreatedKey(response);
-  if ("created" in read) return read.created;
+  if ("created" in read) return context.recipient ? seal(context, inputs, read.created, deadline) : read.created;
   if (!isNonEmptyString(response.id)) {
     throw incompleteAnswer(inputs, read.missing, "Flashback gave no key id, so the provider looked for the key it may have made");
   }
   return deleteIncompleteKey(context, inputs, response.id, typeof response.key === "string" ? response.key : "", read.missing, deadline);
+}
+
+/**
+ * The secret encrypted to the recipient before anything else happens to the key: from here on the
+ * create holds only the ciphertext, so no later failure can hand the plaintext to the engine. A key
+ * whose secret cannot be sealed is deleted (it is still under its reservation name, which a sweep
+ * deletes if the delete fails): it must not be handed over with a plain secret.
+ */
+async function seal(context: CreateContext, inputs: RepoApiKeyInputs, created: CreatedKey, deadline: Deadline): Promise<CreatedKey> {
+  const recipient = context.recipient as Recipient;
+  let encryptedSecret: string;
+  try {
+    encryptedSecret = await recipient.encrypt(created.secret);
+  } catch (error) {
+    let removal: "deleted" | "absent" | undefined;
+    try {
+      removal = await context.client.deleteApiKey(inputs.repoId, created.id, { deadline, cleanup: true });
+    } catch {
+      removal = undefined;
+    }
+    const left =
+      removal === undefined
+        ? "could not be deleted; it is under its reservation name, which a later deployment's sweep deletes"
+        : removedUnderReservation(removal);
+    throw new KeyNotHandedOverError(
+      `Encrypting the secret of API key "${inputs.name}" to encryptTo (${recipient.format}) failed (${messageOf(error)}), so the key Flashback made (${created.id}) ${left}`,
+    );
+  }
+  return { id: created.id, key: created.key, secret: "", encryptedSecret };
 }
 
 /**

@@ -4,10 +4,15 @@ import { isNonEmptyString } from "../utils/is-non-empty-string";
 
 /** A key cannot move to another repository: a new repoId makes a new key; a new rotation trigger asks for one. */
 export const REPLACE_ON_CHANGE = ["repoId", "rotateWhenChanged"] as const;
+/**
+ * The recipient replaces the key whichever way it changes, removal and first setting included: the
+ * provider keeps no plaintext to encrypt again, and a key made sealed never gets a plain secret.
+ */
+export const REPLACE_ON_ANY_CHANGE = ["encryptTo"] as const;
 /** Flashback's PUT replaces these two in place, key and secret unchanged. */
 export const UPDATE_IN_PLACE = ["name", "accessType"] as const;
 /** Outputs that an in-place update never changes. */
-export const STABLE_OUTPUTS = ["key", "secret"] as const;
+export const STABLE_OUTPUTS = ["key", "secret", "encryptedSecret"] as const;
 
 export interface InputsDiff {
   changes: boolean;
@@ -30,8 +35,12 @@ export function diffInputs(olds: Partial<RepoApiKeyOutputs>, news: Record<string
   const changed = (field: keyof RepoApiKeyOutputs): boolean => news[field] === UNKNOWN_VALUE || news[field] !== olds[field];
   // Dropping the rotation trigger stops rotating; it is no reason to replace a working key.
   const replaces: string[] = REPLACE_ON_CHANGE.filter((field) => changed(field) && news[field] !== undefined);
-  if (!isNonEmptyString(olds.secret) && olds.importedWithoutSecret !== true) replaces.push("secret");
-  const updates: string[] = UPDATE_IN_PLACE.filter(changed);
+  // An imported key has no secret to seal or expose: a new recipient is only recorded.
+  const imported = olds.importedWithoutSecret === true;
+  const recipient = REPLACE_ON_ANY_CHANGE.filter(changed);
+  if (!imported) replaces.push(...recipient);
+  if (!isNonEmptyString(olds.secret) && !isNonEmptyString(olds.encryptedSecret) && !imported) replaces.push("secret");
+  const updates: string[] = [...UPDATE_IN_PLACE.filter(changed), ...(imported ? recipient : [])];
   return {
     changes: replaces.length > 0 || updates.length > 0,
     replaces,

@@ -9,7 +9,7 @@ import { KeyStillListedError } from "../errors/KeyStillListedError";
 import { SecretRegistry } from "../errors/redact";
 import { requireCredentials, resolveSettings, type Settings, type SettingsSources } from "../settings/resolve-settings";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
-import { checkInputs, isKnown, UNKNOWN_VALUE, type CheckedInputs } from "./check-inputs";
+import { checkInputs, encryptToFailure, isKnown, UNKNOWN_VALUE, type CheckedInputs } from "./check-inputs";
 import { createKeyWithoutOrphans, IncompleteKeyError } from "./create-without-orphans";
 import { diffInputs, type InputsDiff } from "./diff-inputs";
 import { engineProbeFromArgv, type EngineProbe } from "./engine-liveness";
@@ -29,6 +29,8 @@ import {
   type RepoApiKeyList,
 } from "./key-lookup";
 import { parseImportId } from "./import-id";
+import { openRecipient, type Recipient } from "../encryption/open-recipient";
+import { hasPrivateKeyMarker } from "../encryption/recipient-shape";
 import { pickInputs, pickOutputs, toCreatedOutputs, toImportedOutputs, toRefreshedOutputs } from "./to-outputs";
 
 /** Properties as the engine hands them over: plain values, not validated yet. */
@@ -148,31 +150,56 @@ export class RepoApiKeyLifecycle {
     return { inputs, failures: failures.map((failure) => ({ ...failure, reason: this.redact(failure.reason) })) };
   }
 
+  /**
+   * `check`, and what only the recipient's library can tell about `encryptTo` (a checksum, an
+   * OpenPGP key's expiry and encryption subkey): what both fronts run. `check` alone stays
+   * synchronous and library-free for the tools and models that call it.
+   */
+  async checkFully(news: Properties): Promise<CheckedInputs> {
+    // A private key given by mistake is masked in every message from now on, though none quotes it.
+    if (typeof news.encryptTo === "string" && hasPrivateKeyMarker(news.encryptTo)) this.treatAsSecret(news.encryptTo);
+    const checked = this.check(news);
+    const encryptTo = checked.inputs.encryptTo;
+    if (typeof encryptTo !== "string" || encryptTo === UNKNOWN_VALUE || checked.failures.some(isEncryptToFailure)) return checked;
+    const opened = await openRecipient(encryptTo);
+    if (!("refusal" in opened)) return checked;
+    const failure = encryptToFailure(opened.refusal);
+    return { ...checked, failures: [...checked.failures, { ...failure, reason: this.redact(failure.reason) }] };
+  }
+
   diff(olds: Properties, news: Properties): InputsDiff {
     return diffInputs(olds as Partial<RepoApiKeyOutputs>, news);
   }
 
-  /** What a create will store, as a preview shows it: the inputs, and a key and secret not known yet. */
+  /** What a create will store, as a preview shows it: the inputs, and a key and secret not known yet (a sealed key's `secret` is known: empty). */
   previewCreate(inputs: Properties): Properties {
-    return { ...inputs, key: UNKNOWN_VALUE, secret: UNKNOWN_VALUE };
+    if (inputs.encryptTo === undefined) return { ...inputs, key: UNKNOWN_VALUE, secret: UNKNOWN_VALUE };
+    return { ...inputs, key: UNKNOWN_VALUE, secret: "", encryptedSecret: UNKNOWN_VALUE };
   }
 
-  /** What an update stores: the stored key with the new name and access type. Its preview shows the same. */
+  /**
+   * What an update stores: the stored key with the new name and access type, and the recipient an
+   * imported key was given (any other key is replaced for a new one). Its preview shows the same.
+   */
   previewUpdate(olds: Properties, news: Properties): RepoApiKeyOutputs {
-    const { name, accessType } = news as Partial<RepoApiKeyInputs>;
+    const { name, accessType, encryptTo } = news as Partial<RepoApiKeyInputs>;
+    const { encryptTo: _stored, ...kept } = pickOutputs(olds as unknown as RepoApiKeyOutputs);
     return {
-      ...pickOutputs(olds as unknown as RepoApiKeyOutputs),
+      ...kept,
       name: name as string,
       accessType: accessType as RepoApiKeyInputs["accessType"],
+      ...(typeof encryptTo === "string" ? { encryptTo } : {}),
     };
   }
 
   /** Creates the key without orphans (create-without-orphans.ts); a key it can neither hand over nor delete is a `PartialKeyError`. */
   async create(inputs: Properties): Promise<{ id: string; outputs: RepoApiKeyOutputs }> {
     const valid = requireValid(inputs);
+    const recipient = await requireRecipient(valid);
     this.#refuseIfCancelled();
     const client = this.#getClient();
     const context = {
+      ...(recipient ? { recipient } : {}),
       client,
       scope: this.#stackScope ?? this.#processScope,
       engineListening: this.#engineListening,
@@ -230,7 +257,8 @@ export class RepoApiKeyLifecycle {
       outputs: toImportedOutputs(repoId, current),
       warning:
         `API key "${keyId}" was imported without its secret: Flashback shows a secret only once, when the key is created, so \`secret\` is empty. ` +
-        "Whoever holds the secret can keep using the key; to have one in this stack, rotate it: set rotateWhenChanged to a new value and run `pulumi up`",
+        "Whoever holds the secret can keep using the key; to have one in this stack, rotate it: set rotateWhenChanged to a new value and run `pulumi up`. " +
+        "With encryptTo, `encryptedSecret` stays empty too until that rotation: there is no secret to encrypt",
     };
   }
 
@@ -349,11 +377,25 @@ export class RepoApiKeyLifecycle {
 
 /** Lifecycle methods may be called without `check` (tests, tools): bad input must still never reach Flashback. */
 function requireValid(inputs: Properties): RepoApiKeyInputs {
-  const { failures } = checkInputs(inputs);
-  if (failures.length > 0 || !isKnown(inputs)) {
+  const checked = checkInputs(inputs);
+  const { failures } = checked;
+  if (failures.length > 0 || !isKnown(checked.inputs)) {
     throw new InputError(failures.length > 0 ? failures : [{ property: "inputs", reason: "inputs are not known yet" }]);
   }
-  return pickInputs(inputs);
+  // As check stores them (a recipient normalized), whoever called without check.
+  return pickInputs(checked.inputs);
+}
+
+/** The recipient a create seals the secret to, checked before any request: a key must never be made that cannot be sealed. */
+async function requireRecipient(inputs: RepoApiKeyInputs): Promise<Recipient | undefined> {
+  if (inputs.encryptTo === undefined) return undefined;
+  const opened = await openRecipient(inputs.encryptTo);
+  if ("refusal" in opened) throw new InputError([encryptToFailure(opened.refusal)]);
+  return opened.recipient;
+}
+
+function isEncryptToFailure(failure: { reason: string }): boolean {
+  return failure.reason.startsWith("encryptTo ");
 }
 
 /**

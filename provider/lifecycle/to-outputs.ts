@@ -2,7 +2,8 @@ import { type AccessType, type CreateApiKeyResponse, type ListedApiKey } from ".
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
 import { isNonEmptyString } from "../utils/is-non-empty-string";
 
-export type CreatedKey = { id: string; key: string; secret: string };
+/** What a create hands over: with `encryptTo`, `secret` is empty and `encryptedSecret` holds it sealed. */
+export type CreatedKey = { id: string; key: string; secret: string; encryptedSecret?: string };
 
 /**
  * The id, key and secret of a create answer, or which of them is missing. `key` may be empty or
@@ -19,13 +20,16 @@ export function readCreatedKey(response: CreateApiKeyResponse): { created: Creat
 }
 
 export function toCreatedOutputs(inputs: RepoApiKeyInputs, created: CreatedKey): RepoApiKeyOutputs {
-  return { ...pickInputs(inputs), key: created.key, secret: created.secret };
+  const outputs: RepoApiKeyOutputs = { ...pickInputs(inputs), key: created.key, secret: created.secret };
+  if (created.encryptedSecret !== undefined) outputs.encryptedSecret = created.encryptedSecret;
+  return outputs;
 }
 
-/** The documented input fields, the rotation trigger only when there is one. */
+/** The documented input fields, the rotation trigger and the recipient only when there is one. */
 export function pickInputs(inputs: RepoApiKeyInputs): RepoApiKeyInputs {
   const picked: RepoApiKeyInputs = { repoId: inputs.repoId, name: inputs.name, accessType: inputs.accessType };
   if (typeof inputs.rotateWhenChanged === "string") picked.rotateWhenChanged = inputs.rotateWhenChanged;
+  if (typeof inputs.encryptTo === "string") picked.encryptTo = inputs.encryptTo;
   return picked;
 }
 
@@ -42,6 +46,7 @@ export function toRefreshedOutputs(stored: RepoApiKeyOutputs, listed: ListedApiK
 /** Only the documented output fields, whatever else a stored state holds. */
 export function pickOutputs(stored: RepoApiKeyOutputs): RepoApiKeyOutputs {
   const picked: RepoApiKeyOutputs = { ...pickInputs(stored), key: stored.key, secret: stored.secret };
+  if (typeof stored.encryptedSecret === "string") picked.encryptedSecret = stored.encryptedSecret;
   if (stored.importedWithoutSecret === true) picked.importedWithoutSecret = true;
   return picked;
 }

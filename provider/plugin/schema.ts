@@ -1,6 +1,6 @@
 import { DEFAULT_API_URL, DEFAULTS, SETTING_KEYS, type SettingName } from "../settings/settings-keys";
 import { ACCESS_TYPES } from "../types/api";
-import { REPLACE_ON_CHANGE } from "../lifecycle/diff-inputs";
+import { REPLACE_ON_ANY_CHANGE, REPLACE_ON_CHANGE } from "../lifecycle/diff-inputs";
 import { LIST_FUNCTION, LOOKUP_FUNCTION } from "../lifecycle/key-lookup";
 import { MAX_EVERY_DAYS } from "../schedule/rotation-schedule";
 
@@ -69,6 +69,12 @@ const repoApiKeyInputs: Record<string, PropertySpec> = markReplacing({
     type: "string",
     description:
       "Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.",
+  },
+  encryptTo: {
+    type: "string",
+    description:
+      "An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: " +
+      "encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.",
   },
 });
 
@@ -201,7 +207,7 @@ function rotatingRepoApiKeySpec(): Record<string, unknown> {
 }
 
 function markReplacing(properties: Record<string, PropertySpec>): Record<string, PropertySpec> {
-  const replacing: readonly string[] = REPLACE_ON_CHANGE;
+  const replacing: readonly string[] = [...REPLACE_ON_CHANGE, ...REPLACE_ON_ANY_CHANGE];
   return Object.fromEntries(
     Object.entries(properties).map(([name, spec]) => [name, replacing.includes(name) ? { ...spec, willReplaceOnChanges: true } : spec]),
   );
@@ -257,7 +263,14 @@ export function packageSchema(version: string): Record<string, unknown> {
           secret: {
             type: "string",
             secret: true,
-            description: "The secret that goes with `key`. Empty for an imported key: Flashback shows it only once.",
+            description:
+              "The secret that goes with `key`. Empty for an imported key (Flashback shows it only once) and for a key with encryptTo.",
+          },
+          encryptedSecret: {
+            type: "string",
+            description:
+              "With encryptTo: the secret as armored ciphertext (age or OpenPGP) that only the recipient's private key opens. " +
+              "Not secret: print it or hand it over as it is. Empty for an imported key.",
           },
           importedWithoutSecret: {
             type: "boolean",

@@ -39,8 +39,18 @@ export class RepoApiKey extends pulumi.dynamic.Resource {
    * Azure Blob repositories. Always a secret output.
    */
   declare readonly key: pulumi.Output<string>;
-  /** The secret that goes with `key`. Flashback shows it once, at creation; it lives only in the (encrypted) state. Always a secret output. */
+  /**
+   * The secret that goes with `key`. Flashback shows it once, at creation; it lives only in the
+   * (encrypted) state. Always a secret output. Empty when `encryptTo` is set.
+   */
   declare readonly secret: pulumi.Output<string>;
+  /** The recipient the secret was encrypted to, if any. */
+  declare readonly encryptTo: pulumi.Output<string | undefined>;
+  /**
+   * With `encryptTo`: the secret as armored ciphertext (age or OpenPGP) that only the recipient's
+   * private key opens. Not a secret output: it can be printed or handed over as it is.
+   */
+  declare readonly encryptedSecret: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: RepoApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
     refuseImport(name, opts?.import);
@@ -52,8 +62,10 @@ export class RepoApiKey extends pulumi.dynamic.Resource {
         name: args.name,
         accessType: args.accessType,
         rotateWhenChanged: args.rotateWhenChanged,
+        encryptTo: args.encryptTo,
         key: undefined,
         secret: undefined,
+        encryptedSecret: undefined,
       },
       { ...opts, additionalSecretOutputs: mergeSecretOutputs(opts?.additionalSecretOutputs) },
       "flashback",

@@ -22,4 +22,11 @@ export interface RepoApiKeyArgs {
    * rotates.
    */
   rotateWhenChanged?: pulumi.Input<string>;
+  /**
+   * Who may read the secret: an age recipient (`age1…`, from `age-keygen`) or one ASCII-armored
+   * OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create;
+   * `encryptedSecret` holds the armored ciphertext and `secret` stays empty, so nobody who reads the
+   * state can read the secret. Changing, adding or removing it replaces the key (created first).
+   */
+  encryptTo?: pulumi.Input<string>;
 }

@@ -56,6 +56,18 @@ export function fakeCredentials(name: string): { id: string; key: string; secret
 
 function fakeRepoApiKey(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
   const { id, key, secret } = fakeCredentials(args.name);
-  const { repoId, name, accessType, rotateWhenChanged } = args.inputs as Record<string, unknown>;
-  return { id, state: { repoId, name, accessType, rotateWhenChanged, key, secret } };
+  const { repoId, name, accessType, rotateWhenChanged, encryptTo } = args.inputs as Record<string, unknown>;
+  const state = { repoId, name, accessType, rotateWhenChanged, key, secret };
+  if (typeof encryptTo !== "string") return { id, state };
+  return { id, state: { ...state, encryptTo, secret: "", encryptedSecret: fakeEncryptedSecret(encryptTo, secret) } };
+}
+
+/**
+ * What a sealed key's `encryptedSecret` looks like (the armor of its format) without being
+ * ciphertext: mocks run synchronously, and a program's unit test only passes the value on.
+ */
+export function fakeEncryptedSecret(encryptTo: string, secret: string): string {
+  const armor = encryptTo.trim().startsWith("age1") ? "AGE ENCRYPTED FILE" : "PGP MESSAGE";
+  const body = createHash("sha256").update(`flashback-mock-sealed:${secret}`).digest("base64");
+  return `-----BEGIN ${armor}-----\n${body}\n-----END ${armor}-----\n`;
 }

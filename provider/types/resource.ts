@@ -10,6 +10,11 @@ export interface RepoApiKeyInputs {
   accessType: AccessType;
   /** Any text; a new value replaces the key (rotation). Absent for keys that do not rotate. */
   rotateWhenChanged?: string;
+  /**
+   * An age recipient or an armored OpenPGP public key. When set, the secret is encrypted to it as
+   * soon as Flashback answers the create: `encryptedSecret` holds the ciphertext and `secret` is empty.
+   */
+  encryptTo?: string;
 }
 
 /**
@@ -18,7 +23,10 @@ export interface RepoApiKeyInputs {
  */
 export interface RepoApiKeyOutputs extends RepoApiKeyInputs {
   key: string;
+  /** Empty when `encryptTo` is set: the plaintext is kept nowhere. */
   secret: string;
+  /** The secret, armored ciphertext to `encryptTo`; not a secret output, since only the recipient can open it. */
+  encryptedSecret?: string;
   /**
    * Set on a key adopted by `pulumi import`, whose secret Flashback never shows again: its empty
    * `secret` is expected, not the mark of a broken create, so the key is not replaced for it.

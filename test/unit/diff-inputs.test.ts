@@ -53,7 +53,7 @@ describe("diffInputs", () => {
   });
 
   it("promises key and secret stay the same on an in-place update", () => {
-    expect(diffInputs(olds, { ...olds, name: "renamed" }).stables).toEqual(["key", "secret"]);
+    expect(diffInputs(olds, { ...olds, name: "renamed" }).stables).toEqual(["key", "secret", "encryptedSecret"]);
   });
 
   it("replaces a key stored without its secret (a partial create)", () => {

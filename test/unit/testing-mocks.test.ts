@@ -31,6 +31,22 @@ describe("repoApiKeyMocks", () => {
     });
   });
 
+  it("answers a sealed RepoApiKey as the provider would: secret empty, encryptedSecret in its format's armor, never the fake secret", () => {
+    const sealed = (encryptTo: string) =>
+      repoApiKeyMocks().newResource(args(REPO_API_KEY_TYPE, "sealed", { repoId: "r", name: "sealed", accessType: "READ", encryptTo })) as {
+        state: Record<string, string>;
+      };
+    const { secret } = fakeCredentials("sealed");
+    for (const [encryptTo, armor] of [
+      ["age1qqqq", "-----BEGIN AGE ENCRYPTED FILE-----"],
+      ["-----BEGIN PGP PUBLIC KEY BLOCK-----", "-----BEGIN PGP MESSAGE-----"],
+    ] as const) {
+      const { state } = sealed(encryptTo);
+      expect(state).toMatchObject({ secret: "", encryptTo, encryptedSecret: expect.stringMatching(new RegExp(`^${armor}`)) });
+      expect(state.encryptedSecret).not.toContain(secret);
+    }
+  });
+
   it("hands other resources and calls to the next mocks, or echoes their inputs", () => {
     const next = { newResource: () => ({ id: "bucket-1", state: { arn: "arn:bucket" } }) };
     expect(repoApiKeyMocks(next).newResource(args("aws:s3/bucket:Bucket", "b", {}))).toEqual({

@@ -18,6 +18,10 @@ type RepoApiKey struct {
 
 	// What the key may do: READ, WRITE or ADMIN. Updated in place.
 	AccessType AccessTypeOutput `pulumi:"accessType"`
+	// An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.
+	EncryptTo pulumi.StringPtrOutput `pulumi:"encryptTo"`
+	// With encryptTo: the secret as armored ciphertext (age or OpenPGP) that only the recipient's private key opens. Not secret: print it or hand it over as it is. Empty for an imported key.
+	EncryptedSecret pulumi.StringPtrOutput `pulumi:"encryptedSecret"`
 	// True for a key adopted with `pulumi import`, whose secret Flashback never shows again: its empty `secret` is expected, so the key is kept rather than replaced. Unset for a key the provider created.
 	ImportedWithoutSecret pulumi.BoolPtrOutput `pulumi:"importedWithoutSecret"`
 	// The key id a storage client sends (the S3 access key id; the client email for GCS). Empty for Azure Blob repositories.
@@ -28,7 +32,7 @@ type RepoApiKey struct {
 	RepoId pulumi.StringOutput `pulumi:"repoId"`
 	// Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.
 	RotateWhenChanged pulumi.StringPtrOutput `pulumi:"rotateWhenChanged"`
-	// The secret that goes with `key`. Empty for an imported key: Flashback shows it only once.
+	// The secret that goes with `key`. Empty for an imported key (Flashback shows it only once) and for a key with encryptTo.
 	Secret pulumi.StringOutput `pulumi:"secret"`
 }
 
@@ -94,6 +98,8 @@ func RepoApiKeyExists(ctx *pulumi.Context,
 type repoApiKeyArgs struct {
 	// What the key may do: READ, WRITE or ADMIN. Updated in place.
 	AccessType AccessType `pulumi:"accessType"`
+	// An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.
+	EncryptTo *string `pulumi:"encryptTo"`
 	// The key's name in Flashback. A new value renames the key in place.
 	Name string `pulumi:"name"`
 	// The Flashback repository the key opens. A new value replaces the key.
@@ -106,6 +112,8 @@ type repoApiKeyArgs struct {
 type RepoApiKeyArgs struct {
 	// What the key may do: READ, WRITE or ADMIN. Updated in place.
 	AccessType AccessTypeInput
+	// An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.
+	EncryptTo pulumi.StringPtrInput
 	// The key's name in Flashback. A new value renames the key in place.
 	Name pulumi.StringInput
 	// The Flashback repository the key opens. A new value replaces the key.
@@ -206,6 +214,16 @@ func (o RepoApiKeyOutput) AccessType() AccessTypeOutput {
 	return o.ApplyT(func(v *RepoApiKey) AccessTypeOutput { return v.AccessType }).(AccessTypeOutput)
 }
 
+// An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.
+func (o RepoApiKeyOutput) EncryptTo() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *RepoApiKey) pulumi.StringPtrOutput { return v.EncryptTo }).(pulumi.StringPtrOutput)
+}
+
+// With encryptTo: the secret as armored ciphertext (age or OpenPGP) that only the recipient's private key opens. Not secret: print it or hand it over as it is. Empty for an imported key.
+func (o RepoApiKeyOutput) EncryptedSecret() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *RepoApiKey) pulumi.StringPtrOutput { return v.EncryptedSecret }).(pulumi.StringPtrOutput)
+}
+
 // True for a key adopted with `pulumi import`, whose secret Flashback never shows again: its empty `secret` is expected, so the key is kept rather than replaced. Unset for a key the provider created.
 func (o RepoApiKeyOutput) ImportedWithoutSecret() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *RepoApiKey) pulumi.BoolPtrOutput { return v.ImportedWithoutSecret }).(pulumi.BoolPtrOutput)
@@ -231,7 +249,7 @@ func (o RepoApiKeyOutput) RotateWhenChanged() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RepoApiKey) pulumi.StringPtrOutput { return v.RotateWhenChanged }).(pulumi.StringPtrOutput)
 }
 
-// The secret that goes with `key`. Empty for an imported key: Flashback shows it only once.
+// The secret that goes with `key`. Empty for an imported key (Flashback shows it only once) and for a key with encryptTo.
 func (o RepoApiKeyOutput) Secret() pulumi.StringOutput {
 	return o.ApplyT(func(v *RepoApiKey) pulumi.StringOutput { return v.Secret }).(pulumi.StringOutput)
 }

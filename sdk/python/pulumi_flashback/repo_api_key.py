@@ -23,6 +23,7 @@ class RepoApiKeyArgs:
                  access_type: pulumi.Input['AccessType'],
                  name: pulumi.Input[_builtins.str],
                  repo_id: pulumi.Input[_builtins.str],
+                 encrypt_to: pulumi.Input[Optional[_builtins.str]] = None,
                  rotate_when_changed: pulumi.Input[Optional[_builtins.str]] = None):
         """
         The set of arguments for constructing a RepoApiKey resource.
@@ -30,11 +31,14 @@ class RepoApiKeyArgs:
         :param pulumi.Input['AccessType'] access_type: What the key may do: READ, WRITE or ADMIN. Updated in place.
         :param pulumi.Input[_builtins.str] name: The key's name in Flashback. A new value renames the key in place.
         :param pulumi.Input[_builtins.str] repo_id: The Flashback repository the key opens. A new value replaces the key.
+        :param pulumi.Input[_builtins.str] encrypt_to: An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.
         :param pulumi.Input[_builtins.str] rotate_when_changed: Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.
         """
         pulumi.set(__self__, "access_type", access_type)
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "repo_id", repo_id)
+        if encrypt_to is not None:
+            pulumi.set(__self__, "encrypt_to", encrypt_to)
         if rotate_when_changed is not None:
             pulumi.set(__self__, "rotate_when_changed", rotate_when_changed)
 
@@ -75,6 +79,18 @@ class RepoApiKeyArgs:
         pulumi.set(self, "repo_id", value)
 
     @_builtins.property
+    @pulumi.getter(name="encryptTo")
+    def encrypt_to(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.
+        """
+        return pulumi.get(self, "encrypt_to")
+
+    @encrypt_to.setter
+    def encrypt_to(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "encrypt_to", value)
+
+    @_builtins.property
     @pulumi.getter(name="rotateWhenChanged")
     def rotate_when_changed(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -94,6 +110,7 @@ class RepoApiKey(pulumi.CustomResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_type: pulumi.Input[Optional['AccessType']] = None,
+                 encrypt_to: pulumi.Input[Optional[_builtins.str]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  repo_id: pulumi.Input[Optional[_builtins.str]] = None,
                  rotate_when_changed: pulumi.Input[Optional[_builtins.str]] = None,
@@ -104,6 +121,7 @@ class RepoApiKey(pulumi.CustomResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input['AccessType'] access_type: What the key may do: READ, WRITE or ADMIN. Updated in place.
+        :param pulumi.Input[_builtins.str] encrypt_to: An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.
         :param pulumi.Input[_builtins.str] name: The key's name in Flashback. A new value renames the key in place.
         :param pulumi.Input[_builtins.str] repo_id: The Flashback repository the key opens. A new value replaces the key.
         :param pulumi.Input[_builtins.str] rotate_when_changed: Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.
@@ -133,6 +151,7 @@ class RepoApiKey(pulumi.CustomResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_type: pulumi.Input[Optional['AccessType']] = None,
+                 encrypt_to: pulumi.Input[Optional[_builtins.str]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  repo_id: pulumi.Input[Optional[_builtins.str]] = None,
                  rotate_when_changed: pulumi.Input[Optional[_builtins.str]] = None,
@@ -148,6 +167,7 @@ class RepoApiKey(pulumi.CustomResource):
             if access_type is None and not opts.urn:
                 raise TypeError("Missing required property 'access_type'")
             __props__.__dict__["access_type"] = access_type
+            __props__.__dict__["encrypt_to"] = encrypt_to
             if name is None and not opts.urn:
                 raise TypeError("Missing required property 'name'")
             __props__.__dict__["name"] = name
@@ -155,6 +175,7 @@ class RepoApiKey(pulumi.CustomResource):
                 raise TypeError("Missing required property 'repo_id'")
             __props__.__dict__["repo_id"] = repo_id
             __props__.__dict__["rotate_when_changed"] = rotate_when_changed
+            __props__.__dict__["encrypted_secret"] = None
             __props__.__dict__["imported_without_secret"] = None
             __props__.__dict__["key"] = None
             __props__.__dict__["secret"] = None
@@ -183,6 +204,8 @@ class RepoApiKey(pulumi.CustomResource):
         __props__ = RepoApiKeyArgs.__new__(RepoApiKeyArgs)
 
         __props__.__dict__["access_type"] = None
+        __props__.__dict__["encrypt_to"] = None
+        __props__.__dict__["encrypted_secret"] = None
         __props__.__dict__["imported_without_secret"] = None
         __props__.__dict__["key"] = None
         __props__.__dict__["name"] = None
@@ -204,6 +227,22 @@ class RepoApiKey(pulumi.CustomResource):
         What the key may do: READ, WRITE or ADMIN. Updated in place.
         """
         return pulumi.get(self, "access_type")
+
+    @_builtins.property
+    @pulumi.getter(name="encryptTo")
+    def encrypt_to(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.
+        """
+        return pulumi.get(self, "encrypt_to")
+
+    @_builtins.property
+    @pulumi.getter(name="encryptedSecret")
+    def encrypted_secret(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        With encryptTo: the secret as armored ciphertext (age or OpenPGP) that only the recipient's private key opens. Not secret: print it or hand it over as it is. Empty for an imported key.
+        """
+        return pulumi.get(self, "encrypted_secret")
 
     @_builtins.property
     @pulumi.getter(name="importedWithoutSecret")
@@ -249,7 +288,7 @@ class RepoApiKey(pulumi.CustomResource):
     @pulumi.getter
     def secret(self) -> pulumi.Output[_builtins.str]:
         """
-        The secret that goes with `key`. Empty for an imported key: Flashback shows it only once.
+        The secret that goes with `key`. Empty for an imported key (Flashback shows it only once) and for a key with encryptTo.
         """
         return pulumi.get(self, "secret")
 

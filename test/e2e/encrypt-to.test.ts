@@ -1,0 +1,141 @@
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningEmulator } from "../../emulator";
+import { ageToolKeyPair, gpgToolKeyPair, type ToolKeyPair } from "../../testkit/decrypt-with-tools";
+import { encryptionToolsSuite } from "../../testkit/encryption-tools-suite";
+import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
+import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
+
+/*
+ * encryptTo under the real `pulumi` CLI, in TypeScript: one key sealed to an age recipient made by
+ * age-keygen, one to an OpenPGP key made by gpg. The real `age` and `gpg` open `encryptedSecret` to
+ * exactly the secret the emulator issued, and neither the state (`--show-secrets`), the backend's
+ * files nor anything the CLI printed holds it. Skipped, with the reason, without the CLI or the
+ * tools; under CI=true it fails instead.
+ */
+
+const suite = encryptionToolsSuite("encryptTo under the real pulumi CLI (TypeScript)");
+const PROGRAM_DIR = join(__dirname, "programs", "encrypt-to");
+
+let emulator: RunningEmulator;
+let stack: CliStack;
+let age: ToolKeyPair;
+let pgp: ToolKeyPair;
+let recipientsDir: string;
+/** The plaintext secrets the tools opened: every leak check looks for each. */
+const opened: string[] = [];
+
+const writeRecipient = (file: string, text: string): string => {
+  const path = join(recipientsDir, file);
+  writeFileSync(path, text);
+  return path;
+};
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** No plaintext opened so far in the exported state, the backend's files or anything the CLI printed. */
+async function expectNoPlaintextAnywhere(): Promise<void> {
+  expect(opened.length).toBeGreaterThan(0);
+  const exported = JSON.stringify(await stack.exportState(true));
+  const backend = filesUnder(join(stack.home, "state")).map((file) => readFileSync(file, "utf8"));
+  const printed = stack.printed.map((entry) => entry.output);
+  for (const secret of opened) for (const text of [exported, ...backend, ...printed]) expect(text).not.toContain(secret);
+}
+
+describe.skipIf(suite.skip)(suite.title, () => {
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    [age, pgp] = [ageToolKeyPair(), gpgToolKeyPair()];
+    stack = await cliStackOnEmulator(emulator, {
+      programDir: PROGRAM_DIR,
+      stackName: "encrypt-to",
+      env: { FLASHBACK_OPERATION_TIMEOUT: "20" },
+    });
+    // Beside the stack's temporary home, removed with it.
+    recipientsDir = stack.home;
+    await stack.setConfig({
+      ageRecipientFile: writeRecipient("age.txt", `${age.recipient}\n`),
+      pgpKeyFile: writeRecipient("pgp.asc", pgp.recipient),
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.dispose();
+    await emulator?.close();
+    age?.dispose();
+    pgp?.dispose();
+  });
+
+  it("1. a private key given by mistake fails the preview naming encryptTo, never printed, nothing sent", async () => {
+    await stack.setConfig({ ageRecipientFile: writeRecipient("mistake.txt", age.privateKey()) });
+    const result = await stack.run(["preview", "--non-interactive"]);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/encryptTo holds a private key, which must never leave its owner/);
+    expect(result.output).not.toContain(age.privateKey().slice("AGE-SECRET-KEY-".length));
+    expect(emulator.requests).toEqual([]);
+    await stack.setConfig({ ageRecipientFile: join(recipientsDir, "age.txt") });
+  });
+
+  it("2. up: secret empty, encryptedSecret a plain output that age and gpg open to exactly the secret Flashback issued", async () => {
+    await stack.succeed("up", ...UNATTENDED);
+    const outputs = await stack.outputs();
+    expect(outputs).toMatchObject({ ageSecret: "[secret]", pgpSecret: "[secret]" });
+    expect(await stack.outputs(true)).toMatchObject({ ageSecret: "", pgpSecret: "" });
+    for (const [pair, id, sealed, header] of [
+      [age, outputs.ageKeyId, outputs.ageEncryptedSecret, "-----BEGIN AGE ENCRYPTED FILE-----"],
+      [pgp, outputs.pgpKeyId, outputs.pgpEncryptedSecret, "-----BEGIN PGP MESSAGE-----"],
+    ] as const) {
+      expect(String(sealed).startsWith(header)).toBe(true);
+      const plaintext = pair.decrypt(String(sealed));
+      expect(emulator.store.isSecretOf(String(id), plaintext)).toBe(true);
+      opened.push(plaintext);
+    }
+    const state = await stack.exportState(true);
+    for (const key of keysInState(state)) {
+      expect(key.outputs).toMatchObject({ secret: expect.anything(), encryptedSecret: expect.stringMatching(/^-----BEGIN /) });
+    }
+    await expectNoPlaintextAnywhere();
+  });
+
+  it("3. refresh and a second up keep encryptedSecret and write nothing", async () => {
+    const before = await stack.outputs();
+    emulator.requests.length = 0;
+    await stack.succeed("refresh", ...UNATTENDED);
+    await stack.succeed("up", ...UNATTENDED);
+    expect(emulator.requests.filter((request) => request.method !== "GET")).toEqual([]);
+    expect(await stack.outputs()).toEqual(before);
+  });
+
+  it("4. a new recipient replaces the key, new one first; the new ciphertext opens with the new key only", async () => {
+    const before = await stack.outputs();
+    const next = ageToolKeyPair();
+    try {
+      await stack.setConfig({ ageRecipientFile: writeRecipient("age-next.txt", next.recipient) });
+      emulator.requests.length = 0;
+      await stack.succeed("up", ...UNATTENDED);
+      const writes = emulator.requests.filter((request) => request.method !== "GET").map((request) => request.method);
+      expect(writes).toEqual(["POST", "PUT", "DELETE"]);
+      const after = await stack.outputs();
+      expect(after.ageKeyId).not.toBe(before.ageKeyId);
+      expect(after.pgpKeyId).toBe(before.pgpKeyId);
+      const plaintext = next.decrypt(String(after.ageEncryptedSecret));
+      expect(emulator.store.isSecretOf(String(after.ageKeyId), plaintext)).toBe(true);
+      opened.push(plaintext);
+      expect(() => age.decrypt(String(after.ageEncryptedSecret))).toThrow();
+      await expectNoPlaintextAnywhere();
+    } finally {
+      next.dispose();
+    }
+  });
+
+  it("5. destroy deletes both keys", async () => {
+    await stack.succeed("destroy", ...UNATTENDED);
+    expect(emulator.store.list(TEST_REPO)).toEqual([]);
+    await expectNoPlaintextAnywhere();
+  });
+});

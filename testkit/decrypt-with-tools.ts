@@ -1,0 +1,80 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { isExecutable } from "./find-pulumi-cli";
+
+/*
+ * Key pairs made, and ciphertexts opened, with the real `age` and `gpg` command-line tools
+ * (Debian's age and gnupg packages): what a recipient of `encryptedSecret` runs. For the real-CLI
+ * tests of every language; the private halves stay in a temporary folder that only the test reads.
+ */
+
+const TOOLS = ["age", "age-keygen", "gpg", "gpgconf"] as const;
+
+/** Why the tools cannot be used here, or `undefined` when all are on the PATH. */
+export function missingEncryptionTools(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dirs = (env.PATH ?? "").split(delimiter).filter((dir) => dir !== "");
+  const missing = TOOLS.filter((tool) => !dirs.some((dir) => isExecutable(join(dir, tool))));
+  return missing.length === 0
+    ? undefined
+    : `${missing.join(", ")} not on $PATH; install Debian's age and gnupg packages (apt-get install age gnupg), as .ci/run does`;
+}
+
+export interface ToolKeyPair {
+  format: "age" | "openpgp";
+  /** What `encryptTo` gets: the `age1…` line, or the armored public key `gpg --armor --export` prints. */
+  recipient: string;
+  /** The secret opened by the tool, as the recipient would: `age --decrypt -i`, or `gpg --decrypt`. */
+  decrypt(armored: string): string;
+  /** The private half as text (the identity line, or `gpg --armor --export-secret-keys`): for tests that give it by mistake. */
+  privateKey(): string;
+  /** Removes the private half (and stops gpg's agent). */
+  dispose(): void;
+}
+
+/** `age-keygen -o <file>`: the identity stays in the file, the recipient is `age-keygen -y`'s line. */
+export function ageToolKeyPair(): ToolKeyPair {
+  const dir = mkdtempSync(join(tmpdir(), "flashback-age-"));
+  const identity = join(dir, "identity.txt");
+  execFileSync("age-keygen", ["-o", identity], { stdio: "ignore" });
+  const recipient = execFileSync("age-keygen", ["-y", identity], { encoding: "utf8" }).trim();
+  return {
+    format: "age",
+    recipient,
+    decrypt: (armored) => execFileSync("age", ["--decrypt", "-i", identity], { input: armored, encoding: "utf8" }),
+    privateKey: () =>
+      readFileSync(identity, "utf8")
+        .split("\n")
+        .find((line) => line.startsWith("AGE-SECRET-KEY-")) ?? "",
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A Curve25519 key with an encryption subkey, made by gpg in a GNUPGHOME of its own, without a passphrase. */
+export function gpgToolKeyPair(userId = "Flashback Test <test@example.com>"): ToolKeyPair {
+  const home = mkdtempSync(join(tmpdir(), "flashback-gpg-"));
+  const env = { ...process.env, GNUPGHOME: home };
+  const gpg = (args: string[], input?: string): string =>
+    execFileSync("gpg", ["--batch", "--quiet", "--no-tty", "--pinentry-mode", "loopback", "--passphrase", "", ...args], {
+      env,
+      encoding: "utf8",
+      stdio: ["pipe", "pipe", "pipe"],
+      ...(input === undefined ? {} : { input }),
+    });
+  gpg(["--quick-generate-key", userId, "future-default", "default", "never"]);
+  const recipient = gpg(["--armor", "--export", userId]).trim();
+  return {
+    format: "openpgp",
+    recipient,
+    decrypt: (armored) => gpg(["--decrypt"], armored),
+    privateKey: () => gpg(["--armor", "--export-secret-keys", userId]).trim(),
+    dispose: () => {
+      try {
+        execFileSync("gpgconf", ["--kill", "gpg-agent"], { env, stdio: "ignore" });
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    },
+  };
+}
