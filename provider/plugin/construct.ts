@@ -37,12 +37,13 @@ const SERVED_BY_THIS_PLUGIN = { version: packageVersion(), pluginDownloadURL: PL
 class ServedRepoApiKey extends pulumi.CustomResource {
   declare readonly key: pulumi.Output<string>;
   declare readonly secret: pulumi.Output<string>;
+  declare readonly encryptedSecret: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: SlotKeyArgs, opts: pulumi.CustomResourceOptions) {
     super(
       REPO_API_KEY_TOKEN,
       name,
-      { ...args, key: undefined, secret: undefined },
+      { ...args, key: undefined, secret: undefined, encryptedSecret: undefined },
       {
         ...opts,
         additionalSecretOutputs: [...SECRET_OUTPUTS],

@@ -192,6 +192,12 @@ function rotatingRepoApiKeySpec(): Record<string, unknown> {
           "A schedule: rotate at the first deployment once this many days have passed since the last rotation, with nobody raising a number. " +
           "The component keeps a RotationSchedule child, `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.",
       },
+      encryptTo: {
+        type: "string",
+        description:
+          "Who may read the secrets: an age recipient (`age1…`) or one ASCII-armored OpenPGP public key, as on RepoApiKey. Both keys' secrets are " +
+          "then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Changing it replaces both keys.",
+      },
     },
     requiredInputs: ["repoId", "name", "accessType"],
     properties: {
@@ -201,6 +207,11 @@ function rotatingRepoApiKeySpec(): Record<string, unknown> {
       previousKey: output("The key id of the key before it, still valid until the next rotation.", true),
       previousSecret: output("The secret of the key before it.", true),
       previousKeyId: output("Flashback's id of the key before it.", false),
+      currentEncryptedSecret: output(
+        "With encryptTo: the newest key's secret as armored ciphertext for the recipient (currentSecret is then empty).",
+        false,
+      ),
+      previousEncryptedSecret: output("With encryptTo: the previous key's secret as armored ciphertext for the recipient.", false),
     },
     required: ["currentKey", "currentSecret", "currentKeyId", "previousKey", "previousSecret", "previousKeyId"],
   };

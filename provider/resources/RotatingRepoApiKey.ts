@@ -28,6 +28,10 @@ export class RotatingRepoApiKey extends pulumi.ComponentResource {
   readonly previousSecret: pulumi.Output<string>;
   /** Flashback's id of the key before it. */
   readonly previousKeyId: pulumi.Output<string>;
+  /** With `encryptTo`: the newest key's secret as armored ciphertext for the recipient (`currentSecret` is then empty). */
+  readonly currentEncryptedSecret: pulumi.Output<string | undefined>;
+  /** With `encryptTo`: the previous key's secret as armored ciphertext for the recipient. */
+  readonly previousEncryptedSecret: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: RotatingRepoApiKeyArgs, opts?: pulumi.ComponentResourceOptions) {
     super(ROTATING_REPO_API_KEY_TOKEN, name, {}, opts);
@@ -41,6 +45,8 @@ export class RotatingRepoApiKey extends pulumi.ComponentResource {
     this.previousKey = outputs.previousKey;
     this.previousSecret = outputs.previousSecret;
     this.previousKeyId = outputs.previousKeyId;
+    this.currentEncryptedSecret = outputs.currentEncryptedSecret;
+    this.previousEncryptedSecret = outputs.previousEncryptedSecret;
     this.registerOutputs({ ...outputs });
   }
 }

@@ -23,6 +23,12 @@ export interface RotatingRepoApiKeyArgs {
    * (`<name>-schedule`) that stores when it last rotated and steps at most once per deployment.
    */
   rotateEveryDays?: pulumi.Input<number>;
+  /**
+   * Who may read the secrets: an age recipient or an armored OpenPGP public key, as on `RepoApiKey`.
+   * Both keys' secrets are then encrypted to it (`currentEncryptedSecret`, `previousEncryptedSecret`)
+   * and `currentSecret` and `previousSecret` stay empty. Changing it replaces both keys.
+   */
+  encryptTo?: pulumi.Input<string>;
 }
 
 /** What a slot's key must offer the component, whichever front made it. */
@@ -30,6 +36,7 @@ export interface SlotKey {
   readonly id: pulumi.Output<string>;
   readonly key: pulumi.Output<string>;
   readonly secret: pulumi.Output<string>;
+  readonly encryptedSecret: pulumi.Output<string | undefined>;
 }
 
 /** The inputs a slot's key is made with: those of a `RepoApiKey`. */
@@ -38,6 +45,7 @@ export interface SlotKeyArgs {
   name: pulumi.Input<string>;
   accessType: pulumi.Input<AccessType>;
   rotateWhenChanged: pulumi.Input<string>;
+  encryptTo?: pulumi.Input<string>;
 }
 
 /** The inputs of the schedule a component keeps for `rotateEveryDays`: those of a `RotationSchedule`. */
@@ -64,6 +72,8 @@ export interface RotatingKeyOutputs {
   previousKey: pulumi.Output<string>;
   previousSecret: pulumi.Output<string>;
   previousKeyId: pulumi.Output<string>;
+  currentEncryptedSecret: pulumi.Output<string | undefined>;
+  previousEncryptedSecret: pulumi.Output<string | undefined>;
 }
 
 /**
@@ -86,6 +96,7 @@ export function rotatingKeyPair(
         name: pulumi.interpolate`${args.name}-${which}`,
         accessType: args.accessType,
         rotateWhenChanged: rotation.apply((value) => `generation ${slotGenerations(value)[which]}`),
+        encryptTo: args.encryptTo,
       },
       { parent },
     );
@@ -102,6 +113,8 @@ export function rotatingKeyPair(
     previousKey: pick((key) => key.key, false),
     previousSecret: pick((key) => key.secret, false),
     previousKeyId: pick((key) => key.id, false),
+    currentEncryptedSecret: pick((key) => key.encryptedSecret, true),
+    previousEncryptedSecret: pick((key) => key.encryptedSecret, false),
   };
 }
 

@@ -45,6 +45,19 @@ describe("RotatingRepoApiKey", () => {
     expect(registered.map((args) => args.type)).not.toContain(ROTATION_SCHEDULE_TYPE);
   });
 
+  it("with encryptTo seals both keys: secrets empty, each encryptedSecret its key's", async () => {
+    const pair = new RotatingRepoApiKey("sealed", { repoId: "r", name: "sealed", accessType: "READ", rotation: 0, encryptTo: "age1qqqq" });
+    expect([await valueOf(pair.currentSecret), await valueOf(pair.previousSecret)]).toEqual(["", ""]);
+    const [current, previous] = [await valueOf(pair.currentEncryptedSecret), await valueOf(pair.previousEncryptedSecret)];
+    expect(current).toMatch(/^-----BEGIN AGE ENCRYPTED FILE-----/);
+    expect(previous).toMatch(/^-----BEGIN AGE ENCRYPTED FILE-----/);
+    expect(current).not.toBe(previous);
+    expect(registered.filter((args) => args.name.startsWith("sealed-")).map((args) => args.inputs.encryptTo)).toEqual([
+      "age1qqqq",
+      "age1qqqq",
+    ]);
+  });
+
   it("with neither fails naming both inputs", () => {
     expect(() => new RotatingRepoApiKey("neither", { repoId: "r", name: "neither", accessType: "READ" })).toThrow(
       'RotatingRepoApiKey "neither": give rotation (a whole number of at least 0 you raise to rotate) or rotateEveryDays (a schedule, in days); it has neither',

@@ -16,12 +16,16 @@ import (
 type RotatingRepoApiKey struct {
 	pulumi.ResourceState
 
+	// With encryptTo: the newest key's secret as armored ciphertext for the recipient (currentSecret is then empty).
+	CurrentEncryptedSecret pulumi.StringPtrOutput `pulumi:"currentEncryptedSecret"`
 	// The key id of the newest key.
 	CurrentKey pulumi.StringOutput `pulumi:"currentKey"`
 	// Flashback's id of the newest key.
 	CurrentKeyId pulumi.StringOutput `pulumi:"currentKeyId"`
 	// The secret of the newest key.
 	CurrentSecret pulumi.StringOutput `pulumi:"currentSecret"`
+	// With encryptTo: the previous key's secret as armored ciphertext for the recipient.
+	PreviousEncryptedSecret pulumi.StringPtrOutput `pulumi:"previousEncryptedSecret"`
 	// The key id of the key before it, still valid until the next rotation.
 	PreviousKey pulumi.StringOutput `pulumi:"previousKey"`
 	// Flashback's id of the key before it.
@@ -65,6 +69,8 @@ func NewRotatingRepoApiKey(ctx *pulumi.Context,
 type rotatingRepoApiKeyArgs struct {
 	// The access level of both keys.
 	AccessType AccessType `pulumi:"accessType"`
+	// Who may read the secrets: an age recipient (`age1…`) or one ASCII-armored OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Changing it replaces both keys.
+	EncryptTo *string `pulumi:"encryptTo"`
 	// Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback.
 	Name string `pulumi:"name"`
 	// The repository both keys open.
@@ -79,6 +85,8 @@ type rotatingRepoApiKeyArgs struct {
 type RotatingRepoApiKeyArgs struct {
 	// The access level of both keys.
 	AccessType AccessTypeInput
+	// Who may read the secrets: an age recipient (`age1…`) or one ASCII-armored OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Changing it replaces both keys.
+	EncryptTo pulumi.StringPtrInput
 	// Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback.
 	Name pulumi.StringInput
 	// The repository both keys open.
@@ -176,6 +184,11 @@ func (o RotatingRepoApiKeyOutput) ToRotatingRepoApiKeyOutputWithContext(ctx cont
 	return o
 }
 
+// With encryptTo: the newest key's secret as armored ciphertext for the recipient (currentSecret is then empty).
+func (o RotatingRepoApiKeyOutput) CurrentEncryptedSecret() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *RotatingRepoApiKey) pulumi.StringPtrOutput { return v.CurrentEncryptedSecret }).(pulumi.StringPtrOutput)
+}
+
 // The key id of the newest key.
 func (o RotatingRepoApiKeyOutput) CurrentKey() pulumi.StringOutput {
 	return o.ApplyT(func(v *RotatingRepoApiKey) pulumi.StringOutput { return v.CurrentKey }).(pulumi.StringOutput)
@@ -189,6 +202,11 @@ func (o RotatingRepoApiKeyOutput) CurrentKeyId() pulumi.StringOutput {
 // The secret of the newest key.
 func (o RotatingRepoApiKeyOutput) CurrentSecret() pulumi.StringOutput {
 	return o.ApplyT(func(v *RotatingRepoApiKey) pulumi.StringOutput { return v.CurrentSecret }).(pulumi.StringOutput)
+}
+
+// With encryptTo: the previous key's secret as armored ciphertext for the recipient.
+func (o RotatingRepoApiKeyOutput) PreviousEncryptedSecret() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *RotatingRepoApiKey) pulumi.StringPtrOutput { return v.PreviousEncryptedSecret }).(pulumi.StringPtrOutput)
 }
 
 // The key id of the key before it, still valid until the next rotation.

@@ -23,6 +23,7 @@ class RotatingRepoApiKeyArgs:
                  access_type: pulumi.Input['AccessType'],
                  name: pulumi.Input[_builtins.str],
                  repo_id: pulumi.Input[_builtins.str],
+                 encrypt_to: pulumi.Input[Optional[_builtins.str]] = None,
                  rotate_every_days: pulumi.Input[Optional[_builtins.float]] = None,
                  rotation: pulumi.Input[Optional[_builtins.int]] = None):
         """
@@ -31,12 +32,15 @@ class RotatingRepoApiKeyArgs:
         :param pulumi.Input['AccessType'] access_type: The access level of both keys.
         :param pulumi.Input[_builtins.str] name: Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback.
         :param pulumi.Input[_builtins.str] repo_id: The repository both keys open.
+        :param pulumi.Input[_builtins.str] encrypt_to: Who may read the secrets: an age recipient (`age1…`) or one ASCII-armored OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Changing it replaces both keys.
         :param pulumi.Input[_builtins.float] rotate_every_days: A schedule: rotate at the first deployment once this many days have passed since the last rotation, with nobody raising a number. The component keeps a RotationSchedule child, `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.
         :param pulumi.Input[_builtins.int] rotation: A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
         """
         pulumi.set(__self__, "access_type", access_type)
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "repo_id", repo_id)
+        if encrypt_to is not None:
+            pulumi.set(__self__, "encrypt_to", encrypt_to)
         if rotate_every_days is not None:
             pulumi.set(__self__, "rotate_every_days", rotate_every_days)
         if rotation is not None:
@@ -79,6 +83,18 @@ class RotatingRepoApiKeyArgs:
         pulumi.set(self, "repo_id", value)
 
     @_builtins.property
+    @pulumi.getter(name="encryptTo")
+    def encrypt_to(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Who may read the secrets: an age recipient (`age1…`) or one ASCII-armored OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Changing it replaces both keys.
+        """
+        return pulumi.get(self, "encrypt_to")
+
+    @encrypt_to.setter
+    def encrypt_to(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "encrypt_to", value)
+
+    @_builtins.property
     @pulumi.getter(name="rotateEveryDays")
     def rotate_every_days(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
@@ -110,6 +126,7 @@ class RotatingRepoApiKey(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_type: pulumi.Input[Optional['AccessType']] = None,
+                 encrypt_to: pulumi.Input[Optional[_builtins.str]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  repo_id: pulumi.Input[Optional[_builtins.str]] = None,
                  rotate_every_days: pulumi.Input[Optional[_builtins.float]] = None,
@@ -121,6 +138,7 @@ class RotatingRepoApiKey(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input['AccessType'] access_type: The access level of both keys.
+        :param pulumi.Input[_builtins.str] encrypt_to: Who may read the secrets: an age recipient (`age1…`) or one ASCII-armored OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Changing it replaces both keys.
         :param pulumi.Input[_builtins.str] name: Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback.
         :param pulumi.Input[_builtins.str] repo_id: The repository both keys open.
         :param pulumi.Input[_builtins.float] rotate_every_days: A schedule: rotate at the first deployment once this many days have passed since the last rotation, with nobody raising a number. The component keeps a RotationSchedule child, `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.
@@ -151,6 +169,7 @@ class RotatingRepoApiKey(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_type: pulumi.Input[Optional['AccessType']] = None,
+                 encrypt_to: pulumi.Input[Optional[_builtins.str]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  repo_id: pulumi.Input[Optional[_builtins.str]] = None,
                  rotate_every_days: pulumi.Input[Optional[_builtins.float]] = None,
@@ -169,6 +188,7 @@ class RotatingRepoApiKey(pulumi.ComponentResource):
             if access_type is None and not opts.urn:
                 raise TypeError("Missing required property 'access_type'")
             __props__.__dict__["access_type"] = access_type
+            __props__.__dict__["encrypt_to"] = encrypt_to
             if name is None and not opts.urn:
                 raise TypeError("Missing required property 'name'")
             __props__.__dict__["name"] = name
@@ -177,9 +197,11 @@ class RotatingRepoApiKey(pulumi.ComponentResource):
             __props__.__dict__["repo_id"] = repo_id
             __props__.__dict__["rotate_every_days"] = rotate_every_days
             __props__.__dict__["rotation"] = rotation
+            __props__.__dict__["current_encrypted_secret"] = None
             __props__.__dict__["current_key"] = None
             __props__.__dict__["current_key_id"] = None
             __props__.__dict__["current_secret"] = None
+            __props__.__dict__["previous_encrypted_secret"] = None
             __props__.__dict__["previous_key"] = None
             __props__.__dict__["previous_key_id"] = None
             __props__.__dict__["previous_secret"] = None
@@ -191,6 +213,14 @@ class RotatingRepoApiKey(pulumi.ComponentResource):
             __props__,
             opts,
             remote=True)
+
+    @_builtins.property
+    @pulumi.getter(name="currentEncryptedSecret")
+    def current_encrypted_secret(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        With encryptTo: the newest key's secret as armored ciphertext for the recipient (currentSecret is then empty).
+        """
+        return pulumi.get(self, "current_encrypted_secret")
 
     @_builtins.property
     @pulumi.getter(name="currentKey")
@@ -215,6 +245,14 @@ class RotatingRepoApiKey(pulumi.ComponentResource):
         The secret of the newest key.
         """
         return pulumi.get(self, "current_secret")
+
+    @_builtins.property
+    @pulumi.getter(name="previousEncryptedSecret")
+    def previous_encrypted_secret(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        With encryptTo: the previous key's secret as armored ciphertext for the recipient.
+        """
+        return pulumi.get(self, "previous_encrypted_secret")
 
     @_builtins.property
     @pulumi.getter(name="previousKey")
