@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
 import { REPO_API_KEY_TOKEN as TYPE } from "../../provider/plugin/schema";
@@ -11,6 +11,8 @@ import { exerciseSecretShapes } from "./secret-shapes";
 import { expectLookupsThroughCli } from "./function-results";
 import { sequentialSteps } from "./sequential-steps";
 import { expectRotationsThroughCli } from "./rotation-through-cli";
+import { expectSealedThroughCli } from "./encrypt-to-through-cli";
+import { encryptionToolsSuite } from "../../testkit/encryption-tools-suite";
 
 /** The plugin's executable, as a program's Pulumi.yaml or `pulumi package add` names it. */
 export const PLUGIN_EXECUTABLE = join(__dirname, "..", "..", "bin", "pulumi-resource-flashback");
@@ -191,6 +193,15 @@ export function describePluginProgram(program: PluginProgram): void {
       );
     }
 
+    // YAML declares no resource conditionally: its sealed keys are test/e2e/yaml-encrypt-to.test.ts.
+    if (program.language !== "yaml") {
+      const title =
+        "encryptTo: keys and a RotatingRepoApiKey sealed to age and OpenPGP keys, opened by the real age and gpg, no plaintext anywhere";
+      const tools = encryptionToolsSuite(title);
+      if (tools.skip) it.skip(tools.title, () => {});
+      else step(title, () => expectSealedThroughCli(stack, emulator, up));
+    }
+
     step("a bad input fails with the field's name and sends nothing", async () => {
       await stack.setConfig({ accessType: "OWNER" });
       try {
@@ -206,7 +217,11 @@ export function describePluginProgram(program: PluginProgram): void {
     step("destroy leaves nothing, and the token appears in nothing printed or stored", async () => {
       await stack.succeed("destroy", ...UNATTENDED);
       expect(emulator.store.allKeys()).toEqual([]);
-      const printed = stack.printed.map((command) => command.output).join("\n");
+      // Only what --show-secrets asked for in plaintext may hold it (the config, as the default provider's inputs).
+      const printed = stack.printed
+        .filter((command) => !command.args.includes("--show-secrets"))
+        .map((command) => command.output)
+        .join("\n");
       expect(printed).not.toContain(TEST_TOKEN);
       const stored = readdirSync(join(stack.home, "state"), { recursive: true, withFileTypes: true })
         .filter((entry) => entry.isFile())

@@ -5,9 +5,12 @@
 // adopted with the `import` resource option under a secret name. With `lookup`, the keys of the
 // repository and the reader, found by its name, from the functions' output forms. With `rotation`,
 // a RotatingRepoApiKey (the plugin's component) and its six outputs, and a RotationSchedule alone.
+// With `ageRecipientFile` and `pgpKeyFile`, keys sealed with encryptTo (test/helpers/encrypt-to-through-cli.ts).
 package main
 
 import (
+	"os"
+
 	"github.com/flashbacknetwork/pulumi-flashback/sdk/go/flashback"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
@@ -99,8 +102,54 @@ func main() {
 			}
 			ctx.Export("scheduleRotation", schedule.Rotation)
 		}
+		if file := cfg.Get("ageRecipientFile"); file != "" {
+			return declareSealed(ctx, cfg, repoID, file)
+		}
 		return nil
 	})
+}
+
+// declareSealed declares the keys sealed with encryptTo: one per recipient, and a sealed RotatingRepoApiKey.
+func declareSealed(ctx *pulumi.Context, cfg *config.Config, repoID, ageRecipientFile string) error {
+	ageRecipient, err := os.ReadFile(ageRecipientFile)
+	if err != nil {
+		return err
+	}
+	pgpRecipient, err := os.ReadFile(cfg.Require("pgpKeyFile"))
+	if err != nil {
+		return err
+	}
+	for prefix, recipient := range map[string][]byte{"age": ageRecipient, "pgp": pgpRecipient} {
+		key, err := flashback.NewRepoApiKey(ctx, prefix+"-key", &flashback.RepoApiKeyArgs{
+			RepoId:     pulumi.String(repoID),
+			Name:       pulumi.String("sealed-" + prefix),
+			AccessType: flashback.AccessTypeRead,
+			EncryptTo:  pulumi.String(string(recipient)),
+		})
+		if err != nil {
+			return err
+		}
+		ctx.Export(prefix+"KeyId", key.ID())
+		ctx.Export(prefix+"Secret", key.Secret)
+		ctx.Export(prefix+"EncryptedSecret", key.EncryptedSecret)
+	}
+	sealed, err := flashback.NewRotatingRepoApiKey(ctx, "sealed-rotating", &flashback.RotatingRepoApiKeyArgs{
+		RepoId:     pulumi.String(repoID),
+		Name:       pulumi.String("sealed-rotating"),
+		AccessType: flashback.AccessTypeRead,
+		Rotation:   pulumi.Int(cfg.RequireInt("sealedRotation")),
+		EncryptTo:  pulumi.String(string(ageRecipient)),
+	})
+	if err != nil {
+		return err
+	}
+	ctx.Export("sealedCurrentKeyId", sealed.CurrentKeyId)
+	ctx.Export("sealedCurrentSecret", sealed.CurrentSecret)
+	ctx.Export("sealedCurrentEncryptedSecret", sealed.CurrentEncryptedSecret)
+	ctx.Export("sealedPreviousKeyId", sealed.PreviousKeyId)
+	ctx.Export("sealedPreviousSecret", sealed.PreviousSecret)
+	ctx.Export("sealedPreviousEncryptedSecret", sealed.PreviousEncryptedSecret)
+	return nil
 }
 
 func orDefault(value, fallback string) string {

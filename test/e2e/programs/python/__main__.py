@@ -5,6 +5,7 @@ one, holding a key whose name and rotation trigger are secrets; with `adoptId`, 
 adopted with the `import` resource option under a secret name. With `lookup`, the keys of the
 repository and the reader, found by its name, from the functions' output forms. With `rotation`,
 a RotatingRepoApiKey (the plugin's component) and its six outputs, and a RotationSchedule alone.
+With `ageRecipientFile` and `pgpKeyFile`, keys sealed with encryptTo (test/helpers/encrypt-to-through-cli.ts).
 """
 
 import pulumi
@@ -70,3 +71,29 @@ if rotation is not None:
         pulumi.export(f"rotating{which.title()}Key", getattr(rotating, f"{which}_key"))
         pulumi.export(f"rotating{which.title()}Secret", getattr(rotating, f"{which}_secret"))
     pulumi.export("scheduleRotation", flashback.RotationSchedule("schedule", every_days=30).rotation)
+
+age_recipient_file = config.get("ageRecipientFile")
+if age_recipient_file is not None:
+    with open(age_recipient_file) as file:
+        age_recipient = file.read()
+    with open(config.require("pgpKeyFile")) as file:
+        pgp_recipient = file.read()
+    for prefix, recipient in (("age", age_recipient), ("pgp", pgp_recipient)):
+        sealed_key = flashback.RepoApiKey(
+            f"{prefix}-key", repo_id=repo_id, name=f"sealed-{prefix}", access_type="READ", encrypt_to=recipient
+        )
+        pulumi.export(f"{prefix}KeyId", sealed_key.id)
+        pulumi.export(f"{prefix}Secret", sealed_key.secret)
+        pulumi.export(f"{prefix}EncryptedSecret", sealed_key.encrypted_secret)
+    sealed = flashback.RotatingRepoApiKey(
+        "sealed-rotating",
+        repo_id=repo_id,
+        name="sealed-rotating",
+        access_type="READ",
+        rotation=config.require_int("sealedRotation"),
+        encrypt_to=age_recipient,
+    )
+    for which in ("current", "previous"):
+        pulumi.export(f"sealed{which.title()}KeyId", getattr(sealed, f"{which}_key_id"))
+        pulumi.export(f"sealed{which.title()}Secret", getattr(sealed, f"{which}_secret"))
+        pulumi.export(f"sealed{which.title()}EncryptedSecret", getattr(sealed, f"{which}_encrypted_secret"))
