@@ -83,6 +83,12 @@ export class KeyStore {
     return this.#secretDigests.get(id) === digest(secret);
   }
 
+  /** Whether `secret` is the secret of any key this process issued, deleted ones too: what a leak check looks for. */
+  isIssuedSecret(secret: string): boolean {
+    const wanted = digest(secret);
+    return [...this.#secretDigests.values()].includes(wanted);
+  }
+
   list(repoId: string): StoredKey[] {
     return [...this.#keysOf(repoId).values()];
   }

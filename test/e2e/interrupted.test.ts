@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RunningEmulator } from "../../emulator";
@@ -7,6 +8,7 @@ import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emu
 import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import { descendantsOf, killAll, type ProcessInfo } from "../helpers/process-tree";
 import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
+import { ageToolKeyPair, missingEncryptionTools, type ToolKeyPair } from "../../testkit/decrypt-with-tools";
 
 /*
  * Interrupted deployments under the real engine (issue: "Interrupted deployments lose nothing").
@@ -81,6 +83,8 @@ interface Row {
 }
 
 const rows: Row[] = [];
+/** The key pair the running scenario's keys are sealed to, if any: the state's secrets are then its ciphertexts. */
+let sealedTo: ToolKeyPair | undefined;
 const totals = { scenarios: 0, recovered: 0, orphaned: 0, duplicates: 0, lost: 0 };
 let emulator: RunningEmulator;
 let stackCount = 0;
@@ -134,6 +138,35 @@ describe.skipIf(suite.skip)(suite.title, () => {
     }
   }
 
+  // encryptTo: the secret is sealed as soon as Flashback answers, so a kill at any point after exposes no plaintext.
+  const tools = missingEncryptionTools();
+  const sealedTitle = "create, every key sealed with encryptTo: SIGKILL of the CLI and its process group; no plaintext anywhere";
+  (tools !== undefined && process.env.CI !== "true" ? it.skip : it)(
+    tools === undefined ? sealedTitle : `${sealedTitle} — skipped: ${tools}`,
+    async () => {
+      const age = ageToolKeyPair();
+      sealedTo = age;
+      try {
+        await runScenario(
+          sealedTitle,
+          async (stack) => {
+            const interrupted = await interruptWhileHeld(stack, "create", INTERRUPTIONS.killGroup);
+            const recovery = await recover(stack, "up");
+            const exported = JSON.stringify(await stack.exportState(true));
+            const backend = filesUnder(join(stack.home, "state")).map((file) => readFileSync(file, "utf8"));
+            const printed = stack.printed.map((command) => command.output);
+            expect([exported, ...backend, ...printed].flatMap(issuedSecretsIn)).toEqual([]);
+            return { leftBehind: interrupted.leftBehind, commands: [...interrupted.repairs, ...recovery], expected: declaredKeys("fleet") };
+          },
+          { encryptTo: age.recipient },
+        );
+      } finally {
+        sealedTo = undefined;
+        age.dispose();
+      }
+    },
+  );
+
   it("up --continue-on-error with one key Flashback refuses (403), then up once the cause is fixed", async () => {
     await runScenario("create: --continue-on-error, one key refused with 403", async (stack) => {
       await stack.setConfig({ elsewhereIndex: "5", elsewhereRepoId: "repo-forbidden" });
@@ -185,7 +218,11 @@ interface Outcome {
 }
 
 /** One scenario on a fresh stack: its steps, then the checks every scenario shares, then the stack removed. */
-async function runScenario(scenario: string, steps: (stack: CliStack) => Promise<Outcome>): Promise<void> {
+async function runScenario(
+  scenario: string,
+  steps: (stack: CliStack) => Promise<Outcome>,
+  config: Record<string, string> = {},
+): Promise<void> {
   totals.scenarios += 1;
   emulator.reset();
   humanKeyId = emulator.store.create(TEST_REPO, HUMAN_KEY_NAME, "READ").stored.id;
@@ -193,7 +230,7 @@ async function runScenario(scenario: string, steps: (stack: CliStack) => Promise
   const stack = await cliStackOnEmulator(emulator, {
     programDir: PROGRAM_DIR,
     stackName: `interrupted-${stackCount}`,
-    config: { keyCount: String(KEY_COUNT), "flashback:operationTimeout": String(OPERATION_TIMEOUT_S) },
+    config: { keyCount: String(KEY_COUNT), "flashback:operationTimeout": String(OPERATION_TIMEOUT_S), ...config },
   });
   try {
     const outcome = await steps(stack);
@@ -317,7 +354,7 @@ async function snapshot(stack: CliStack): Promise<Snapshot> {
   const deployment = await stack.exportState(true);
   const stateKeys = keysInState(deployment).map((resource) => ({
     id: resource.id as string,
-    secret: plaintextOf(resource.outputs?.secret),
+    secret: sealedTo === undefined ? plaintextOf(resource.outputs?.secret) : sealedTo.decrypt(String(resource.outputs?.encryptedSecret)),
   }));
   const pendingTypes = (deployment.pending_operations ?? []).map((operation) => operation.type);
   return {
@@ -330,6 +367,19 @@ async function snapshot(stack: CliStack): Promise<Snapshot> {
     pending: pendingTypes.length,
     pendingTypes,
   };
+}
+
+/** Every secret Flashback issued (deleted keys' too) that appears in `text`: each 40-character base64url run checked. */
+function issuedSecretsIn(text: string): string[] {
+  const runs = text.match(/[A-Za-z0-9_-]{40,}/g) ?? [];
+  const windows = runs.flatMap((run) => Array.from({ length: run.length - 39 }, (_, start) => run.slice(start, start + 40)));
+  return windows.filter((candidate) => emulator.store.isIssuedSecret(candidate));
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 /** `stack export --show-secrets` keeps a secret's envelope and puts its JSON-encoded value under `plaintext`. */
