@@ -12,8 +12,16 @@ export const MAX_ENCRYPT_TO_LENGTH = 100_000;
 
 const PGP_PUBLIC_BEGIN = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
 const PGP_PUBLIC_END = "-----END PGP PUBLIC KEY BLOCK-----";
-/** age's identities (`AGE-SECRET-KEY-1…`, plugins' `AGE-PLUGIN-…`) and OpenPGP's secret key blocks. */
-const PRIVATE_KEY_MARKERS = [/AGE-SECRET-KEY-/i, /AGE-PLUGIN-[A-Z0-9]+-1/i, /-----BEGIN PGP (PRIVATE|SECRET) KEY BLOCK-----/];
+/**
+ * age's identities (`AGE-SECRET-KEY-1…`, plugins' `AGE-PLUGIN-…`), OpenPGP's secret key blocks, and
+ * any PEM private key pasted by mistake (OpenSSH, PKCS#1, PKCS#8, encrypted or not).
+ */
+const PRIVATE_KEY_MARKERS = [
+  /AGE-SECRET-KEY-/i,
+  /AGE-PLUGIN-[A-Z0-9]+-1/i,
+  /-----BEGIN PGP (PRIVATE|SECRET) KEY BLOCK-----/,
+  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/,
+];
 /** Bech32: `age1` then data characters only (the library checks the checksum and the key type). */
 const AGE_RECIPIENT = /^age1[02-9ac-hj-np-z]{6,}$/;
 

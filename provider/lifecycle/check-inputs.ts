@@ -2,7 +2,7 @@ import { ACCESS_TYPES, type AccessType } from "../types/api";
 import type { InputFailure } from "../errors/InputError";
 import type { RepoApiKeyInputs } from "../types/resource";
 import { RESERVATION_PREFIX } from "./reservation";
-import { hasPrivateKeyMarker, normalizeRecipient, PRIVATE_KEY_REFUSAL, recipientShape } from "../encryption/recipient-shape";
+import { hasPrivateKeyMarker, normalizeRecipient, recipientShape } from "../encryption/recipient-shape";
 
 /** What the engine sends for a value not known yet (during preview). Any input may be one. */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -143,12 +143,13 @@ function checkEncryptTo(value: unknown, refuse: (refusal: string) => void): void
 }
 
 /**
- * A refused `encryptTo`, its reason naming the field. A private key's refusal names no property:
- * the engine prints a failing property's value beside the reason (`issueCheckFailures` in Pulumi's
- * pkg/resource/deploy/step_generator.go), and the private key must appear nowhere.
+ * A refused `encryptTo`, its reason naming the field, under no property: the engine prints a
+ * failing property's value beside the reason (`issueCheckFailures` in Pulumi's
+ * pkg/resource/deploy/step_generator.go), and a value refused here may be a private key of a kind
+ * no marker knows, or any other secret pasted by mistake: it must appear nowhere.
  */
 export function encryptToFailure(refusal: string): InputFailure {
-  return { property: refusal === PRIVATE_KEY_REFUSAL ? "" : "encryptTo", reason: `encryptTo ${refusal}` };
+  return { property: "", reason: `encryptTo ${refusal}` };
 }
 
 export function describeType(value: unknown): string {

@@ -120,6 +120,22 @@ describe("encryptTo in check and diff", () => {
     expect(inputs).toEqual(valid);
   });
 
+  it.each([
+    ["OpenSSH", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----"],
+    ["PKCS#8", "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIPRIVATEMATERIAL=\n-----END PRIVATE KEY-----"],
+    ["PKCS#1", "-----BEGIN RSA PRIVATE KEY-----\nMIIEPRIVATEMATERIAL=\n-----END RSA PRIVATE KEY-----"],
+  ])("a %s private key is refused as one, under no property, never repeated", (_, privateKey) => {
+    const { inputs, failures } = checkInputs({ ...valid, encryptTo: privateKey });
+    expect(failures).toEqual([{ property: "", reason: `encryptTo ${PRIVATE_KEY_REFUSAL}` }]);
+    expect(JSON.stringify({ inputs, failures })).not.toContain("PRIVATE KEY");
+  });
+
+  it("any refused encryptTo names no property, so the engine never prints the value beside the reason", () => {
+    const { failures } = checkInputs({ ...valid, encryptTo: "hunter2-a-password-pasted-by-mistake" });
+    expect(failures).toEqual([{ property: "", reason: expect.stringMatching(/^encryptTo must be an age recipient/) }]);
+    expect(JSON.stringify(failures)).not.toContain("hunter2");
+  });
+
   it("an unknown recipient passes a preview's check, and a create refuses it before any request", async () => {
     expect(checkInputs({ ...valid, encryptTo: UNKNOWN_VALUE }).failures).toEqual([]);
     const lifecycle = new RepoApiKeyLifecycle({ env: {} });
@@ -129,7 +145,7 @@ describe("encryptTo in check and diff", () => {
   it("checkFully adds the library's refusals, naming encryptTo, and masks a private key in every later message", async () => {
     const lifecycle = new RepoApiKeyLifecycle({ env: {} });
     const { failures } = await lifecycle.checkFully({ ...valid, encryptTo: brokenChecksum(age.recipient) });
-    expect(failures).toEqual([{ property: "encryptTo", reason: expect.stringMatching(/^encryptTo is not a valid age recipient/) }]);
+    expect(failures).toEqual([{ property: "", reason: expect.stringMatching(/^encryptTo is not a valid age recipient/) }]);
     await lifecycle.checkFully({ ...valid, encryptTo: pgp.privateKey });
     expect(lifecycle.redact(`x ${pgp.privateKey} y`)).toBe("x [redacted] y");
   });
