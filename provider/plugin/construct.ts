@@ -30,7 +30,11 @@ const server: {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ConstructRequest = any;
 
-/** As a generated SDK's resources say it, so that the program's default provider serves the children too. */
+/**
+ * As a generated SDK's resources say it, so that a Python or Go program's default provider serves
+ * the children too. YAML registers its resources without a version: there the children get a
+ * default provider of their own (one more plugin process), as an SDK's component would.
+ */
 const SERVED_BY_THIS_PLUGIN = { version: packageVersion(), pluginDownloadURL: PLUGIN_DOWNLOAD_URL };
 
 /** The plugin's `flashback:index:RepoApiKey`, registered by a component: the engine sends it back to this plugin. */
@@ -92,9 +96,17 @@ const COMPONENTS: Record<string, (name: string, inputs: Record<string, unknown>,
   },
 };
 
-/** The constructs in flight, to be failed (not the plugin crashed) by an error nobody awaited. */
+/**
+ * The constructs in flight, failed (rather than the plugin crashed) by an error nobody awaited: an
+ * output's rejection cannot be traced to its component, so it fails each one in flight. With none
+ * in flight the plugin stops as Node.js would, saying why.
+ */
 const inFlight = new Set<(error: unknown) => void>();
 process.on("unhandledRejection", (error) => {
+  if (inFlight.size === 0) {
+    process.stderr.write(`pulumi-resource-flashback: an unhandled rejection: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  }
   for (const fail of inFlight) fail(error);
 });
 

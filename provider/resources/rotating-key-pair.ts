@@ -133,5 +133,7 @@ function rotationOf(
       `RotatingRepoApiKey "${name}": give rotation (a whole number of at least 0 you raise to rotate) or rotateEveryDays (a schedule, in days); it has neither`,
     );
   }
+  // A plain number is checked now, failing this component alone; an output is checked once known.
+  if (typeof args.rotation !== "object") requireRotation(name, args.rotation);
   return pulumi.output(args.rotation);
 }

@@ -39,6 +39,18 @@ describe.skipIf(suite.skip)(suite.title, () => {
     expect(emulator.requests.filter((request) => request.method !== "GET")).toEqual([]);
   });
 
+  it("a counter below 0 fails that component alone, with the TypeScript class's message, and sends nothing", async () => {
+    const badStack = await cliStackOnEmulator(emulator, {
+      programDir: join(__dirname, "programs", "yaml-rotating-bad"),
+      stackName: "yaml-rotating-bad",
+    });
+    const bad = await badStack.run(["preview", "--non-interactive"]).finally(() => badStack.dispose({ destroy: false }));
+    expect(bad.code).not.toBe(0);
+    expect(bad.output).toMatch(/RotatingRepoApiKey "bad": rotation must be a whole number of at least 0; got -1/);
+    expect(bad.output).not.toMatch(/resource 'good' has a problem/);
+    expect(emulator.requests.filter((request) => request.method !== "GET")).toEqual([]);
+  });
+
   it("goes through two rotations by its counter and one by its schedule: one key replaced each, the former current one still valid as previous; secrets secret", async () => {
     await expectRotationsThroughCli(stack, emulator, {
       repoId: TEST_REPO,
