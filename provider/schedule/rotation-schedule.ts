@@ -65,12 +65,15 @@ export function checkSchedule(olds: Record<string, unknown>, news: Record<string
 
 /**
  * The rule itself: a new schedule starts at the counter (or 0) now; a stored one steps by one when
- * due, taking `nowMs` as its new start, and otherwise keeps its number and start.
+ * due, taking `nowMs` as its new start, and otherwise keeps its number and start (brought back to
+ * now if it lies in the future).
  */
 export function stepSchedule(previous: ScheduleState | undefined, wanted: ScheduleWanted, nowMs: number): ScheduleState {
   if (previous === undefined) return scheduleAt(wanted.counter ?? 0, nowMs, wanted);
   if (isDue(previous, wanted, nowMs)) return scheduleAt(previous.rotation + 1, nowMs, wanted);
-  return scheduleAt(previous.rotation, Date.parse(previous.rotatedAt), wanted);
+  // A start in the future (a clock that ran ahead, FLASHBACK_TEST_NOW left set once) would hold every
+  // step back until then: it comes back to now, without a step.
+  return scheduleAt(previous.rotation, Math.min(Date.parse(previous.rotatedAt), nowMs), wanted);
 }
 
 /** Due when a whole period has passed since the last step, or the counter rose (a missing counter counts as 0). */

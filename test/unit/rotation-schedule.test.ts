@@ -1,7 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { UNKNOWN_VALUE } from "../../provider/lifecycle/check-inputs";
-import { changedScheduleFields, checkSchedule, DAY_MS, MAX_EVERY_DAYS, periodMs } from "../../provider/schedule/rotation-schedule";
+import {
+  changedScheduleFields,
+  checkSchedule,
+  DAY_MS,
+  MAX_EVERY_DAYS,
+  periodMs,
+  stepSchedule,
+} from "../../provider/schedule/rotation-schedule";
 import { readScheduleNow, TEST_NOW_ENV } from "../../provider/schedule/schedule-now";
 import { ScheduleLifecycle } from "../../provider/schedule/schedule-lifecycle";
 
@@ -154,5 +161,12 @@ describe("the schedule's now", () => {
     });
     expect(lifecycle.check({}, { everyDays: 1 }).inputs.rotatedAt).toBe("2030-01-01T00:00:00.000Z");
     expect(warnings).toHaveLength(1);
+  });
+  it("a start in the future comes back to now without a step, so one clock that ran ahead cannot hold every later step back", () => {
+    const ahead = stepSchedule(undefined, { everyDays: 30 }, Date.parse("2100-01-01T00:00:00Z"));
+    const now = Date.parse("2031-01-01T00:00:00Z");
+    const back = stepSchedule(ahead, { everyDays: 30 }, now);
+    expect(back).toMatchObject({ rotation: 0, rotatedAt: new Date(now).toISOString() });
+    expect(stepSchedule(back, { everyDays: 30 }, now + 30 * DAY_MS).rotation).toBe(1);
   });
 });
