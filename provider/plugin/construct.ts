@@ -7,9 +7,11 @@ import {
   type ScheduleArgs,
   type SlotKeyArgs,
 } from "../resources/rotating-key-pair";
+import { messageOf } from "../errors/message-of";
 import { SECRET_OUTPUTS } from "../types/resource";
 import { packageVersion } from "./package-version";
-import { providerProto, structProto } from "./pulumi-protocol";
+import { requireRotation } from "../resources/rotation";
+import { fromStruct, isSecret, isUnknown, providerProto, structProto, type Props } from "./pulumi-protocol";
 import { PLUGIN_DOWNLOAD_URL, REPO_API_KEY_TOKEN, ROTATING_REPO_API_KEY_TOKEN, ROTATION_SCHEDULE_TOKEN } from "./schema";
 
 /*
@@ -96,18 +98,17 @@ const COMPONENTS: Record<string, (name: string, inputs: Record<string, unknown>,
   },
 };
 
-/**
- * The constructs in flight, failed (rather than the plugin crashed) by an error nobody awaited: an
- * output's rejection cannot be traced to its component, so it fails each one in flight. With none
- * in flight the plugin stops as Node.js would, saying why.
+/*
+ * A key the engine refuses (a bad accessType, say) fails the Construct that registered it, through
+ * the outputs the answer awaits; it also rejects promises of the SDK's that nobody awaits, some
+ * after the answer. Those must not end the plugin, whose other operations may be in flight: as the
+ * SDK's own provider main does (provider/server.js), they are reported, once each, not fatal.
  */
-const inFlight = new Set<(error: unknown) => void>();
-process.on("unhandledRejection", (error) => {
-  if (inFlight.size === 0) {
-    process.stderr.write(`pulumi-resource-flashback: an unhandled rejection: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  }
-  for (const fail of inFlight) fail(error);
+const reported = new Set<string>();
+process.on("unhandledRejection", (reason: unknown) => {
+  const message = messageOf(reason);
+  if (!reported.has(message)) process.stderr.write(`flashback: a Construct failed: ${message}\n`);
+  reported.add(message);
 });
 
 /** Answers a ConstructRequest: registers the component and its children through the monitor the request names. */
@@ -116,33 +117,25 @@ export async function construct(request: ConstructRequest, engineAddress: string
   const build = COMPONENTS[type];
   if (build === undefined)
     throw new Error(`the flashback provider has no component "${type}"; it has ${Object.keys(COMPONENTS).join(", ")}`);
-  if (engineAddress === undefined)
-    throw new Error("the flashback provider was started without the engine's address, which a component needs");
-  return state.withLocalStorage(
-    () =>
-      new Promise((resolve, reject) => {
-        inFlight.add(reject);
-        run(request, engineAddress, build)
-          .then(resolve, reject)
-          .finally(() => inFlight.delete(reject));
-      }),
-  );
+  return state.withLocalStorage(() => run(request, engineAddress, build));
 }
 
-async function run(request: ConstructRequest, engineAddress: string, build: (typeof COMPONENTS)[string]): Promise<unknown> {
+async function run(request: ConstructRequest, engineAddress: string | undefined, build: (typeof COMPONENTS)[string]): Promise<unknown> {
   pulumi.runtime.resetOptions(
     request.getProject(),
     request.getStack(),
     request.getParallel(),
-    engineAddress,
+    // Only the engine's log needs it; a plugin started without one (tests, `pulumi do`) still constructs.
+    engineAddress ?? "",
     request.getMonitorendpoint(),
     request.getDryrun(),
     request.getOrganization(),
   );
   await settings.awaitFeatureSupport();
   pulumi.runtime.setAllConfig(Object.fromEntries(request.getConfigMap().entries()), request.getConfigsecretkeysList());
-  const inputs = await server.deserializeInputs(request.getInputs(), request.getInputdependenciesMap());
   const name: string = request.getName();
+  refuseKnownBadRotation(name, fromStruct(request.getInputs()));
+  const inputs = await server.deserializeInputs(request.getInputs(), request.getInputdependenciesMap());
   const { component, outputs } = build(name, inputs, componentOptions(request));
   const [serialized, dependencies] = await pulumi.runtime.serializeResourceProperties(`construct(${request.getType()}, ${name})`, outputs);
   const response = new providerProto.ConstructResponse().setUrn(await urnOf(component));
@@ -154,6 +147,12 @@ async function run(request: ConstructRequest, engineAddress: string, build: (typ
   }
   await settings.waitForRPCs();
   return response;
+}
+
+/** A bad `rotation` fails before anything is registered, naming the field; one not known yet (preview) passes. */
+function refuseKnownBadRotation(name: string, inputs: Props): void {
+  const { rotation } = inputs;
+  if (rotation !== undefined && !isUnknown(rotation) && !isSecret(rotation)) requireRotation(name, rotation);
 }
 
 /** The options the program gave the component, as the SDK's server rebuilds them. */

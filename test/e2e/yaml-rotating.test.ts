@@ -32,10 +32,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
     await stack.succeed("config", "set-all", "--plaintext", "rotation=-1"); // as a flag's value: `config set` reads -1 as a flag
     const result = await stack.run(["preview", "--non-interactive"]);
     expect(result.code).not.toBe(0);
-    // The component hands its counter to its schedule (rotateEveryDays), whose check names the field.
-    expect(result.output).toMatch(
-      /property rotation value {-1} has a problem: rotation must be a whole number of at least 0, or left out; got -1/,
-    );
+    expect(result.output).toMatch(/RotatingRepoApiKey "rotating": rotation must be a whole number of at least 0; got -1/);
     expect(emulator.requests.filter((request) => request.method !== "GET")).toEqual([]);
   });
 

@@ -6,6 +6,8 @@ export interface Registration {
   name: string;
   custom: boolean;
   parent: string;
+  /** The provider reference the resource names (`<urn>::<id>`), empty for the default one. */
+  provider: string;
   /** Inputs as the program sent them, secret values still wrapped. */
   object: Props;
   additionalSecretOutputs: string[];
@@ -71,6 +73,7 @@ export class ResourceMonitor {
           name: request.getName(),
           custom: request.getCustom(),
           parent: request.getParent(),
+          provider: request.getProvider(),
           object: fromStruct(request.getObject()),
           additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
         };
