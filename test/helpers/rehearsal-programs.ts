@@ -144,6 +144,9 @@ export function goEnvironment(goProxy: string): NodeJS.ProcessEnv {
     // Not GOPRIVATE: it would send the go command to the repository itself, past every proxy.
     GONOSUMDB: PUBLIC_REPOSITORY,
     GOFLAGS: "-mod=mod",
+    // Go indexes a module-cache package once per module version, taking versions to be immutable;
+    // each rehearsal's v<version> holds new files under the same version, so no index (goindex=0).
+    GODEBUG: "goindex=0",
   };
 }
 
