@@ -7,7 +7,8 @@ import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emu
 import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import { descendantsOf, killAll, type ProcessInfo } from "../helpers/process-tree";
 import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
-import { ageToolKeyPair, missingEncryptionTools, type ToolKeyPair } from "../../testkit/decrypt-with-tools";
+import { ageToolKeyPair, type ToolKeyPair } from "../../testkit/decrypt-with-tools";
+import { encryptionToolsSuite } from "../../testkit/encryption-tools-suite";
 
 /*
  * Interrupted deployments under the real engine (issue: "Interrupted deployments lose nothing").
@@ -142,39 +143,35 @@ describe.skipIf(suite.skip)(suite.title, () => {
   // encryptTo: the secret is sealed as soon as Flashback answers, so a kill at any point after exposes no plaintext.
   // The backend keeps a copy of every checkpoint the deployments write, and the first keys are checkpointed
   // before the kill, so the leak check reads each checkpoint written mid-create, sealed keys in it.
-  const tools = missingEncryptionTools();
   const sealedTitle =
     "create, every key sealed with encryptTo: SIGKILL of the CLI and its process group once the first keys are checkpointed; no plaintext anywhere";
-  (tools !== undefined && process.env.CI !== "true" ? it.skip : it)(
-    tools === undefined ? sealedTitle : `${sealedTitle} — skipped: ${tools}`,
-    async () => {
-      const age = ageToolKeyPair();
-      sealedTo = age;
-      try {
-        await runScenario(
-          sealedTitle,
-          async (stack) => {
-            const interrupted = await interruptWhileHeld(stack, "create", INTERRUPTIONS.killGroup, { answerFirst: SEALED_BEFORE_KILL });
-            const recovery = await recover(stack, "up");
-            const exported = JSON.stringify(await stack.exportState(true));
-            const backend = stack.backendTexts();
-            // One kept per create at least: without the retention a handful (the current file, its .bak, history, backups).
-            expect(
-              backend.filter(isSealedCheckpoint).length,
-              "checkpoints holding sealed keys, kept by the backend",
-            ).toBeGreaterThanOrEqual(KEY_COUNT);
-            const printed = stack.printed.map((command) => command.output);
-            expect([exported, ...backend, ...printed].flatMap(issuedSecretsIn)).toEqual([]);
-            return { leftBehind: interrupted.leftBehind, commands: [...interrupted.repairs, ...recovery], expected: declaredKeys("fleet") };
-          },
-          { config: { encryptTo: age.recipient }, env: { PULUMI_DIY_BACKEND_RETAIN_CHECKPOINTS: "true" } },
-        );
-      } finally {
-        sealedTo = undefined;
-        age.dispose();
-      }
-    },
-  );
+  const sealed = encryptionToolsSuite(sealedTitle);
+  (sealed.skip ? it.skip : it)(sealed.title, async () => {
+    const age = ageToolKeyPair();
+    sealedTo = age;
+    try {
+      await runScenario(
+        sealedTitle,
+        async (stack) => {
+          const interrupted = await interruptWhileHeld(stack, "create", INTERRUPTIONS.killGroup, { answerFirst: SEALED_BEFORE_KILL });
+          const recovery = await recover(stack, "up");
+          const exported = JSON.stringify(await stack.exportState(true));
+          const backend = stack.backendTexts();
+          // One kept per create at least: without the retention a handful (the current file, its .bak, history, backups).
+          expect(backend.filter(isSealedCheckpoint).length, "checkpoints holding sealed keys, kept by the backend").toBeGreaterThanOrEqual(
+            KEY_COUNT,
+          );
+          const printed = stack.printed.map((command) => command.output);
+          expect([exported, ...backend, ...printed].flatMap(issuedSecretsIn)).toEqual([]);
+          return { leftBehind: interrupted.leftBehind, commands: [...interrupted.repairs, ...recovery], expected: declaredKeys("fleet") };
+        },
+        { config: { encryptTo: age.recipient }, env: { PULUMI_DIY_BACKEND_RETAIN_CHECKPOINTS: "true" } },
+      );
+    } finally {
+      sealedTo = undefined;
+      age.dispose();
+    }
+  });
 
   it("up --continue-on-error with one key Flashback refuses (403), then up once the cause is fixed", async () => {
     await runScenario("create: --continue-on-error, one key refused with 403", async (stack) => {
