@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join, relative, sep } from "node:path";
 import { REPO_API_KEY_TYPE } from "../provider/testing";
 import { findPulumiCli, NO_CLI_REASON } from "./find-pulumi-cli";
 
@@ -144,6 +144,21 @@ export class CliStack {
   async outputs(showSecrets = false): Promise<Record<string, unknown>> {
     const result = await this.succeed("stack", "output", "--json", ...(showSecrets ? ["--show-secrets"] : []));
     return JSON.parse(result.stdout) as Record<string, unknown>;
+  }
+
+  /**
+   * The stack's checkpoint as the file backend holds it this moment, read from its file rather than
+   * through the CLI: cheap enough to poll during an update. Undefined before the first write.
+   */
+  checkpoint(): StateDeployment | undefined {
+    const file = filesUnder(join(this.home, "state")).find((path) => path.endsWith(`${sep}${this.stackName}.json`));
+    if (file === undefined) return undefined;
+    return (JSON.parse(readFileSync(file, "utf8")) as { checkpoint?: { latest?: StateDeployment } }).checkpoint?.latest;
+  }
+
+  /** The text of every file the stack's file backend holds: checkpoints, their backups and retained copies, history, locks. */
+  backendTexts(): string[] {
+    return filesUnder(join(this.home, "state")).map((file) => readFileSync(file, "utf8"));
   }
 
   /**

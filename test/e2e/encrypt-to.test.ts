@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
@@ -6,6 +6,7 @@ import { ageToolKeyPair, gpgToolKeyPair, type ToolKeyPair } from "../../testkit/
 import { encryptionToolsSuite } from "../../testkit/encryption-tools-suite";
 import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
+import { expectPlaintextNowhere } from "../helpers/encrypt-to-through-cli";
 
 /*
  * encryptTo under the real `pulumi` CLI, in TypeScript: one key sealed to an age recipient made by
@@ -32,20 +33,8 @@ const writeRecipient = (file: string, text: string): string => {
   return path;
 };
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name));
-}
-
 /** No plaintext opened so far in the exported state, the backend's files or anything the CLI printed. */
-async function expectNoPlaintextAnywhere(): Promise<void> {
-  expect(opened.length).toBeGreaterThan(0);
-  const exported = JSON.stringify(await stack.exportState(true));
-  const backend = filesUnder(join(stack.home, "state")).map((file) => readFileSync(file, "utf8"));
-  const printed = stack.printed.map((entry) => entry.output);
-  for (const secret of opened) for (const text of [exported, ...backend, ...printed]) expect(text).not.toContain(secret);
-}
+const expectNoPlaintextAnywhere = (): Promise<void> => expectPlaintextNowhere(stack, opened);
 
 describe.skipIf(suite.skip)(suite.title, () => {
   beforeAll(async () => {

@@ -32,7 +32,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
   });
 
   it("seals a key to age and one to OpenPGP, and a RotatingRepoApiKey through a rotation; no plaintext anywhere", async () => {
-    await expectSealedThroughCli(stack, emulator, () => stack.succeed("up", ...UNATTENDED), {
+    await expectSealedThroughCli(stack, emulator, (...flags) => stack.succeed("up", ...UNATTENDED, ...flags), {
       cleanUp: async () => {
         await stack.succeed("destroy", ...UNATTENDED);
         expect(emulator.store.allKeys()).toEqual([]);

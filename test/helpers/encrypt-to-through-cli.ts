@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import type { RunningEmulator } from "../../emulator";
@@ -15,19 +15,22 @@ import type { CliStack } from "../../testkit/pulumi-cli-stack";
  */
 
 const AGE_ARMOR = "-----BEGIN AGE ENCRYPTED FILE-----";
+/** The first up's flags: every line the engine and the plugin log (the plugin's stdout and stderr too) goes into what the CLI prints. */
+const EVERY_LOG = ["--logtostderr", "--logflow", "-v=9"];
 const PGP_ARMOR = "-----BEGIN PGP MESSAGE-----";
 
 /**
  * Up with both recipients, then one rotation of the sealed component: every ciphertext opens, with
  * Debian's `age` and `gpg` and private keys only this test holds, to exactly the secret Flashback
  * issued; every `secret` output is empty; and no plaintext is in `stack export --show-secrets`, the
- * backend's files or anything the CLI printed. Then `cleanUp`, or by default the config is removed
- * again and `up` deletes the keys.
+ * backend's files or anything the CLI printed, the first up's verbose logs included. `up` runs
+ * `pulumi up` with the flags given. Then `cleanUp`, or by default the config is removed again and
+ * `up` deletes the keys.
  */
 export async function expectSealedThroughCli(
   stack: CliStack,
   emulator: RunningEmulator,
-  up: () => Promise<unknown>,
+  up: (...flags: string[]) => Promise<unknown>,
   options: { cleanUp?: () => Promise<void> } = {},
 ): Promise<void> {
   const [age, pgp] = [ageToolKeyPair(), gpgToolKeyPair()];
@@ -35,7 +38,7 @@ export async function expectSealedThroughCli(
   const open = (pair: typeof age, id: unknown, sealed: unknown, armor: string) => {
     expect(String(sealed).startsWith(armor), `${String(sealed).slice(0, 40)} starts with ${armor}`).toBe(true);
     const plaintext = pair.decrypt(String(sealed));
-    expect(emulator.store.isSecretOf(String(id), plaintext)).toBe(true);
+    expect(emulator.store.isSecretOf(String(id), plaintext), `${String(id)}'s ciphertext opens to the secret Flashback issued`).toBe(true);
     opened.push(plaintext);
     return plaintext;
   };
@@ -50,7 +53,7 @@ export async function expectSealedThroughCli(
       pgpKeyFile: file("pgp.asc", pgp.recipient),
       sealedRotation: "0",
     });
-    await up();
+    await up(...EVERY_LOG);
     const first = await stack.outputs(true);
     for (const field of ["ageSecret", "pgpSecret", "sealedCurrentSecret", "sealedPreviousSecret"]) expect(first[field], field).toBe("");
     open(age, first.ageKeyId, first.ageEncryptedSecret, AGE_ARMOR);
@@ -67,12 +70,7 @@ export async function expectSealedThroughCli(
     open(age, second.sealedCurrentKeyId, second.sealedCurrentEncryptedSecret, AGE_ARMOR);
     expect(second.sealedCurrentKeyId).not.toBe(first.sealedPreviousKeyId);
 
-    const exported = JSON.stringify(await stack.exportState(true));
-    const backend = readdirSync(join(stack.home, "state"), { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => readFileSync(join(entry.parentPath, entry.name), "utf8"));
-    const printed = stack.printed.map((command) => command.output);
-    for (const plaintext of opened) for (const text of [exported, ...backend, ...printed]) expect(text).not.toContain(plaintext);
+    await expectPlaintextNowhere(stack, opened);
 
     if (options.cleanUp !== undefined) return await options.cleanUp();
     await stack.removeConfig("ageRecipientFile", "pgpKeyFile", "sealedRotation");
@@ -82,4 +80,13 @@ export async function expectSealedThroughCli(
     age.dispose();
     pgp.dispose();
   }
+}
+
+/** None of `plaintexts` in `stack export --show-secrets`, the backend's files or anything the CLI printed. */
+export async function expectPlaintextNowhere(stack: CliStack, plaintexts: string[]): Promise<void> {
+  expect(plaintexts.length, "secrets to look for").toBeGreaterThan(0);
+  const exported = JSON.stringify(await stack.exportState(true));
+  const printed = stack.printed.map((command) => command.output);
+  for (const plaintext of plaintexts)
+    for (const text of [exported, ...stack.backendTexts(), ...printed]) expect(text).not.toContain(plaintext);
 }

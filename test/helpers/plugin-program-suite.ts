@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
@@ -56,7 +55,7 @@ export function describePluginProgram(program: PluginProgram): void {
   let emulator: RunningEmulator;
   let stack: CliStack;
 
-  const up = () => stack.succeed("up", ...UNATTENDED);
+  const up = (...flags: string[]) => stack.succeed("up", ...UNATTENDED, ...flags);
   const writes = () => emulator.requests.filter((request) => request.method !== "GET");
   const keys = async () => keysInState(await stack.exportState(), TYPE);
 
@@ -223,10 +222,7 @@ export function describePluginProgram(program: PluginProgram): void {
         .map((command) => command.output)
         .join("\n");
       expect(printed).not.toContain(TEST_TOKEN);
-      const stored = readdirSync(join(stack.home, "state"), { recursive: true, withFileTypes: true })
-        .filter((entry) => entry.isFile())
-        .map((entry) => readFileSync(join(entry.parentPath, entry.name), "utf8"))
-        .join("\n");
+      const stored = stack.backendTexts().join("\n");
       expect(stored).not.toContain(TEST_TOKEN);
     });
   });
