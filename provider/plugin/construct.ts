@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the SDK's internal runtime, named statically for the bundler */
 import * as pulumi from "@pulumi/pulumi";
 import {
+  refusePlainBadRotation,
   rotatingKeyPair,
   type RotatingKeyOutputs,
   type RotatingRepoApiKeyArgs,
@@ -10,8 +11,7 @@ import {
 import { messageOf } from "../errors/message-of";
 import { SECRET_OUTPUTS } from "../types/resource";
 import { packageVersion } from "./package-version";
-import { requireRotation } from "../resources/rotation";
-import { fromStruct, isSecret, isUnknown, providerProto, structProto, type Props } from "./pulumi-protocol";
+import { fromStruct, isUnknown, providerProto, structProto, type Props } from "./pulumi-protocol";
 import { PLUGIN_DOWNLOAD_URL, REPO_API_KEY_TOKEN, ROTATING_REPO_API_KEY_TOKEN, ROTATION_SCHEDULE_TOKEN } from "./schema";
 
 /*
@@ -151,8 +151,7 @@ async function run(request: ConstructRequest, engineAddress: string | undefined,
 
 /** A bad `rotation` fails before anything is registered, naming the field; one not known yet (preview) passes. */
 function refuseKnownBadRotation(name: string, inputs: Props): void {
-  const { rotation } = inputs;
-  if (rotation !== undefined && !isUnknown(rotation) && !isSecret(rotation)) requireRotation(name, rotation);
+  if (!isUnknown(inputs.rotation)) refusePlainBadRotation(name, inputs.rotation);
 }
 
 /** The options the program gave the component, as the SDK's server rebuilds them. */

@@ -133,7 +133,14 @@ function rotationOf(
       `RotatingRepoApiKey "${name}": give rotation (a whole number of at least 0 you raise to rotate) or rotateEveryDays (a schedule, in days); it has neither`,
     );
   }
-  // A plain number is checked now, failing this component alone; an output is checked once known.
-  if (typeof args.rotation !== "object") requireRotation(name, args.rotation);
+  refusePlainBadRotation(name, args.rotation);
   return pulumi.output(args.rotation);
+}
+
+/**
+ * A counter given as a plain value is checked at once, failing this component alone (the plugin's
+ * Construct calls it before anything is registered); an output, or a secret, is checked once known.
+ */
+export function refusePlainBadRotation(name: string, rotation: unknown): void {
+  if (rotation !== undefined && typeof rotation !== "object") requireRotation(name, rotation);
 }

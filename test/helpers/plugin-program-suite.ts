@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
 import { REPO_API_KEY_TOKEN as TYPE } from "../../provider/plugin/schema";
@@ -196,9 +196,9 @@ export function describePluginProgram(program: PluginProgram): void {
     if (program.language !== "yaml") {
       const title =
         "encryptTo: keys and a RotatingRepoApiKey sealed to age and OpenPGP keys, opened by the real age and gpg, no plaintext anywhere";
+      // Without age and gpg the step is skipped, its title saying why; under CI=true it runs, and fails.
       const tools = encryptionToolsSuite(title);
-      if (tools.skip) it.skip(tools.title, () => {});
-      else step(title, () => expectSealedThroughCli(stack, emulator, up));
+      describe.skipIf(tools.skip)(tools.title, () => step(title, () => expectSealedThroughCli(stack, emulator, up)));
     }
 
     step("a bad input fails with the field's name and sends nothing", async () => {
