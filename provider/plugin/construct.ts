@@ -53,9 +53,7 @@ class ServedRepoApiKey extends pulumi.CustomResource {
       {
         ...opts,
         additionalSecretOutputs: [...SECRET_OUTPUTS],
-        // As a generated SDK's resources say it, so the program's default provider serves the children too.
-        version: packageVersion(),
-        pluginDownloadURL: PLUGIN_DOWNLOAD_URL,
+        ...SERVED_BY_THIS_PLUGIN,
       },
     );
   }
