@@ -21,8 +21,8 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
     this.lifecycle.configure(request.config);
   }
 
-  async check(_olds: RepoApiKeyInputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.CheckResult<RepoApiKeyInputs>> {
-    const { inputs, failures } = await this.lifecycle.checkFully(properties(news));
+  async check(olds: RepoApiKeyInputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.CheckResult<RepoApiKeyInputs>> {
+    const { inputs, failures } = await this.lifecycle.checkFully(properties(news), properties(olds ?? {}));
     return { inputs: inputs as unknown as RepoApiKeyInputs, failures };
   }
 

@@ -9,6 +9,7 @@ import { KeyStillListedError } from "../errors/KeyStillListedError";
 import { SecretRegistry } from "../errors/redact";
 import { requireCredentials, resolveSettings, type Settings, type SettingsSources } from "../settings/resolve-settings";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
+import { checkPairedKey } from "./pair-check";
 import { checkInputs, encryptToFailure, isKnown, UNKNOWN_VALUE, type CheckedInputs } from "./check-inputs";
 import { createKeyWithoutOrphans, IncompleteKeyError } from "./create-without-orphans";
 import { diffInputs, type InputsDiff } from "./diff-inputs";
@@ -155,16 +156,23 @@ export class RepoApiKeyLifecycle {
    * OpenPGP key's expiry and encryption subkey): what both fronts run. `check` alone stays
    * synchronous and library-free for the tools and models that call it.
    */
-  async checkFully(news: Properties): Promise<CheckedInputs> {
+  async checkFully(news: Properties, olds: Properties = {}): Promise<CheckedInputs> {
     // A private key given by mistake is masked in every message from now on, though none quotes it.
     if (typeof news.encryptTo === "string" && hasPrivateKeyMarker(news.encryptTo)) this.treatAsSecret(news.encryptTo);
-    const checked = this.check(news);
+    const paired = await checkPairedKey(olds, this.check(news), news, (repoId, names) => this.#siblingIds(repoId, names));
+    const checked = { ...paired, failures: paired.failures.map((failure) => ({ ...failure, reason: this.redact(failure.reason) })) };
     const encryptTo = checked.inputs.encryptTo;
     if (typeof encryptTo !== "string" || encryptTo === UNKNOWN_VALUE || checked.failures.some(isEncryptToFailure)) return checked;
     const opened = await openRecipient(encryptTo);
     if (!("refusal" in opened)) return checked;
     const failure = encryptToFailure(opened.refusal);
     return { ...checked, failures: [...checked.failures, { ...failure, reason: this.redact(failure.reason) }] };
+  }
+
+  /** The ids Flashback lists under `names` in a repository: a key of a RotatingRepoApiKey finding its sibling. */
+  async #siblingIds(repoId: string, names: string[]): Promise<string[]> {
+    const listing = await this.listKeys(repoId);
+    return (listing?.keys ?? []).filter((key) => names.includes(key.name)).map((key) => key.id);
   }
 
   diff(olds: Properties, news: Properties): InputsDiff {

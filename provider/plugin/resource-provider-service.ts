@@ -199,7 +199,7 @@ export class ResourceProviderService {
   async check(request: ProtoRequest): Promise<unknown> {
     requireType(request.getUrn());
     const { plain, secretKeys } = this.#unwrap(request.getNews());
-    const { inputs, failures } = await this.lifecycle.checkFully(plain);
+    const { inputs, failures } = await this.lifecycle.checkFully(plain, this.#unwrap(request.getOlds()).plain);
     return new providerProto.CheckResponse()
       .setInputs(toStruct(wrapSecrets(inputs, secretKeys)))
       .setFailuresList(failures.map((failure) => new providerProto.CheckFailure().setProperty(failure.property).setReason(failure.reason)));
