@@ -75,9 +75,13 @@ type rotatingRepoApiKeyArgs struct {
 	Name string `pulumi:"name"`
 	// The repository both keys open.
 	RepoId string `pulumi:"repoId"`
+	// Which keys a revocation replaces: current (the default), previous or both. Used with revokeWhenChanged.
+	RevokeKeys *RevokedKeys `pulumi:"revokeKeys"`
+	// For a leaked key: each new value revokes the keys revokeKeys names at the next deployment, which makes a new key in each one's place and deletes the old one at its end.
+	RevokeWhenChanged *string `pulumi:"revokeWhenChanged"`
 	// A schedule: rotate at the first deployment once this many days have passed since the last rotation, with nobody raising a number. The component keeps a RotationSchedule child, `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.
 	RotateEveryDays *float64 `pulumi:"rotateEveryDays"`
-	// A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
+	// A whole number of at least 0; each rise, of any size, rotates once: the older of the two keys is replaced, at most one per deployment. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
 	Rotation *int `pulumi:"rotation"`
 }
 
@@ -91,9 +95,13 @@ type RotatingRepoApiKeyArgs struct {
 	Name pulumi.StringInput
 	// The repository both keys open.
 	RepoId pulumi.StringInput
+	// Which keys a revocation replaces: current (the default), previous or both. Used with revokeWhenChanged.
+	RevokeKeys RevokedKeysPtrInput
+	// For a leaked key: each new value revokes the keys revokeKeys names at the next deployment, which makes a new key in each one's place and deletes the old one at its end.
+	RevokeWhenChanged pulumi.StringPtrInput
 	// A schedule: rotate at the first deployment once this many days have passed since the last rotation, with nobody raising a number. The component keeps a RotationSchedule child, `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.
 	RotateEveryDays pulumi.Float64PtrInput
-	// A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
+	// A whole number of at least 0; each rise, of any size, rotates once: the older of the two keys is replaced, at most one per deployment. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
 	Rotation pulumi.IntPtrInput
 }
 
