@@ -23,6 +23,32 @@ export interface StoredPair extends PairRequest {
 export type SiblingLister = (repoId: string, names: string[]) => Promise<string[]>;
 
 /**
+ * The pair's Checks of one provider process. When a key is to be replaced, the engine checks its
+ * inputs once more with no stored state (`prov.Check` after the diff in Pulumi's
+ * pkg/resource/deploy/step_generator.go) and makes the new key from that answer: the second Check
+ * answers what the first decided for the same inputs, which name this deployment.
+ */
+export class PairChecks {
+  readonly #decided = new Map<string, { inputs: Record<string, unknown>; failures: InputFailure[] }>();
+
+  async check(
+    olds: Record<string, unknown>,
+    checked: { inputs: Record<string, unknown>; failures: InputFailure[] },
+    news: Record<string, unknown>,
+    listSibling: SiblingLister,
+  ): Promise<{ inputs: Record<string, unknown>; failures: InputFailure[] }> {
+    if (news.pair === undefined || news.pair === null) return checked;
+    const asked = JSON.stringify(news);
+    const stored = Object.keys(olds).length > 0;
+    const earlier = this.#decided.get(asked);
+    if (!stored && earlier !== undefined) return earlier;
+    const result = await checkPairedKey(olds, checked, news, listSibling);
+    if (stored) this.#decided.set(asked, result);
+    return result;
+  }
+}
+
+/**
  * The Check of a key that belongs to a RotatingRepoApiKey (its inputs carry `pair`): the pair's
  * rule (rotation/key-pair-rule.ts) sets its generation, stored as `rotateWhenChanged`, from what
  * the key stored at its last Check. Any other key's inputs pass unchanged.

@@ -9,7 +9,7 @@ import { KeyStillListedError } from "../errors/KeyStillListedError";
 import { SecretRegistry } from "../errors/redact";
 import { requireCredentials, resolveSettings, type Settings, type SettingsSources } from "../settings/resolve-settings";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
-import { checkPairedKey } from "./pair-check";
+import { PairChecks } from "./pair-check";
 import { checkInputs, encryptToFailure, isKnown, UNKNOWN_VALUE, type CheckedInputs } from "./check-inputs";
 import { createKeyWithoutOrphans, IncompleteKeyError } from "./create-without-orphans";
 import { diffInputs, type InputsDiff } from "./diff-inputs";
@@ -75,6 +75,7 @@ export class RepoApiKeyLifecycle {
   #sourcesChanged = false;
   #gate: RequestGate | undefined;
   readonly #secrets = new SecretRegistry();
+  readonly #pairChecks = new PairChecks();
   readonly #listings: ListCache;
   /** The stack's reservation scope, once a stub, a URN or the options told it: then the lifecycle serves a deployment, and sweeps. */
   #stackScope: string | undefined;
@@ -159,7 +160,7 @@ export class RepoApiKeyLifecycle {
   async checkFully(news: Properties, olds: Properties = {}): Promise<CheckedInputs> {
     // A private key given by mistake is masked in every message from now on, though none quotes it.
     if (typeof news.encryptTo === "string" && hasPrivateKeyMarker(news.encryptTo)) this.treatAsSecret(news.encryptTo);
-    const paired = await checkPairedKey(olds, this.check(news), news, (repoId, names) => this.#siblingIds(repoId, names));
+    const paired = await this.#pairChecks.check(olds, this.check(news), news, (repoId, names) => this.#siblingIds(repoId, names));
     const checked = { ...paired, failures: paired.failures.map((failure) => ({ ...failure, reason: this.redact(failure.reason) })) };
     const encryptTo = checked.inputs.encryptTo;
     if (typeof encryptTo !== "string" || encryptTo === UNKNOWN_VALUE || checked.failures.some(isEncryptToFailure)) return checked;
