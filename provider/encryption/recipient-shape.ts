@@ -22,11 +22,15 @@ const PRIVATE_KEY_MARKERS = [
   /-----BEGIN PGP (PRIVATE|SECRET) KEY BLOCK-----/,
   /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/,
 ];
-/** Bech32: `age1` then data characters only (the library checks the checksum and the key type). */
-const AGE_RECIPIENT = /^age1[02-9ac-hj-np-z]{6,}$/;
+/**
+ * Bech32 with one of the human-readable parts age-encryption encrypts to: `age` (X25519), `age1pq`
+ * (post-quantum hybrid), `age1tag` and `age1tagpq` (tag recipients), then data characters only
+ * (the library checks the checksum and the key's length).
+ */
+const AGE_RECIPIENT = /^(age|age1pq|age1tag|age1tagpq)1[02-9ac-hj-np-z]{6,}$/;
 
 export const ALLOWED_RECIPIENTS =
-  'an age recipient ("age1…", from age-keygen) or one ASCII-armored OpenPGP public key ("-----BEGIN PGP PUBLIC KEY BLOCK-----")';
+  'an age recipient ("age1…" from age-keygen, or "age1pq1…", "age1tag1…", "age1tagpq1…") or one ASCII-armored OpenPGP public key ("-----BEGIN PGP PUBLIC KEY BLOCK-----")';
 
 /** The private-key refusal, worded once: it is what both checks say, and it never holds the value. */
 export const PRIVATE_KEY_REFUSAL =
@@ -36,9 +40,17 @@ export function hasPrivateKeyMarker(value: string): boolean {
   return PRIVATE_KEY_MARKERS.some((marker) => marker.test(value));
 }
 
-/** The recipient as stored: line endings and surrounding blank space do not make another key. */
+/**
+ * The recipient as stored: line endings and surrounding blank space do not make another key, nor
+ * does an age recipient in capitals (bech32 defines the all-upper form as the same string, for QR codes).
+ */
 export function normalizeRecipient(value: string): string {
-  return value.replace(/\r\n?/g, "\n").trim();
+  const text = value.replace(/\r\n?/g, "\n").trim();
+  return isAgeLike(text) && text === text.toUpperCase() ? text.toLowerCase() : text;
+}
+
+function isAgeLike(text: string): boolean {
+  return /^age1/i.test(text);
 }
 
 export function recipientShape(value: string): RecipientShape {
@@ -47,8 +59,11 @@ export function recipientShape(value: string): RecipientShape {
     return { refusal: `must be at most ${MAX_ENCRYPT_TO_LENGTH} characters; got ${value.length}` };
   }
   const text = normalizeRecipient(value);
-  if (text.startsWith("age1") || text.startsWith("AGE1")) {
-    return AGE_RECIPIENT.test(text.toLowerCase())
+  if (isAgeLike(text)) {
+    if (text !== text.toLowerCase()) {
+      return { refusal: 'is an age recipient that mixes upper- and lower-case letters, which bech32 forbids; copy the "age1…" line age-keygen printed whole' };
+    }
+    return AGE_RECIPIENT.test(text)
       ? { format: "age", text }
       : { refusal: `is not a well-formed age recipient: it must be "age1" followed by bech32 characters only; give ${ALLOWED_RECIPIENTS}` };
   }

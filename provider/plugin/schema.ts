@@ -34,7 +34,7 @@ type PropertySpec = {
 };
 
 function defaultText(name: SettingName): string {
-  const fallback = name === "apiUrl" ? DEFAULT_API_URL : (DEFAULTS as Record<string, number | undefined>)[name];
+  const fallback = name === "apiUrl" ? DEFAULT_API_URL : (DEFAULTS as Record<string, number | boolean | undefined>)[name];
   const env = `Read from the environment variable ${SETTING_KEYS[name].env} when not set`;
   return fallback === undefined ? `${env}.` : `${env}; default ${fallback}.`;
 }
