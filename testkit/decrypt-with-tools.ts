@@ -78,3 +78,56 @@ export function gpgToolKeyPair(userId = "Flashback Test <test@example.com>"): To
     },
   };
 }
+
+/**
+ * A GNUPGHOME of its own where a test makes several keys and exports them as a user would: many
+ * keys into one block (`gpg --armor --export <address>`), one by its fingerprint, and one again
+ * after its expiry was moved (`gpg --quick-set-expire`). No private half leaves it.
+ */
+export interface GpgKeyring {
+  /** `gpg --quick-generate-key`, with an encryption subkey; the new key's fingerprint. */
+  generate(userId: string, expire: string): string;
+  /** `gpg --armor --export` of what `names` name (fingerprints or an address): one armored block. */
+  exportArmored(...names: string[]): string;
+  /** `gpg --quick-set-expire` of the primary key and of every subkey. */
+  setExpiry(fingerprint: string, expire: string): void;
+  dispose(): void;
+}
+
+export function gpgKeyring(): GpgKeyring {
+  const home = mkdtempSync(join(tmpdir(), "flashback-gpg-"));
+  const env = { ...process.env, GNUPGHOME: home };
+  const gpg = (args: string[]): string =>
+    execFileSync("gpg", ["--batch", "--quiet", "--no-tty", "--pinentry-mode", "loopback", "--passphrase", "", ...args], {
+      env,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  const fingerprints = (): string[] =>
+    gpg(["--with-colons", "--list-keys"])
+      .split("\n")
+      .filter((line, index, lines) => line.startsWith("fpr:") && lines[index - 1]?.startsWith("pub:"))
+      .map((line) => line.split(":")[9] ?? "");
+  return {
+    generate: (userId, expire) => {
+      const before = new Set(fingerprints());
+      // --yes: an address may hold an old and a new key, as users' keyrings do.
+      gpg(["--yes", "--quick-generate-key", userId, "future-default", "default", expire]);
+      const made = fingerprints().find((fingerprint) => !before.has(fingerprint));
+      if (made === undefined) throw new Error(`gpg made no key for ${userId}`);
+      return made;
+    },
+    exportArmored: (...names) => gpg(["--armor", "--export", ...names]).trim(),
+    setExpiry: (fingerprint, expire) => {
+      gpg(["--quick-set-expire", fingerprint, expire]);
+      gpg(["--quick-set-expire", fingerprint, expire, "*"]);
+    },
+    dispose: () => {
+      try {
+        execFileSync("gpgconf", ["--kill", "gpg-agent"], { env, stdio: "ignore" });
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    },
+  };
+}
