@@ -13,6 +13,7 @@ import { cpuTimeMs, median, peakRssMiB, runPool, startSubject, timed, upNew, upR
 import { pluginStartFigures } from "./plugin-start";
 import { COMMANDS, realCliFigures } from "./real-cli";
 import { encryptToFigures } from "./encrypt-to";
+import { sealedCheckFigures } from "./sealed-check";
 import { STUB_BUDGET_BYTES } from "../provider/dynamic/stub";
 
 const ROOT = resolve(__dirname, "..");
@@ -27,6 +28,7 @@ const CLI_KEYS = 200;
 const CLI_RUNS = 2;
 const PLUGIN_START_RUNS = 10;
 const ENCRYPT_TO_KEYS = 50;
+const SEALED_CHECKS = 1000;
 
 interface Row {
   figure: string;
@@ -131,6 +133,7 @@ async function main(): Promise<void> {
 
   rows.push(...(await realCliRows()));
   rows.push(...(await encryptToRows()));
+  rows.push(...(await sealedCheckRows(ours)));
 
   const plugin = await pluginStartFigures(ROOT, PLUGIN_START_RUNS);
   rows.push({
@@ -215,6 +218,21 @@ async function encryptToRows(): Promise<Row[]> {
       goal: "none: the cost of encryptTo",
     },
   ]);
+}
+
+/** 13: Check sealed to age and to OpenPGP against the same Checks plain, in one run (bench/sealed-check.ts). */
+async function sealedCheckRows(ours: Subject): Promise<Row[]> {
+  const figures = await sealedCheckFigures(ours, { root: ROOT, checkCount: SEALED_CHECKS, runs: RUNS });
+  return (["age", "openpgp"] as const).map((format) => ({
+    figure: `13. ${SEALED_CHECKS} Checks over gRPC, encryptTo (${format}), a fresh process; baseline: the same Checks plain`,
+    ours: figures.ms[format],
+    baseline: figures.ms.plain,
+    unit: "ms",
+    reference: "plain",
+    ratio: figures.ms[format] / figures.ms.plain,
+    goal: "≤ 1.1 x plain",
+    met: figures.ms[format] <= 1.1 * figures.ms.plain,
+  }));
 }
 
 /** The `__provider` each subject's program produces, through the real serializer. */
