@@ -42,13 +42,17 @@ async function timeChecks(subject: Subject, encryptTo: string | undefined, optio
   try {
     const { ms, result } = await timed(() =>
       runPool(options.checkCount, PARALLEL, (index) =>
-        provider.check(RESOURCE_URN(index), {}, {
-          repoId: "repo-bench",
-          name: `bench-${index}`,
-          accessType: "READ",
-          ...(encryptTo === undefined ? {} : { encryptTo }),
-          __provider: subject.serializedProvider,
-        }),
+        provider.check(
+          RESOURCE_URN(index),
+          {},
+          {
+            repoId: "repo-bench",
+            name: `bench-${index}`,
+            accessType: "READ",
+            ...(encryptTo === undefined ? {} : { encryptTo }),
+            __provider: subject.serializedProvider,
+          },
+        ),
       ),
     );
     const refused = result.find((checked) => checked.failures.length > 0);
@@ -70,7 +74,10 @@ async function ourSubject(root: string): Promise<Subject> {
     config: { "flashback-basic:repoId": "repo-bench" },
   });
   const preview = await engine.preview();
-  return { name: "ours", serializedProvider: preview.registrations.find((registration) => registration.custom)?.object.__provider as string };
+  return {
+    name: "ours",
+    serializedProvider: preview.registrations.find((registration) => registration.custom)?.object.__provider as string,
+  };
 }
 
 if (require.main === module) {

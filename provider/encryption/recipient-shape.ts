@@ -61,7 +61,10 @@ export function recipientShape(value: string): RecipientShape {
   const text = normalizeRecipient(value);
   if (isAgeLike(text)) {
     if (text !== text.toLowerCase()) {
-      return { refusal: 'is an age recipient that mixes upper- and lower-case letters, which bech32 forbids; copy the "age1…" line age-keygen printed whole' };
+      return {
+        refusal:
+          'is an age recipient that mixes upper- and lower-case letters, which bech32 forbids; copy the "age1…" line age-keygen printed whole',
+      };
     }
     return AGE_RECIPIENT.test(text)
       ? { format: "age", text }

@@ -7,7 +7,13 @@ import { CancelledError } from "../errors/CancelledError";
 import { InputError } from "../errors/InputError";
 import { KeyStillListedError } from "../errors/KeyStillListedError";
 import { SecretRegistry } from "../errors/redact";
-import { recipientRequiredBy, requireCredentials, resolveSettings, type Settings, type SettingsSources } from "../settings/resolve-settings";
+import {
+  recipientRequiredBy,
+  requireCredentials,
+  resolveSettings,
+  type Settings,
+  type SettingsSources,
+} from "../settings/resolve-settings";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
 import { checkInputs, encryptToFailure, isKnown, missingRecipientFailure, UNKNOWN_VALUE, type CheckedInputs } from "./check-inputs";
 import { createKeyWithoutOrphans, IncompleteKeyError } from "./create-without-orphans";

@@ -85,7 +85,9 @@ describe.skipIf(suite.skip)(suite.title, () => {
       const preview = await stack.run(["preview", "--non-interactive", ...flags]);
       expect(preview.code, preview.output).not.toBe(0);
       expect(preview.output).toContain("stack config flashback:requireEncryptTo is true, so every key must be sealed");
-      return [...new Set([...preview.output.matchAll(/resource '([^']+)' has a problem: encryptTo is required/g)].map((match) => match[1]))];
+      return [
+        ...new Set([...preview.output.matchAll(/resource '([^']+)' has a problem: encryptTo is required/g)].map((match) => match[1] ?? "")),
+      ];
     };
     // The engine stops at a preview's first failure: each next key is previewed without the ones before it.
     expect(await refusedBy()).toEqual(["plain-key"]);

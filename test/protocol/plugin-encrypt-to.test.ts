@@ -230,7 +230,9 @@ describe("the plugin with encryptTo", () => {
     try {
       for (const required of [true, "true"]) {
         await configure({ requireEncryptTo: required });
-        const failures = (await check(plain)).getFailuresList().map((failure: ProtoResponse) => [failure.getProperty(), failure.getReason()]);
+        const failures = (await check(plain))
+          .getFailuresList()
+          .map((failure: ProtoResponse) => [failure.getProperty(), failure.getReason()]);
         expect(failures).toEqual([["", expect.stringMatching(/^encryptTo is required: stack config flashback:requireEncryptTo is true/)]]);
         expect((await check(inputs())).getFailuresList()).toEqual([]);
       }
@@ -241,7 +243,9 @@ describe("the plugin with encryptTo", () => {
     }
     const checked = await plugin.call(
       "checkConfig",
-      new providerProto.CheckRequest().setUrn("urn:pulumi:dev::p::pulumi:providers:flashback::default").setNews(toStruct({ requireEncryptTo: "yes" })),
+      new providerProto.CheckRequest()
+        .setUrn("urn:pulumi:dev::p::pulumi:providers:flashback::default")
+        .setNews(toStruct({ requireEncryptTo: "yes" })),
     );
     expect(checked.getFailuresList().map((failure: ProtoResponse) => [failure.getProperty(), failure.getReason()])).toEqual([
       ["requireEncryptTo", 'stack config flashback:requireEncryptTo must be true or false; got "yes"'],

@@ -178,7 +178,7 @@ describe("encryptTo compared by identity, through the dynamic front", () => {
     const diffWith = async (encryptTo: string) => {
       const { inputs, failures } = await provider.check({} as RepoApiKeyInputs, { ...sealed("openpgp", "sealed"), encryptTo });
       expect(failures).toEqual([]);
-      return provider.diff(created.id, created.outs as RepoApiKeyOutputs, inputs);
+      return provider.diff(created.id, created.outs as RepoApiKeyOutputs, inputs as RepoApiKeyInputs);
     };
     expect(await diffWith(await reExportedWithExpiry(keys.openpgp, 730))).toEqual({
       changes: false,

@@ -52,8 +52,13 @@ describe("a block of several OpenPGP keys", () => {
   });
 
   it("fails checkFully under no property, so the engine prints no value", async () => {
-    const { failures } = await new RepoApiKeyLifecycle({ env: {} }).checkFully({ ...valid, encryptTo: await openPgpBlockOf(pgp, otherPgp) });
-    expect(failures).toEqual([{ property: "", reason: expect.stringMatching(/^encryptTo holds 2 OpenPGP keys \([0-9A-F]{40}, [0-9A-F]{40}\)/) }]);
+    const { failures } = await new RepoApiKeyLifecycle({ env: {} }).checkFully({
+      ...valid,
+      encryptTo: await openPgpBlockOf(pgp, otherPgp),
+    });
+    expect(failures).toEqual([
+      { property: "", reason: expect.stringMatching(/^encryptTo holds 2 OpenPGP keys \([0-9A-F]{40}, [0-9A-F]{40}\)/) },
+    ]);
   });
 });
 
@@ -67,7 +72,9 @@ describe("age recipients: capitals, mixed case, post-quantum", () => {
 
   it("refuses a recipient that mixes cases, which bech32 forbids, saying so", () => {
     const mixed = `AGE1${age.recipient.slice(4)}`;
-    expect(recipientShape(mixed)).toEqual({ refusal: expect.stringContaining("mixes upper- and lower-case letters, which bech32 forbids") });
+    expect(recipientShape(mixed)).toEqual({
+      refusal: expect.stringContaining("mixes upper- and lower-case letters, which bech32 forbids"),
+    });
   });
 
   it("seals to a post-quantum age1pq1… recipient, which its identity opens", async () => {
@@ -137,7 +144,11 @@ describe("Diff by identity, on states as every release stores them", () => {
     const olds = storedBy890a772(pgp.recipient);
     const { inputs } = await lifecycle.checkFully({ ...valid, name: "renamed", encryptTo: reExported });
     expect(await lifecycle.diffFully(olds, inputs)).toMatchObject({ changes: true, replaces: [], updates: ["name"] });
-    expect(lifecycle.previewUpdate(olds, inputs)).toMatchObject({ name: "renamed", encryptTo: reExported.trim(), encryptedSecret: olds.encryptedSecret });
+    expect(lifecycle.previewUpdate(olds, inputs)).toMatchObject({
+      name: "renamed",
+      encryptTo: reExported.trim(),
+      encryptedSecret: olds.encryptedSecret,
+    });
   });
 
   it("the text-only diff, which tools and models call, still sees the new text as a new recipient", () => {

@@ -22,8 +22,12 @@ describe("the setting", () => {
     expect(resolveSettings({ env: { FLASHBACK_REQUIRE_ENCRYPT_TO: "TRUE" } }).requireEncryptTo).toBe(true);
     const sources = { config: config({ "flashback:requireEncryptTo": "false" }), env: { FLASHBACK_REQUIRE_ENCRYPT_TO: "true" } };
     expect(resolveSettings(sources).requireEncryptTo).toBe(false);
-    expect(recipientRequiredBy({ config: config({ "flashback:requireEncryptTo": "true" }) })).toBe("stack config flashback:requireEncryptTo");
-    expect(recipientRequiredBy({ env: { FLASHBACK_REQUIRE_ENCRYPT_TO: "true" } })).toBe("environment variable FLASHBACK_REQUIRE_ENCRYPT_TO");
+    expect(recipientRequiredBy({ config: config({ "flashback:requireEncryptTo": "true" }) })).toBe(
+      "stack config flashback:requireEncryptTo",
+    );
+    expect(recipientRequiredBy({ env: { FLASHBACK_REQUIRE_ENCRYPT_TO: "true" } })).toBe(
+      "environment variable FLASHBACK_REQUIRE_ENCRYPT_TO",
+    );
   });
 
   it("refuses any other value, naming the setting and where it was read; CheckConfig reports it under its own name", () => {
@@ -46,7 +50,9 @@ describe("Check with requireEncryptTo", () => {
     expect(failures).toEqual([
       {
         property: "",
-        reason: expect.stringMatching(/^encryptTo is required: stack config flashback:requireEncryptTo is true, so every key must be sealed; give an age recipient/),
+        reason: expect.stringMatching(
+          /^encryptTo is required: stack config flashback:requireEncryptTo is true, so every key must be sealed; give an age recipient/,
+        ),
       },
     ]);
   });
