@@ -78,7 +78,7 @@ export const SETTING_KEYS = {
     secret: false,
     type: "boolean",
     description:
-      "true or false. When true, every RepoApiKey (both keys of a RotatingRepoApiKey too) must have encryptTo: a key without one fails preview, naming it, so that no plain secret reaches the state.",
+      "When true (as stack config or an environment variable: true or false), every RepoApiKey, both keys of a RotatingRepoApiKey included, must have encryptTo: a key without one fails preview, naming it, so that no plain secret reaches the state.",
   },
 } as const satisfies Record<string, SettingKey>;
 
