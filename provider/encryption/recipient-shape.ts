@@ -23,14 +23,15 @@ const PRIVATE_KEY_MARKERS = [
   /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/,
 ];
 /**
- * Bech32 with one of the human-readable parts age-encryption encrypts to: `age` (X25519), `age1pq`
- * (post-quantum hybrid), `age1tag` and `age1tagpq` (tag recipients), then data characters only
- * (the library checks the checksum and the key's length).
+ * Bech32 with the human-readable part `age` (X25519) or `age1pq` (post-quantum hybrid), then data
+ * characters only (the library checks the checksum and the key's length).
  */
-const AGE_RECIPIENT = /^(age|age1pq|age1tag|age1tagpq)1[02-9ac-hj-np-z]{6,}$/;
+const AGE_RECIPIENT = /^(age|age1pq)1[02-9ac-hj-np-z]{6,}$/;
+/** Tag recipients: the library takes them, but checks their P-256 point only when it encrypts, so a bad one would pass preview and fail the create. */
+const AGE_TAG_RECIPIENT = /^age1tag(pq)?1/;
 
 export const ALLOWED_RECIPIENTS =
-  'an age recipient ("age1…" from age-keygen, or "age1pq1…", "age1tag1…", "age1tagpq1…") or one ASCII-armored OpenPGP public key ("-----BEGIN PGP PUBLIC KEY BLOCK-----")';
+  'an age recipient ("age1…" from age-keygen, or a post-quantum "age1pq1…") or one ASCII-armored OpenPGP public key ("-----BEGIN PGP PUBLIC KEY BLOCK-----")';
 
 /** The private-key refusal, worded once: it is what both checks say, and it never holds the value. */
 export const PRIVATE_KEY_REFUSAL =
@@ -64,6 +65,11 @@ export function recipientShape(value: string): RecipientShape {
       return {
         refusal:
           'is an age recipient that mixes upper- and lower-case letters, which bech32 forbids; copy the "age1…" line age-keygen printed whole',
+      };
+    }
+    if (AGE_TAG_RECIPIENT.test(text)) {
+      return {
+        refusal: `is an age tag recipient ("age1tag1…", "age1tagpq1…"), which this provider does not seal to; give ${ALLOWED_RECIPIENTS}`,
       };
     }
     return AGE_RECIPIENT.test(text)

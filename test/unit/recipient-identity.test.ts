@@ -77,6 +77,11 @@ describe("age recipients: capitals, mixed case, post-quantum", () => {
     });
   });
 
+  it("refuses tag recipients, whose key the library checks only when it encrypts, saying so", () => {
+    expect(recipientShape("age1tag1qqqqqqqqqqqqqqqq")).toEqual({ refusal: expect.stringContaining("is an age tag recipient") });
+    expect(recipientShape("age1tagpq1qqqqqqqqqqqqqq")).toEqual({ refusal: expect.stringContaining("is an age tag recipient") });
+  });
+
   it("seals to a post-quantum age1pq1… recipient, which its identity opens", async () => {
     const pq = await agePostQuantumKeyPair();
     expect(pq.recipient.startsWith("age1pq1")).toBe(true);
