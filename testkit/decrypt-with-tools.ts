@@ -51,8 +51,14 @@ export function ageToolKeyPair(): ToolKeyPair {
   };
 }
 
+/** A gpg key pair that can also be exported again after its expiry is moved, as `gpg --quick-set-expire` does. */
+export interface GpgToolKeyPair extends ToolKeyPair {
+  /** Sets the expiry of the primary key and every subkey to `expire` (`2y`, say) and exports the public key again. */
+  exportWithExpiry(expire: string): string;
+}
+
 /** A Curve25519 key with an encryption subkey, made by gpg in a GNUPGHOME of its own, without a passphrase. */
-export function gpgToolKeyPair(userId = "Flashback Test <test@example.com>"): ToolKeyPair {
+export function gpgToolKeyPair(userId = "Flashback Test <test@example.com>"): GpgToolKeyPair {
   const home = mkdtempSync(join(tmpdir(), "flashback-gpg-"));
   const env = { ...process.env, GNUPGHOME: home };
   const gpg = (args: string[], input?: string): string =>
@@ -69,6 +75,12 @@ export function gpgToolKeyPair(userId = "Flashback Test <test@example.com>"): To
     recipient,
     decrypt: (armored) => gpg(["--decrypt"], armored),
     privateKey: () => gpg(["--armor", "--export-secret-keys", userId]).trim(),
+    exportWithExpiry: (expire) => {
+      const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(gpg(["--with-colons", "--list-keys", userId]))?.[1] ?? userId;
+      gpg(["--quick-set-expire", fingerprint, expire]);
+      gpg(["--quick-set-expire", fingerprint, expire, "*"]);
+      return gpg(["--armor", "--export", userId]).trim();
+    },
     dispose: () => {
       try {
         execFileSync("gpgconf", ["--kill", "gpg-agent"], { env, stdio: "ignore" });
