@@ -59,35 +59,18 @@ export interface GpgToolKeyPair extends ToolKeyPair {
 
 /** A Curve25519 key with an encryption subkey, made by gpg in a GNUPGHOME of its own, without a passphrase. */
 export function gpgToolKeyPair(userId = "Flashback Test <test@example.com>"): GpgToolKeyPair {
-  const home = mkdtempSync(join(tmpdir(), "flashback-gpg-"));
-  const env = { ...process.env, GNUPGHOME: home };
-  const gpg = (args: string[], input?: string): string =>
-    execFileSync("gpg", ["--batch", "--quiet", "--no-tty", "--pinentry-mode", "loopback", "--passphrase", "", ...args], {
-      env,
-      encoding: "utf8",
-      stdio: ["pipe", "pipe", "pipe"],
-      ...(input === undefined ? {} : { input }),
-    });
-  gpg(["--quick-generate-key", userId, "future-default", "default", "never"]);
-  const recipient = gpg(["--armor", "--export", userId]).trim();
+  const keyring = gpgKeyring();
+  const fingerprint = keyring.generate(userId, "never");
   return {
     format: "openpgp",
-    recipient,
-    decrypt: (armored) => gpg(["--decrypt"], armored),
-    privateKey: () => gpg(["--armor", "--export-secret-keys", userId]).trim(),
+    recipient: keyring.exportArmored(fingerprint),
+    decrypt: (armored) => keyring.gpg(["--decrypt"], armored),
+    privateKey: () => keyring.gpg(["--armor", "--export-secret-keys", fingerprint]).trim(),
     exportWithExpiry: (expire) => {
-      const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(gpg(["--with-colons", "--list-keys", userId]))?.[1] ?? userId;
-      gpg(["--quick-set-expire", fingerprint, expire]);
-      gpg(["--quick-set-expire", fingerprint, expire, "*"]);
-      return gpg(["--armor", "--export", userId]).trim();
+      keyring.setExpiry(fingerprint, expire);
+      return keyring.exportArmored(fingerprint);
     },
-    dispose: () => {
-      try {
-        execFileSync("gpgconf", ["--kill", "gpg-agent"], { env, stdio: "ignore" });
-      } finally {
-        rmSync(home, { recursive: true, force: true });
-      }
-    },
+    dispose: keyring.dispose,
   };
 }
 
@@ -103,17 +86,21 @@ export interface GpgKeyring {
   exportArmored(...names: string[]): string;
   /** `gpg --quick-set-expire` of the primary key and of every subkey. */
   setExpiry(fingerprint: string, expire: string): void;
+  /** Any other gpg command in this home, batch and without a passphrase; what it printed. */
+  gpg(args: string[], input?: string): string;
+  /** Stops gpg's agent and removes the home, private keys included. */
   dispose(): void;
 }
 
 export function gpgKeyring(): GpgKeyring {
   const home = mkdtempSync(join(tmpdir(), "flashback-gpg-"));
   const env = { ...process.env, GNUPGHOME: home };
-  const gpg = (args: string[]): string =>
+  const gpg = (args: string[], input?: string): string =>
     execFileSync("gpg", ["--batch", "--quiet", "--no-tty", "--pinentry-mode", "loopback", "--passphrase", "", ...args], {
       env,
       encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
+      ...(input === undefined ? {} : { input }),
     });
   const fingerprints = (): string[] =>
     gpg(["--with-colons", "--list-keys"])
@@ -134,6 +121,7 @@ export function gpgKeyring(): GpgKeyring {
       gpg(["--quick-set-expire", fingerprint, expire]);
       gpg(["--quick-set-expire", fingerprint, expire, "*"]);
     },
+    gpg,
     dispose: () => {
       try {
         execFileSync("gpgconf", ["--kill", "gpg-agent"], { env, stdio: "ignore" });
