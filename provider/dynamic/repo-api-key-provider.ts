@@ -34,7 +34,7 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
    * of them replaces the key. A replacement, or no change, is answered as it is.
    */
   async diff(_id: string, olds: RepoApiKeyOutputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.DiffResult> {
-    const { changes, replaces, stables, deleteBeforeReplace } = this.lifecycle.diff(properties(olds), properties(news));
+    const { changes, replaces, stables, deleteBeforeReplace } = await this.lifecycle.diffFully(properties(olds), properties(news));
     const inPlaceOnly = changes && replaces.length === 0;
     return { ...(inPlaceOnly ? {} : { changes }), replaces, stables, deleteBeforeReplace };
   }

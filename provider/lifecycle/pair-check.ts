@@ -12,15 +12,19 @@ import {
   type SiblingKey,
 } from "../rotation/key-pair-rule";
 import { UNKNOWN_VALUE } from "./check-inputs";
-import { diffInputs } from "./diff-inputs";
 
 /** What a key of a RotatingRepoApiKey stores under `pair`: what its component asked, and what it remembers. */
 export interface StoredPair extends PairRequest {
   memory: PairMemory;
 }
 
-/** Lists the ids of the keys a repository holds under any of `names` (current and former names of the sibling). */
-export type SiblingLister = (repoId: string, names: string[]) => Promise<string[]>;
+/** What the pair's Check asks of the lifecycle. */
+export interface PairCheckServices {
+  /** The ids of the keys a repository holds under any of `names` (current and former names of the sibling). */
+  listSibling: (repoId: string, names: string[]) => Promise<string[]>;
+  /** Whether the diff replaces the key whatever its generation (a new repository, a new recipient). */
+  replacedAnyway: (stored: Record<string, unknown>, given: Record<string, unknown>) => Promise<boolean>;
+}
 
 /**
  * The pair's Checks of one provider process. When a key is to be replaced, the engine checks its
@@ -35,14 +39,14 @@ export class PairChecks {
     olds: Record<string, unknown>,
     checked: { inputs: Record<string, unknown>; failures: InputFailure[] },
     news: Record<string, unknown>,
-    listSibling: SiblingLister,
+    services: PairCheckServices,
   ): Promise<{ inputs: Record<string, unknown>; failures: InputFailure[] }> {
     if (news.pair === undefined || news.pair === null) return checked;
     const asked = JSON.stringify(news);
     const stored = Object.keys(olds).length > 0;
     const earlier = this.#decided.get(asked);
     if (!stored && earlier !== undefined) return earlier;
-    const result = await checkPairedKey(olds, checked, news, listSibling);
+    const result = await checkPairedKey(olds, checked, news, services);
     if (stored) this.#decided.set(asked, result);
     return result;
   }
@@ -57,7 +61,7 @@ export async function checkPairedKey(
   olds: Record<string, unknown>,
   checked: { inputs: Record<string, unknown>; failures: InputFailure[] },
   news: Record<string, unknown>,
-  listSibling: SiblingLister,
+  services: PairCheckServices,
 ): Promise<{ inputs: Record<string, unknown>; failures: InputFailure[] }> {
   if (news.pair === undefined || news.pair === null) return checked;
   const request = readPairRequest(news.pair);
@@ -76,13 +80,14 @@ export async function checkPairedKey(
     request: request.known,
     generation,
     memory: generation === undefined ? undefined : stored?.memory,
-    replacedAnyway: generation !== undefined && isReplacedAnyway(olds, inputs),
+    replacedAnyway:
+      generation !== undefined && (await services.replacedAnyway(olds, { ...inputs, rotateWhenChanged: olds.rotateWhenChanged })),
   };
   let listed: string[] | undefined;
   if (needsSiblingListing(facts)) {
     const names = [...new Set([request.known.siblingName, ...(stored === undefined ? [] : [stored.siblingName])])];
     try {
-      listed = await listSibling(inputs.repoId as string, names);
+      listed = await services.listSibling(inputs.repoId as string, names);
     } catch (error) {
       // A new pair has no sibling to find; a key that must decide a rotation or a revocation may not guess.
       if (generation !== undefined) {
@@ -95,12 +100,6 @@ export async function checkPairedKey(
   const decision = decidePairKey({ ...facts, ...(listed === undefined ? {} : { listedSiblingIds: listed }) });
   const pair: StoredPair = { ...request.known, memory: decision.memory };
   return { ...checked, inputs: { ...inputs, rotateWhenChanged: generationTrigger(decision.generation), pair } };
-}
-
-/** A key the diff replaces for another reason than its generation: a new repository, a new recipient. */
-function isReplacedAnyway(olds: Record<string, unknown>, inputs: Record<string, unknown>): boolean {
-  const diff = diffInputs({ ...olds, secret: "stored" }, { ...inputs, rotateWhenChanged: olds.rotateWhenChanged });
-  return diff.replaces.length > 0;
 }
 
 type ReadRequest = { known: PairRequest; unknown: false } | { known: PairRequest; unknown: true } | { refusal: string };

@@ -209,7 +209,7 @@ export class ResourceProviderService {
   async diff(request: ProtoRequest): Promise<unknown> {
     const stored = this.#unwrap(request.getOlds());
     const { plain: news, secretKeys } = this.#unwrap(request.getNews());
-    const diff = this.lifecycle.diff(stored.plain, news);
+    const diff = await this.lifecycle.diffFully(stored.plain, news);
     const newlySecret = secretKeys.filter(
       (field) => !stored.secretKeys.includes(field) && ![...diff.replaces, ...diff.updates].includes(field),
     );

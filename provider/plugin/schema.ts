@@ -35,7 +35,7 @@ type PropertySpec = {
 };
 
 function defaultText(name: SettingName): string {
-  const fallback = name === "apiUrl" ? DEFAULT_API_URL : (DEFAULTS as Record<string, number | undefined>)[name];
+  const fallback = name === "apiUrl" ? DEFAULT_API_URL : (DEFAULTS as Record<string, number | boolean | undefined>)[name];
   const env = `Read from the environment variable ${SETTING_KEYS[name].env} when not set`;
   return fallback === undefined ? `${env}.` : `${env}; default ${fallback}.`;
 }
@@ -74,8 +74,9 @@ const repoApiKeyInputs: Record<string, PropertySpec> = markReplacing({
   encryptTo: {
     type: "string",
     description:
-      "An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: " +
-      "encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.",
+      "An age recipient (age1…, age1pq1…) or an ASCII-armored block holding exactly one OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: " +
+      "encryptedSecret holds the ciphertext and secret stays empty. Another recipient (another age recipient, another OpenPGP primary key), added or removed, replaces the key; " +
+      "the same key exported again (a new expiry) replaces nothing.",
   },
 });
 
@@ -196,8 +197,9 @@ function rotatingRepoApiKeySpec(): Record<string, unknown> {
       encryptTo: {
         type: "string",
         description:
-          "Who may read the secrets: an age recipient (`age1…`) or one ASCII-armored OpenPGP public key, as on RepoApiKey. Both keys' secrets are " +
-          "then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Changing it replaces both keys.",
+          "Who may read the secrets: an age recipient (`age1…`, `age1pq1…`) or an armored block of exactly one OpenPGP public key, as on RepoApiKey. Both keys' secrets are " +
+          "then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Another recipient replaces both keys; " +
+          "the same key exported again replaces nothing.",
       },
       revokeKeys: {
         type: "string",

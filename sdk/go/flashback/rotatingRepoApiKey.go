@@ -69,7 +69,7 @@ func NewRotatingRepoApiKey(ctx *pulumi.Context,
 type rotatingRepoApiKeyArgs struct {
 	// The access level of both keys.
 	AccessType AccessType `pulumi:"accessType"`
-	// Who may read the secrets: an age recipient (`age1…`) or one ASCII-armored OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Changing it replaces both keys.
+	// Who may read the secrets: an age recipient (`age1…`, `age1pq1…`) or an armored block of exactly one OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Another recipient replaces both keys; the same key exported again replaces nothing.
 	EncryptTo *string `pulumi:"encryptTo"`
 	// Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback.
 	Name string `pulumi:"name"`
@@ -89,7 +89,7 @@ type rotatingRepoApiKeyArgs struct {
 type RotatingRepoApiKeyArgs struct {
 	// The access level of both keys.
 	AccessType AccessTypeInput
-	// Who may read the secrets: an age recipient (`age1…`) or one ASCII-armored OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Changing it replaces both keys.
+	// Who may read the secrets: an age recipient (`age1…`, `age1pq1…`) or an armored block of exactly one OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Another recipient replaces both keys; the same key exported again replaces nothing.
 	EncryptTo pulumi.StringPtrInput
 	// Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback.
 	Name pulumi.StringInput

@@ -34,7 +34,7 @@ class RotatingRepoApiKeyArgs:
         :param pulumi.Input['AccessType'] access_type: The access level of both keys.
         :param pulumi.Input[_builtins.str] name: Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback.
         :param pulumi.Input[_builtins.str] repo_id: The repository both keys open.
-        :param pulumi.Input[_builtins.str] encrypt_to: Who may read the secrets: an age recipient (`age1…`) or one ASCII-armored OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Changing it replaces both keys.
+        :param pulumi.Input[_builtins.str] encrypt_to: Who may read the secrets: an age recipient (`age1…`, `age1pq1…`) or an armored block of exactly one OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Another recipient replaces both keys; the same key exported again replaces nothing.
         :param pulumi.Input['RevokedKeys'] revoke_keys: Which keys a revocation replaces: current (the default), previous or both. Used with revokeWhenChanged.
         :param pulumi.Input[_builtins.str] revoke_when_changed: For a leaked key: each new value revokes the keys revokeKeys names at the next deployment, which makes a new key in each one's place and deletes the old one at its end.
         :param pulumi.Input[_builtins.float] rotate_every_days: A schedule: rotate at the first deployment once this many days have passed since the last rotation, with nobody raising a number. The component keeps a RotationSchedule child, `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.
@@ -94,7 +94,7 @@ class RotatingRepoApiKeyArgs:
     @pulumi.getter(name="encryptTo")
     def encrypt_to(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Who may read the secrets: an age recipient (`age1…`) or one ASCII-armored OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Changing it replaces both keys.
+        Who may read the secrets: an age recipient (`age1…`, `age1pq1…`) or an armored block of exactly one OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Another recipient replaces both keys; the same key exported again replaces nothing.
         """
         return pulumi.get(self, "encrypt_to")
 
@@ -172,7 +172,7 @@ class RotatingRepoApiKey(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input['AccessType'] access_type: The access level of both keys.
-        :param pulumi.Input[_builtins.str] encrypt_to: Who may read the secrets: an age recipient (`age1…`) or one ASCII-armored OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Changing it replaces both keys.
+        :param pulumi.Input[_builtins.str] encrypt_to: Who may read the secrets: an age recipient (`age1…`, `age1pq1…`) or an armored block of exactly one OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Another recipient replaces both keys; the same key exported again replaces nothing.
         :param pulumi.Input[_builtins.str] name: Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback.
         :param pulumi.Input[_builtins.str] repo_id: The repository both keys open.
         :param pulumi.Input['RevokedKeys'] revoke_keys: Which keys a revocation replaces: current (the default), previous or both. Used with revokeWhenChanged.
