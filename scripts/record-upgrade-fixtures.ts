@@ -77,12 +77,16 @@ async function record(stack: RecordedStack, worktree: string, recipients: { age:
     env: { [TEST_NOW_ENV]: now, PULUMI_CONFIG_PASSPHRASE: RECORDED_PASSPHRASE },
   });
   try {
-    await cli.setConfig({
-      ageRecipient: recipients.age,
-      pgpRecipient: recipients.pgp,
-      counterRotation: "0",
-      ignoredName: `${stack.name}-ignored`,
-    });
+    // An armored key starts with dashes, which `config set` would take for a flag.
+    await cli.succeed(
+      "config",
+      "set-all",
+      "--plaintext",
+      `ageRecipient=${recipients.age}`,
+      "--plaintext",
+      `pgpRecipient=${recipients.pgp}`,
+    );
+    await cli.setConfig({ counterRotation: "0", ignoredName: `${stack.name}-ignored` });
     if (stack.imports)
       await cli.setConfig({ importId: `${TEST_REPO}/${emulator.store.create(TEST_REPO, "made-by-hand", "WRITE").stored.id}` });
     // The plugin of the earlier build, from the worktree: its SDK is what that release's users generated.
