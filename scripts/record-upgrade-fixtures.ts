@@ -20,6 +20,7 @@ import { TEST_NOW_ENV } from "../provider/schedule/schedule-now";
 import {
   EMULATOR_SEED_FILE,
   FIXTURES_DIR,
+  IMPORTED_KEY_ID,
   placeProgram,
   RECORDED_PASSPHRASE,
   RECORDED_STACK,
@@ -87,8 +88,7 @@ async function record(stack: RecordedStack, worktree: string, recipients: { age:
       `pgpRecipient=${recipients.pgp}`,
     );
     await cli.setConfig({ counterRotation: "0", ignoredName: `${stack.name}-ignored` });
-    if (stack.imports)
-      await cli.setConfig({ importId: `${TEST_REPO}/${emulator.store.create(TEST_REPO, "made-by-hand", "WRITE").stored.id}` });
+    if (stack.imports) emulator.store.create(TEST_REPO, "made-by-hand", "WRITE", { id: IMPORTED_KEY_ID });
     // The plugin of the earlier build, from the worktree: its SDK is what that release's users generated.
     if (stack.language === "python" || stack.language === "go")
       await cli.succeed("package", "add", join(worktree, "bin", "pulumi-resource-flashback"));

@@ -24,6 +24,12 @@ export const RECORDING_FILE = join(FIXTURES_DIR, "recorded.json");
  */
 export const RECORDED_PASSPHRASE = "flashback-e2e";
 
+/**
+ * The id of the key each program adopts with the `import` option, planted in the emulator before
+ * recording. The programs write it out, as YAML takes the option as a literal only.
+ */
+export const IMPORTED_KEY_ID = "00000000-0000-4000-8000-00000000feed";
+
 export interface RecordedStack {
   /** Its folder under test/fixtures/upgrade. */
   name: string;
