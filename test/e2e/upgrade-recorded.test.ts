@@ -1,11 +1,11 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startTestEmulator } from "../helpers/emulator-provider";
 import { GO_SDK_IMPORT, packageAdd, PYTHON_SDK_IMPORT } from "../helpers/plugin-program-suite";
 import { isExecutable, PYTHON_VENV, realCliSuite } from "../../testkit/find-pulumi-cli";
-import { CliStack, UNATTENDED } from "../../testkit/pulumi-cli-stack";
+import { CliStack, UNATTENDED, type StateDeployment } from "../../testkit/pulumi-cli-stack";
 import { TEST_NOW_ENV } from "../../provider/schedule/schedule-now";
 import {
   EMULATOR_SEED_FILE,
@@ -34,7 +34,9 @@ const DAY_MS = 86_400_000;
 const totals = { stacks: 0, previews: 0, changes: 0, writes: 0 };
 
 interface Replay {
-  preview: { code: number | null; changes: number; output: string };
+  /** The resources of the recorded state, but its providers: what the summaries count. */
+  recorded: number;
+  preview: { code: number | null; changes: number; unchanged: number; output: string };
   up: { code: number | null; changes: number; output: string };
   /** `METHOD path` of every request that wrote to the emulator. */
   writes: string[];
@@ -46,11 +48,25 @@ function changesIn(output: string): number {
   return [...summary.matchAll(/^\s*[-+~<>=]+\s*(\d+) (?!unchanged)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
 }
 
+/** The resources a summary counts as unchanged. */
+function unchangedIn(output: string): number {
+  return Number(/^\s*(\d+) unchanged$/m.exec(output.slice(output.lastIndexOf("\nResources:")))?.[1] ?? 0);
+}
+
+/** The resources of an exported state that a summary counts: all but the providers. */
+function resourcesIn(stateFile: string): number {
+  const state = JSON.parse(readFileSync(stateFile, "utf8")) as { deployment: StateDeployment };
+  return (state.deployment.resources ?? []).filter((resource) => !resource.type.startsWith("pulumi:providers:")).length;
+}
+
 /** What the check finds wrong with a replay: nothing for a stack that upgrades quietly. */
 function findingsOf(replay: Replay): string[] {
   return [
     ...(replay.preview.code === 0 ? [] : [`preview --expect-no-changes exited with ${replay.preview.code}`]),
     ...(replay.preview.changes === 0 ? [] : [`preview: ${replay.preview.changes} changes`]),
+    ...(replay.preview.changes + replay.preview.unchanged === replay.recorded
+      ? []
+      : [`preview counts ${replay.preview.changes + replay.preview.unchanged} resources, the recorded state ${replay.recorded}`]),
     ...(replay.up.code === 0 ? [] : [`up exited with ${replay.up.code}`]),
     ...(replay.up.changes === 0 ? [] : [`up: ${replay.up.changes} changes`]),
     ...(replay.writes.length === 0 ? [] : [`${replay.writes.length} writes: ${replay.writes.join(", ")}`]),
@@ -64,6 +80,7 @@ async function replay(fixture: RecordedStack, program: string = fixture.name): P
   copyFileSync(join(FIXTURES_DIR, fixture.name, EMULATOR_SEED_FILE), seed);
   const emulator = await startTestEmulator({ stateFile: seed });
   const programDir = placeProgram(join(FIXTURES_DIR, program), FIXTURES_DIR, `replay-${program}`);
+  const state = join(FIXTURES_DIR, fixture.name, STATE_FILE);
   const now = new Date(Date.parse(readRecording().now) + DAY_MS).toISOString();
   const stack = await CliStack.create({
     programDir,
@@ -72,14 +89,15 @@ async function replay(fixture: RecordedStack, program: string = fixture.name): P
   });
   try {
     placeStackConfig(fixture.name, programDir);
-    await stack.succeed("stack", "import", "--file", join(FIXTURES_DIR, fixture.name, STATE_FILE));
+    await stack.succeed("stack", "import", "--file", state);
     if (fixture.language === "python") await packageAdd(PYTHON_SDK_IMPORT)(stack);
     if (fixture.language === "go") await packageAdd(GO_SDK_IMPORT)(stack);
     emulator.requests.length = 0;
     const preview = await stack.run(["preview", "--non-interactive", "--expect-no-changes", "--diff"]);
     const up = await stack.run(["up", ...UNATTENDED]);
     return {
-      preview: { code: preview.code, changes: changesIn(preview.stdout), output: preview.output },
+      recorded: resourcesIn(state),
+      preview: { code: preview.code, changes: changesIn(preview.stdout), unchanged: unchangedIn(preview.stdout), output: preview.output },
       up: { code: up.code, changes: changesIn(up.stdout), output: up.output },
       writes: emulator.requests.filter((request) => WRITES.has(request.method)).map((request) => `${request.method} ${request.path}`),
     };
