@@ -48,9 +48,9 @@ function changesIn(output: string): number {
   return [...summary.matchAll(/^\s*[-+~<>=]+\s*(\d+) (?!unchanged)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
 }
 
-/** The resources a summary counts as unchanged. */
+/** The resources a summary counts as unchanged, on a line of their own or after the total ("3 changes. 11 unchanged"). */
 function unchangedIn(output: string): number {
-  return Number(/^\s*(\d+) unchanged$/m.exec(output.slice(output.lastIndexOf("\nResources:")))?.[1] ?? 0);
+  return Number(/^\s*(?:\d+ changes\. )?(\d+) unchanged$/m.exec(output.slice(output.lastIndexOf("\nResources:")))?.[1] ?? 0);
 }
 
 /** The resources of an exported state that a summary counts: all but the providers. */
