@@ -82,12 +82,13 @@ async function replay(fixture: RecordedStack, program: string = fixture.name): P
   const programDir = placeProgram(join(FIXTURES_DIR, program), FIXTURES_DIR, `replay-${program}`);
   const state = join(FIXTURES_DIR, fixture.name, STATE_FILE);
   const now = new Date(Date.parse(readRecording().now) + DAY_MS).toISOString();
-  const stack = await CliStack.create({
-    programDir,
-    stackName: RECORDED_STACK,
-    env: { FLASHBACK_API_URL: emulator.url, PULUMI_CONFIG_PASSPHRASE: RECORDED_PASSPHRASE, [TEST_NOW_ENV]: now },
-  });
+  let stack: CliStack | undefined;
   try {
+    stack = await CliStack.create({
+      programDir,
+      stackName: RECORDED_STACK,
+      env: { FLASHBACK_API_URL: emulator.url, PULUMI_CONFIG_PASSPHRASE: RECORDED_PASSPHRASE, [TEST_NOW_ENV]: now },
+    });
     placeStackConfig(fixture.name, programDir);
     await stack.succeed("stack", "import", "--file", state);
     if (fixture.language === "python") await packageAdd(PYTHON_SDK_IMPORT)(stack);
@@ -102,7 +103,7 @@ async function replay(fixture: RecordedStack, program: string = fixture.name): P
       writes: emulator.requests.filter((request) => WRITES.has(request.method)).map((request) => `${request.method} ${request.path}`),
     };
   } finally {
-    await stack.dispose({ destroy: false });
+    await stack?.dispose({ destroy: false });
     await emulator.close();
     rmSync(programDir, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
