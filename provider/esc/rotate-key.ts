@@ -47,7 +47,9 @@ export async function rotateKey(context: RotationContext, request: RotationReque
   const own = await listOwn(context, request.repoId, deadline);
   // The state's key is consumers' current one: never deleted here, whatever its name says of its rotation.
   const kept = own.find((key) => key.listed.id === state?.id && key.generation === generation - 1);
-  refuseIfRunning(own, kept, clock.now() - margin, "before making a key");
+  // Keys the state names were answered and stored: over, whatever their names say.
+  const stored = new Set([state?.id, state?.previous?.id]);
+  refuseIfRunning(own, stored, clock.now() - margin, "before making a key");
   for (const leftover of own.filter((key) => key !== kept)) {
     await client.deleteApiKey(request.repoId, leftover.listed.id, { deadline });
   }
@@ -56,7 +58,7 @@ export async function rotateKey(context: RotationContext, request: RotationReque
   try {
     const after = await listOwn(context, request.repoId, deadline);
     const others = after.filter((key) => key.listed.id !== made.id);
-    refuseIfRunning(others, kept, clock.now() - margin, "while it made its key, so it deleted that key");
+    refuseIfRunning(others, stored, clock.now() - margin, "while it made its key, so it deleted that key");
     if (clock.now() > untilMs - margin) throw new RotationError(503, `The rotation ran past ${context.timeoutMs / 1000} s, so it deleted the key it made`);
     const keptNow = kept === undefined ? undefined : after.find((key) => key.listed.id === kept.listed.id);
     const listedMade = after.find((key) => key.listed.id === made.id)?.listed;
@@ -87,12 +89,12 @@ async function listOwn(context: RotationContext, repoId: string, deadline: Deadl
   return ownKeys(listing.keys, context.environment, repoId);
 }
 
-function refuseIfRunning(own: OwnKey[], kept: OwnKey | undefined, nowWithMargin: number, when: string): void {
-  const running = own.find((key) => key !== kept && key.listed.id !== kept?.listed.id && key.untilMs > nowWithMargin);
+function refuseIfRunning(own: OwnKey[], stored: ReadonlySet<string | undefined>, nowWithMargin: number, when: string): void {
+  const running = own.find((key) => !stored.has(key.listed.id) && key.untilMs > nowWithMargin);
   if (running === undefined) return;
   throw new RotationError(
     409,
-    `Another rotation of this environment is running (its key ${running.listed.id} is not the state's and its rotation is not over until ${new Date(running.untilMs).toISOString()}); this one stopped ${when}. Rotate again after that time`,
+    `Another rotation of this environment is running (its key ${running.listed.id} is not one the state names and its rotation is not over until ${new Date(running.untilMs).toISOString()}); this one stopped ${when}. Rotate again after that time`,
   );
 }
 
