@@ -59,7 +59,8 @@ export async function rotateKey(context: RotationContext, request: RotationReque
     const after = await listOwn(context, request.repoId, deadline);
     const others = after.filter((key) => key.listed.id !== made.id);
     refuseIfRunning(others, stored, clock.now() - margin, "while it made its key, so it deleted that key");
-    if (clock.now() > untilMs - margin) throw new RotationError(503, `The rotation ran past ${context.timeoutMs / 1000} s, so it deleted the key it made`);
+    if (clock.now() > untilMs - margin)
+      throw new RotationError(503, `The rotation ran past ${context.timeoutMs / 1000} s, so it deleted the key it made`);
     const keptNow = kept === undefined ? undefined : after.find((key) => key.listed.id === kept.listed.id);
     const listedMade = after.find((key) => key.listed.id === made.id)?.listed;
     return {

@@ -56,11 +56,15 @@ export function createRotator(settings: EscSettings, options: { log?: RotationLo
           request,
           state,
         );
-        log(`${who}: rotated repository ${request.repoId} to generation ${answer.generation} (key ${answer.id}) in ${elapsed(clock, started)} ms`);
+        log(
+          `${who}: rotated repository ${request.repoId} to generation ${answer.generation} (key ${answer.id}) in ${elapsed(clock, started)} ms`,
+        );
         return { status: 200, body: answer };
       } catch (error) {
         const answer = failureAnswer(error, secrets);
-        log(`${who}: answered ${answer.status}${answer.body.check === undefined ? "" : ` (check ${answer.body.check})`}: ${answer.body.message}`);
+        log(
+          `${who}: answered ${answer.status}${answer.body.check === undefined ? "" : ` (check ${answer.body.check})`}: ${answer.body.message}`,
+        );
         return answer;
       }
     },

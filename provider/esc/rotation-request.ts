@@ -75,7 +75,8 @@ function parseCredential(request: Record<string, unknown>): FlashbackCredential 
 function parseState(value: unknown): RotationAnswer {
   const state = exactObject(value, STATE_FIELDS, "state");
   for (const field of ["id", "name"]) if (!isNonEmptyString(state[field])) throw badBody(`state.${field} must be a non-empty string`);
-  for (const field of ["key", "secret", "createdAt"]) if (typeof state[field] !== "string") throw badBody(`state.${field} must be a string`);
+  for (const field of ["key", "secret", "createdAt"])
+    if (typeof state[field] !== "string") throw badBody(`state.${field} must be a string`);
   if (!Number.isSafeInteger(state.generation) || (state.generation as number) < 1) {
     throw badBody("state.generation must be a whole number of at least 1");
   }

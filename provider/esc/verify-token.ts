@@ -70,7 +70,8 @@ export class TokenVerifier {
   #allowedCaller(payload: JWTPayload): VerifiedCaller {
     const organization = payload.org;
     const current = payload.current_env;
-    if (typeof organization !== "string" || typeof current !== "string") throw unauthorized("claims", "the token's org or current_env is not a string");
+    if (typeof organization !== "string" || typeof current !== "string")
+      throw unauthorized("claims", "the token's org or current_env is not a string");
     if (!this.settings.organizations.has(organization)) throw unauthorized("org", "the token's organization is not in FLASHBACK_ESC_ORGS");
     // The docs show current_env fully qualified (org/env); an older form without the organization is qualified here.
     const environment = current.startsWith(`${organization}/`) ? current : `${organization}/${current}`;
@@ -105,7 +106,8 @@ function refusalOf(jose: JoseLibrary, error: unknown): Refusal | JwksUnavailable
   if (error instanceof errors.JWSSignatureVerificationFailed) return unauthorized("signature", "the token's signature does not verify");
   if (error instanceof errors.JOSEAlgNotAllowed) return unauthorized("alg", "the token is not signed with RS256");
   // jose reports a token too old by its iat as expired, naming the claim.
-  if (error instanceof errors.JWTExpired || error instanceof errors.JWTClaimValidationFailed) return claimRefusal(error.claim, error.reason);
+  if (error instanceof errors.JWTExpired || error instanceof errors.JWTClaimValidationFailed)
+    return claimRefusal(error.claim, error.reason);
   if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported) {
     return unauthorized("token", "the Authorization header does not hold a well-formed signed JWT");
   }

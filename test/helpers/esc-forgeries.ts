@@ -25,7 +25,12 @@ function forged(env: FakeEscEnvironment, tokenOptions: Parameters<FakeEscEnviron
  * a request this environment sent before (`env.lastSent`).
  */
 export const FORGERIES: Forgery[] = [
-  { name: "no Authorization header", status: 401, check: "authorization", send: (env) => postToAdapter(env.adapterUrl, env.body(), undefined) },
+  {
+    name: "no Authorization header",
+    status: 401,
+    check: "authorization",
+    send: (env) => postToAdapter(env.adapterUrl, env.body(), undefined),
+  },
   { name: "not a JWT", status: 401, check: "token", send: (env) => postToAdapter(env.adapterUrl, env.body(), "not.a-jwt.at-all") },
   {
     name: "bad signature (another key, the served kid)",
@@ -34,7 +39,12 @@ export const FORGERIES: Forgery[] = [
     send: (env) => forged(env, { key: otherKey, header: { kid: env.cloud.keys[0]?.kid } }),
   },
   { name: "unknown kid", status: 401, check: "kid", send: (env) => forged(env, { key: otherKey }) },
-  { name: "HS256 with the public key (algorithm confusion)", status: 401, check: "alg", send: (env) => forged(env, { hmacWithPublicKey: true }) },
+  {
+    name: "HS256 with the public key (algorithm confusion)",
+    status: 401,
+    check: "alg",
+    send: (env) => forged(env, { hmacWithPublicKey: true }),
+  },
   {
     name: "aud of another adapter",
     status: 401,

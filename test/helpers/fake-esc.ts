@@ -92,7 +92,9 @@ export class FakePulumiCloud {
     const header = { alg: options.hmacWithPublicKey ? "HS256" : "RS256", typ: "JWT", kid: key.kid, ...options.header };
     const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
     const signature = options.hmacWithPublicKey
-      ? createHmac("sha256", JSON.stringify((this.keys[0] as SigningKey).publicJwk)).update(signingInput).digest()
+      ? createHmac("sha256", JSON.stringify((this.keys[0] as SigningKey).publicJwk))
+          .update(signingInput)
+          .digest()
       : sign("sha256", Buffer.from(signingInput), key.privateKey);
     return `${signingInput}.${base64url(signature)}`;
   }

@@ -60,7 +60,10 @@ async function rotateOk(env: FakeEscEnvironment): Promise<Record<string, unknown
 /** Keys the repository holds that no environment's state names: what a crash or a lost answer would leave. */
 function orphanedKeys(): string[] {
   const held = new Set(environments.flatMap((env) => keysHeldBy(env.state)));
-  return emulator.store.list(REPO).filter((key) => !held.has(key.id)).map((key) => key.id);
+  return emulator.store
+    .list(REPO)
+    .filter((key) => !held.has(key.id))
+    .map((key) => key.id);
 }
 
 /** Keys beyond current and previous per environment. */
@@ -75,7 +78,7 @@ function extraKeys(): number {
 const waitOutRotation = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, ROTATION_TIMEOUT_S * 1000 + 1_600));
 
 async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  for (const started = Date.now(); !condition(); ) {
+  for (const started = Date.now(); !condition();) {
     if (Date.now() - started > 10_000) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -136,20 +139,23 @@ describe("three rotations with overlap", () => {
 });
 
 describe("forgeries", () => {
-  it.each(FORGERIES.map((forgery) => [forgery.name, forgery] as const))("%s: refused, naming the check, before Flashback", async (_, forgery) => {
-    const env = environments.find((candidate) => candidate.environment === "acme/prod") as FakeEscEnvironment;
-    const [requestsBefore, fetchesBefore, stateBefore] = [emulator.requests.length, cloud.jwksFetches, env.state];
-    const reply = await forgery.send(env);
-    env.replies.push(reply);
-    expect(reply.status, reply.text).toBe(forgery.status);
-    expect(reply.body.check).toBe(forgery.check);
-    expect(emulator.requests.length).toBe(requestsBefore);
-    for (const value of forgery.mustNotEcho ?? []) expect(reply.text).not.toContain(value);
-    // An unknown kid is looked for in a fresh copy of the JWKS, once, before the refusal.
-    if (forgery.check === "kid") expect(cloud.jwksFetches).toBe(fetchesBefore + 1);
-    expect(env.state).toBe(stateBefore);
-    totals.forgeriesRefused += 1;
-  });
+  it.each(FORGERIES.map((forgery) => [forgery.name, forgery] as const))(
+    "%s: refused, naming the check, before Flashback",
+    async (_, forgery) => {
+      const env = environments.find((candidate) => candidate.environment === "acme/prod") as FakeEscEnvironment;
+      const [requestsBefore, fetchesBefore, stateBefore] = [emulator.requests.length, cloud.jwksFetches, env.state];
+      const reply = await forgery.send(env);
+      env.replies.push(reply);
+      expect(reply.status, reply.text).toBe(forgery.status);
+      expect(reply.body.check).toBe(forgery.check);
+      expect(emulator.requests.length).toBe(requestsBefore);
+      for (const value of forgery.mustNotEcho ?? []) expect(reply.text).not.toContain(value);
+      // An unknown kid is looked for in a fresh copy of the JWKS, once, before the refusal.
+      if (forgery.check === "kid") expect(cloud.jwksFetches).toBe(fetchesBefore + 1);
+      expect(env.state).toBe(stateBefore);
+      totals.forgeriesRefused += 1;
+    },
+  );
 });
 
 describe("ESC's retry after a lost answer", () => {
@@ -158,7 +164,8 @@ describe("ESC's retry after a lost answer", () => {
     const first = await rotateOk(env);
     const lost = await env.rotate({ loseAnswer: true });
     expect(lost.status).toBe(200);
-    const creates = (): number => emulator.requests.filter((request) => request.method === "POST" && request.path.endsWith("/apikey")).length;
+    const creates = (): number =>
+      emulator.requests.filter((request) => request.method === "POST" && request.path.endsWith("/apikey")).length;
     const posts = creates();
     // Still within the lost rotation's time: it may be running, so nothing is made.
     const early = await env.rotate();
@@ -190,7 +197,8 @@ describe("the adapter killed mid-rotation and restarted", () => {
     emulator.faults.add({ fault: { kind: "delay-answer", ms: 3_000 }, method, pathPrefix: keyPath });
     const seen = emulator.requests.length;
     const interrupted = env.rotate().catch((error: unknown) => error);
-    const reached = (): boolean => emulator.requests.slice(seen).some((request) => request.method === method && request.path.startsWith(keyPath));
+    const reached = (): boolean =>
+      emulator.requests.slice(seen).some((request) => request.method === method && request.path.startsWith(keyPath));
     await waitFor(reached, `the ${method}`);
     await adapter.stop("SIGKILL");
     expect(await interrupted).toBeInstanceOf(Error);
@@ -296,7 +304,7 @@ describe("totals", () => {
       // Tokens the emulator issued at sign-in or renewal, and Pulumi's JWTs.
       ...(printed.match(/\b(at|rt)-[0-9a-f]{32}\b|eyJ[\w-]+\.eyJ[\w-]+/g) ?? []),
       ...replies.flatMap((reply) => credentials.filter((value) => reply.text.includes(value))),
-      ...replies.flatMap((reply) => (reply.text.match(/\b(at|rt)-[0-9a-f]{32}\b|eyJ[\w-]+\.eyJ[\w-]+/g) ?? [])),
+      ...replies.flatMap((reply) => reply.text.match(/\b(at|rt)-[0-9a-f]{32}\b|eyJ[\w-]+\.eyJ[\w-]+/g) ?? []),
       // A secret in any answer but the one that made its key.
       ...replies.flatMap((reply) => keySecrets.filter((secret) => secret !== reply.body.secret && reply.text.includes(secret))),
     ];
@@ -304,7 +312,9 @@ describe("totals", () => {
     console.log(
       `esc rotator: ${totals.rotations} rotations, ${totals.retries} retries, ${extra} extra keys, ${orphaned} orphaned keys, ${totals.forgeriesRefused} forgeries refused, ${leaks.length} secrets logged`,
     );
-    console.log(`esc rotator timings: start ${Math.round(timings.startMs)} ms, one rotation ${Math.round(timings.rotationMs)} ms against the emulator`);
+    console.log(
+      `esc rotator timings: start ${Math.round(timings.startMs)} ms, one rotation ${Math.round(timings.rotationMs)} ms against the emulator`,
+    );
     expect(totals.rotations).toBeGreaterThan(0);
     expect(totals.forgeriesRefused).toBe(FORGERIES.length + 1);
     expect([extra, orphaned, leaks.length]).toEqual([0, 0, 0]);
