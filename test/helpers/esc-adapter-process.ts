@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { REPO_ROOT } from "./run-node";
 
@@ -56,6 +57,16 @@ export function startAdapter(
     child.stderr.on("data", onData);
     child.once("exit", (code) => {
       if (!resolved) reject(new Error(`flashback-esc-rotator exited with ${code} before serving: ${output.join("")}`));
+    });
+  });
+}
+
+/** A port free now: the adapter's audience names its URL, so the port is chosen before it starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
     });
   });
 }

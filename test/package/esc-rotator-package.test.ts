@@ -1,11 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { startAdapter, type AdapterProcess } from "../helpers/esc-adapter-process";
+import { freePort, startAdapter, type AdapterProcess } from "../helpers/esc-adapter-process";
 import { FORGERIES } from "../helpers/esc-forgeries";
 import { FAKE_ISSUER, FakeEscEnvironment, FakePulumiCloud, keysHeldBy } from "../helpers/fake-esc";
 import { REPO_ROOT } from "../helpers/run-node";
@@ -23,15 +22,6 @@ let work: string;
 let emulator: RunningEmulator;
 let cloud: FakePulumiCloud;
 let adapter: AdapterProcess;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "flashback-esc-package-"));
