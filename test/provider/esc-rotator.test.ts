@@ -8,7 +8,7 @@ import { createRotator } from "../../provider/esc/rotate";
 import { freePort, startAdapter, type AdapterProcess } from "../helpers/esc-adapter-process";
 import { FORGERIES } from "../helpers/esc-forgeries";
 import { REPO_ROOT } from "../helpers/run-node";
-import { FAKE_ISSUER, FakeEscEnvironment, FakePulumiCloud, keysHeldBy, type AdapterReply } from "../helpers/fake-esc";
+import { FAKE_ISSUER, FakeEscEnvironment, FakePulumiCloud, keysHeldBy, newSigningKey, type AdapterReply } from "../helpers/fake-esc";
 
 /*
  * The ESC rotator (`flashback-esc-rotator`, built) between a fake ESC written from Pulumi's
@@ -160,6 +160,16 @@ describe("forgeries", () => {
       totals.forgeriesRefused += 1;
     },
   );
+});
+
+describe("Pulumi Cloud's signing key rotated", () => {
+  it("a token signed by a key the cached JWKS lacks is taken after one fetch of the set", async () => {
+    const env = environments.find((candidate) => candidate.environment === "acme/prod") as FakeEscEnvironment;
+    cloud.keys.unshift(newSigningKey());
+    const fetchesBefore = cloud.jwksFetches;
+    await rotateOk(env);
+    expect(cloud.jwksFetches).toBe(fetchesBefore + 1);
+  });
 });
 
 describe("ESC's retry after a lost answer", () => {
