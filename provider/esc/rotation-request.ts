@@ -53,6 +53,8 @@ function parseRequest(value: unknown): RotationRequest {
     if (!isNonEmptyString(request[field])) throw badBody(`request.${field} must be a non-empty string`);
   }
   if ((request.name as string).length > MAX_BASE_NAME) throw badBody(`request.name must be at most ${MAX_BASE_NAME} characters`);
+  // "~" separates the parts of a key's name: a base name holding one could pass for another environment's.
+  if ((request.name as string).includes("~")) throw badBody("request.name must not contain ~");
   if (!ACCESS_TYPES.includes(request.accessType as AccessType)) throw badBody(`request.accessType must be ${ACCESS_TYPES.join(", ")}`);
   return {
     repoId: request.repoId as string,

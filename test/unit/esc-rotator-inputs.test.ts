@@ -49,6 +49,10 @@ describe("the body ESC sends", () => {
     { value: { request: { ...request, email: "bot@example.com" }, state: null }, says: "exactly one Flashback credential" },
     { value: { request: { ...request, accessToken: "at-SECRET-2", accessType: "ROOT" }, state: null }, says: "request.accessType must be" },
     { value: { request: { ...request, accessToken: "at-SECRET-2" } }, says: "the body lacks state" },
+    {
+      value: { request: { ...request, name: "a~esc~acme/prod", accessToken: "at-SECRET-2" }, state: null },
+      says: "request.name must not contain ~",
+    },
     { value: { request: { ...request, accessToken: "at-SECRET-2" }, state: { id: "k" } }, says: "state lacks" },
   ])("refuses, naming the field and never a value: $says", ({ value, says }) => {
     let refusal: unknown;
