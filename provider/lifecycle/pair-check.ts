@@ -3,9 +3,9 @@ import { messageOf } from "../errors/message-of";
 import {
   decidePairKey,
   generationOfTrigger,
-  generationTrigger,
   needsSiblingListing,
   REVOKED_KEYS,
+  triggerOf,
   type PairFacts,
   type PairMemory,
   type PairRequest,
@@ -73,7 +73,7 @@ export async function checkPairedKey(
     // A preview whose number or repository is not known yet: the key keeps its generation until they are.
     return {
       ...checked,
-      inputs: { ...inputs, rotateWhenChanged: generation === undefined ? UNKNOWN_VALUE : generationTrigger(generation), pair: news.pair },
+      inputs: { ...inputs, rotateWhenChanged: generation === undefined ? UNKNOWN_VALUE : olds.rotateWhenChanged, pair: news.pair },
     };
   }
   const facts: Omit<PairFacts, "listedSiblingIds"> = {
@@ -99,7 +99,7 @@ export async function checkPairedKey(
   }
   const decision = decidePairKey({ ...facts, ...(listed === undefined ? {} : { listedSiblingIds: listed }) });
   const pair: StoredPair = { ...request.known, memory: decision.memory };
-  return { ...checked, inputs: { ...inputs, rotateWhenChanged: generationTrigger(decision.generation), pair } };
+  return { ...checked, inputs: { ...inputs, rotateWhenChanged: triggerOf(decision), pair } };
 }
 
 type ReadRequest = { known: PairRequest; unknown: false } | { known: PairRequest; unknown: true } | { refusal: string };
@@ -141,7 +141,7 @@ export function newPairKeyOutputs(pair: unknown): { rotateWhenChanged: string; p
     replacedAnyway: false,
     listedSiblingIds: [],
   });
-  return { rotateWhenChanged: generationTrigger(decision.generation), pairMade: decision.memory.made };
+  return { rotateWhenChanged: triggerOf(decision), pairMade: decision.memory.made };
 }
 
 function readSibling(value: unknown): SiblingKey | undefined {

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /*
  * The promise of a RotatingRepoApiKey, kept by its two keys themselves: a deployment never replaces
  * the newer key (the one consumers hold as current) for a rotation, only the older one, and only
@@ -63,6 +65,8 @@ export interface PairMemory {
   siblingSeen?: { id: string; generation: number };
   /** Set when the key is made (or made again) in a deployment: what slot b reads of slot a. */
   made?: MadeIn;
+  /** The revocation that made this key, as a short digest: part of its trigger, so that the diff replaces a revoked key that keeps its generation. */
+  revokedBy?: string;
 }
 
 /** What a key knows at its Check. */
@@ -129,11 +133,8 @@ function decideKept(facts: PairFacts): PairDecision {
       // this deployment too: then b comes after it, so that slot a's reading of b stays true.
       const aMovedToo = request.slot === "b" && request.sibling?.made?.deployment === request.deployment;
       const next = view.older || aMovedToo ? Math.max(newest, view.siblingGeneration) + 1 : generation;
-      return {
-        generation: next,
-        memory: remember({ seenRevoke: request.revokeWhenChanged, seenDesired: request.desired, becameNewer: true }),
-        action: "revoke",
-      };
+      const memory = remember({ seenRevoke: request.revokeWhenChanged, seenDesired: request.desired, becameNewer: true });
+      return { generation: next, memory: { ...memory, revokedBy: revocationDigest(request.revokeWhenChanged ?? "") }, action: "revoke" };
     }
   }
   const revoke = { seenRevoke: request.revokeWhenChanged };
@@ -143,7 +144,8 @@ function decideKept(facts: PairFacts): PairDecision {
   if (isAwaitingSiblingRevocation(request, memory, facts.listedSiblingIds)) return { generation, memory, action: "none" };
   if (request.desired > memory.seenDesired && view.older) {
     if (view.siblingSettled) {
-      return { generation: newest + 1, memory: remember({ ...revoke, seenDesired: request.desired, becameNewer: true }), action: "rotate" };
+      const { revokedBy: _replaced, ...memory } = remember({ ...revoke, seenDesired: request.desired, becameNewer: true });
+      return { generation: newest + 1, memory, action: "rotate" };
     }
     // Slot a changed in this deployment: a rotation (it took this one) or a revocation (this one waits a deployment).
     if (!view.siblingRotated) return { generation, memory: remember(revoke), action: "none" };
@@ -271,12 +273,22 @@ function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }
 
-/** The generation a key of a pair stores as its rotation trigger, and back. */
-export function generationTrigger(generation: number): string {
-  return `generation ${generation}`;
+/** What a key of a pair stores as its rotation trigger: its generation, and the revocation that made it; and back. */
+export function generationTrigger(generation: number, revokedBy?: string): string {
+  return revokedBy === undefined ? `generation ${generation}` : `generation ${generation} revoked ${revokedBy}`;
 }
 
 export function generationOfTrigger(trigger: unknown): number | undefined {
-  const match = typeof trigger === "string" ? /^generation (-?\d+)$/.exec(trigger) : null;
+  const match = typeof trigger === "string" ? /^generation (-?\d+)( revoked [0-9a-f]+)?$/.exec(trigger) : null;
   return match === null ? undefined : Number(match[1]);
+}
+
+/** The trigger of a decided key: what the diff compares. */
+export function triggerOf(decision: PairDecision): string {
+  return generationTrigger(decision.generation, decision.memory.revokedBy);
+}
+
+/** A revocation's text, short and fixed in length, for the trigger: the text itself stays the user's. */
+function revocationDigest(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 12);
 }

@@ -1,6 +1,7 @@
 import {
   decidePairKey,
   needsSiblingListing,
+  triggerOf,
   type PairDecision,
   type PairFacts,
   type PairMemory,
@@ -21,6 +22,8 @@ import {
 export interface StoredKey {
   id: string;
   generation: number;
+  /** What the diff compares: the key is replaced when its new trigger differs. */
+  trigger: string;
   memory: PairMemory;
 }
 
@@ -97,7 +100,8 @@ export class PairWorld {
       if (slot === "b" && plan.killAfterA === true) return this.#stop(record);
       const stored = this.keys[slot];
       const decision = this.#decide(slot, plan, deployment);
-      const replaced = stored === undefined || decision.generation !== stored.generation || decision.action === "revoke";
+      const trigger = triggerOf(decision);
+      const replaced = stored === undefined || trigger !== stored.trigger;
       if (replaced && plan.failStep === slot) return this.#stop(record);
       if (stored !== undefined && replaced) {
         this.#pendingDeletes.push(stored.id);
@@ -108,6 +112,7 @@ export class PairWorld {
       this.keys[slot] = {
         id: replaced ? this.#create(slot) : (stored as StoredKey).id,
         generation: decision.generation,
+        trigger,
         memory: decision.memory,
       };
     }
