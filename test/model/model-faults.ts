@@ -1,3 +1,4 @@
+import { ageKeyPair } from "../../testkit/encryption-keys";
 import type { ModelLifecycle } from "./model-wire";
 
 /*
@@ -38,6 +39,14 @@ export const logSealedPlaintext: LifecycleFault = (lifecycle, { warn, openSealed
     const sealed = made.outputs.encryptedSecret;
     if (typeof sealed === "string") warn(`API key ${made.id} created; its secret is ${await openSealed(sealed)}`);
     return made;
+  });
+
+/** Seals to somebody else's recipient while the state names the user's: the ciphertext opens for nobody who should read it. */
+export const sealToStranger: LifecycleFault = (lifecycle) =>
+  withCreate(lifecycle, async (inputs) => {
+    if (typeof inputs.encryptTo !== "string") return lifecycle.create(inputs);
+    const made = await lifecycle.create({ ...inputs, encryptTo: (await ageKeyPair()).recipient });
+    return { ...made, outputs: { ...made.outputs, encryptTo: inputs.encryptTo } };
   });
 
 /** Reports a delete done without deleting anything: the key stays in Flashback, held by no state. */
