@@ -75,7 +75,7 @@ async function drive(world: World, options: RunOptions): Promise<Verdict> {
     operationTimeoutS: 300,
   };
   const states = [...stacks, sweeper].map(() => new StackState());
-  const ledger = new ModelLedger(flashback, states, TOKEN, reader.open, scheduler.log);
+  const ledger = new ModelLedger(flashback, states, TOKEN, reader.openAfterRun, scheduler.log);
   const trace = new ModelTrace(() => scheduler.now);
   const wire = new ModelWire(
     scheduler,
