@@ -174,7 +174,8 @@ export class ModelLedger {
       this.#classifyUnheld(key, key.createdBy, shapes);
     }
     await this.#openSealed();
-    this.#exposed = [...this.#findExposures(), ...this.#findSealedPlaintexts()];
+    const sealed = this.flashback.everyKey().filter((key) => isStepTag(key.createdBy) && key.createdBy.sealed === true);
+    this.#exposed = [...this.#findExposures(new Set(sealed)), ...this.#findSealedPlaintexts(sealed)];
     return {
       sealed: this.#sealed.size,
       lost: this.#lost.size,
@@ -226,12 +227,8 @@ export class ModelLedger {
   }
 
   /** The plaintext of a sealed key's secret, anywhere the model saw: outputs in full, the states as they end, the run's log. */
-  #findSealedPlaintexts(): string[] {
-    const sealedSecrets = this.flashback
-      .everyKey()
-      .filter((key) => isStepTag(key.createdBy) && key.createdBy.sealed === true)
-      .map((key) => ({ id: key.id, secret: key.secret }));
-    if (sealedSecrets.length === 0) return [];
+  #findSealedPlaintexts(sealedKeys: readonly StoredKey[]): string[] {
+    if (sealedKeys.length === 0) return [];
     const places = [
       ...this.#texts,
       ...this.#fullOutputs,
@@ -242,13 +239,20 @@ export class ModelLedger {
     ];
     const found: string[] = [];
     for (const { where, text } of places) {
-      for (const { id, secret } of sealedSecrets) if (text.includes(secret)) found.push(`${where} holds the plaintext of sealed key ${id}`);
+      for (const { id, secret } of sealedKeys) if (text.includes(secret)) found.push(`${where} holds the plaintext of sealed key ${id}`);
     }
     return found;
   }
 
-  #findExposures(): string[] {
-    const secrets = [this.token, ...this.flashback.everyKey().map((key) => key.secret)];
+  /** A plain key's secret or the token outside a secret; sealed keys' secrets are searched wider, above. */
+  #findExposures(sealed: ReadonlySet<StoredKey>): string[] {
+    const secrets = [
+      this.token,
+      ...this.flashback
+        .everyKey()
+        .filter((key) => !sealed.has(key))
+        .map((key) => key.secret),
+    ];
     const found: string[] = [];
     for (const { where, text } of this.#texts) {
       for (const secret of secrets)
