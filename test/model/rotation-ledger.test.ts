@@ -91,6 +91,28 @@ describe("the rotation ledger", () => {
     expect(story.findings).toEqual(["leaked key left valid: k1 still works 1 deployments after its leak was reported"]);
   });
 
+  it("reports a preview that writes", async () => {
+    const writing: RotationWorldFactory = {
+      ...standInPair("none"),
+      start: async () => ({
+        apply: async (move) =>
+          move.kind === "deploy" && move.preview
+            ? {
+                before: { current: "k1", previous: undefined },
+                after: { current: "k2", previous: "k1" },
+                created: ["k2"],
+                deleted: [],
+                completed: true,
+                revocationAsked: false,
+              }
+            : undefined,
+        validKeys: async () => [],
+      }),
+    };
+    const story = await runRotationStory(writing, [{ kind: "deploy", preview: true }]);
+    expect(story.findings).toEqual(["overlap broken: a preview made or deleted keys (k2)"]);
+  });
+
   it("keeps the promise for the sound stand-in over generated stories, and finds each flaw among them", async () => {
     const sound = standInPair("none");
     await fc.assert(

@@ -5,7 +5,8 @@ import type { RotationMove, RotationObservation, RotationWorld, RotationWorldFac
  * - overlap kept: a deployment deletes a key only once a newer key has been `current` at the end
  *   of an earlier deployment, or when the user asked for a revocation; never both keys of the pair
  *   in one deployment unless asked;
- * - a leaked key no longer works once the documented number of deployments after the report is done.
+ * - a leaked key no longer works once the documented number of deployments after the report is done;
+ * - a preview makes and deletes nothing (counted with the overlaps: it would break one unasked).
  */
 
 export interface RotationCounts {
@@ -31,6 +32,12 @@ export class RotationLedger {
   /** A leak reported now, of the key the pair holds in that slot. */
   leaked(key: string | undefined): void {
     if (key !== undefined) this.#leaks.push({ key, deploymentsLeft: this.revokedWithinDeployments });
+  }
+
+  /** A preview writes nothing: no key made, none deleted. */
+  previewed(observed: RotationObservation): void {
+    if (observed.created.length + observed.deleted.length > 0)
+      this.#brokeOverlap(`a preview made or deleted keys (${[...observed.created, ...observed.deleted].join(", ")})`);
   }
 
   /** A deployment's observation; `valid` lists the component's keys that still work once it is done. */
@@ -102,6 +109,10 @@ export async function runRotationStory(
     if (move.kind === "leak") ledger.leaked(pair[move.which]);
     const observed = await world.apply(move);
     if (observed === undefined) continue;
+    if (move.kind === "deploy" && move.preview) {
+      ledger.previewed(observed);
+      continue;
+    }
     ledger.deployed(observed, await world.validKeys());
     pair = observed.after;
   }

@@ -43,7 +43,7 @@ export interface RotationObservation {
 
 /** One stack's component, driven by the real rotation code on virtual time. */
 export interface RotationWorld {
-  /** Applies a move; a `deploy` (not a preview) returns what it did. */
+  /** Applies a move; a `deploy` returns what it did (a preview too, if the world can tell: it must do nothing). */
   apply(move: RotationMove): Promise<RotationObservation | undefined>;
   /** The component's keys that still work in Flashback now. */
   validKeys(): Promise<string[]>;
