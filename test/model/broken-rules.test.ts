@@ -1,13 +1,23 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { dropCiphertext, forgetDeletes, logSealedPlaintext, sealToStranger, skipSealing, type LifecycleFault } from "./model-faults";
+import {
+  createTwice,
+  dropCiphertext,
+  forgetDeletes,
+  logPlainSecret,
+  logSealedPlaintext,
+  sealToStranger,
+  skipSealing,
+  updateByDeleting,
+  type LifecycleFault,
+} from "./model-faults";
 import { worldArb, type World } from "./model-world";
 import { runWorld } from "./run-model";
 
 /*
  * Each promise broken on purpose, by a fault put into a copy of the lifecycle (model-faults.ts):
  * the model, generating worlds as it does in protocol-model.test.ts, must find a run that reports
- * it. A model that no longer sees one of these would pass whatever the lifecycle did.
+ * that very finding. A model that no longer sees one of these would pass whatever the lifecycle did.
  */
 
 const RUNS = 300;
@@ -30,12 +40,19 @@ const BROKEN: Array<{ rule: string; fault: LifecycleFault; finding: RegExp }> = 
     finding: /^secret exposed: warning of .* holds the plaintext of sealed key/,
   },
   { rule: "no key left that no state holds", fault: forgetDeletes, finding: /^key orphaned: .* held by no state/ },
+  {
+    rule: "no key a state holds deleted but by its delete",
+    fault: updateByDeleting,
+    finding: /^key lost: .* deleted by d\d+ \(stack #\d\) update/,
+  },
+  { rule: "one live key per resource", fault: createTwice, finding: /^duplicate: .* has another live key in its state/ },
+  { rule: "no plain secret outside `secret`", fault: logPlainSecret, finding: /^secret exposed: warning of .* holds a key's secret/ },
 ];
 
 describe("the model finds each promise broken on purpose", () => {
   it.each(BROKEN)("$rule", async ({ fault, finding }) => {
     const result = await fc.check(
-      fc.asyncProperty(worldArb, async (world) => (await runWorld(world, { fault })).findings.length === 0),
+      fc.asyncProperty(worldArb, async (world) => !(await runWorld(world, { fault })).findings.some((line) => finding.test(line))),
       { numRuns: RUNS, seed: 20261207, endOnFailure: true },
     );
     expect(result.failed, `no run out of ${RUNS} found it`).toBe(true);

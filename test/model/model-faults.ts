@@ -52,6 +52,30 @@ export const sealToStranger: LifecycleFault = (lifecycle) =>
 /** Reports a delete done without deleting anything: the key stays in Flashback, held by no state. */
 export const forgetDeletes: LifecycleFault = (lifecycle) => ({ ...bind(lifecycle), delete: async () => undefined });
 
+/** Makes every key twice and hands over the second: the first stays under the declared name, held by nobody. */
+export const createTwice: LifecycleFault = (lifecycle) =>
+  withCreate(lifecycle, async (inputs) => {
+    await lifecycle.create(inputs);
+    return lifecycle.create(inputs);
+  });
+
+/** Renames by deleting: an update deletes the key its state goes on holding. */
+export const updateByDeleting: LifecycleFault = (lifecycle) => ({
+  ...bind(lifecycle),
+  update: async (id, stored, news) => {
+    await lifecycle.delete(id, stored);
+    return lifecycle.update(id, stored, news);
+  },
+});
+
+/** Writes a plain key's secret to the log. */
+export const logPlainSecret: LifecycleFault = (lifecycle, { warn }) =>
+  withCreate(lifecycle, async (inputs) => {
+    const made = await lifecycle.create(inputs);
+    if (made.outputs.secret !== "") warn(`API key ${made.id} created with secret ${made.outputs.secret}`);
+    return made;
+  });
+
 function withCreate(lifecycle: ModelLifecycle, create: ModelLifecycle["create"]): ModelLifecycle {
   return { ...bind(lifecycle), create };
 }
