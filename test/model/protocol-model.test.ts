@@ -68,7 +68,7 @@ it(`keeps the README's promises over ${RUNS} generated runs (seed ${SEED})`, { t
     { numRuns: RUNS, seed: SEED, ...timeLimit },
   );
   expect(totals.lost + totals.orphaned + totals.duplicates + totals.exposed).toBe(0);
-  // The generator seals one key in sixteen: a few hundred runs seal some, or sealing went untested.
+  // The generator seals one key in twenty-four: a few hundred runs seal some, or sealing went untested.
   if (totals.runs >= 500) expect(totals.sealed).toBeGreaterThan(0);
 });
 
