@@ -82,6 +82,8 @@ export interface AppliedRequest {
   path: string;
   status: number;
   by: unknown;
+  /** Which server answered: 0 on time, 1 ahead, 2 behind. */
+  server: number;
 }
 
 export class InMemoryFlashback {
@@ -162,7 +164,7 @@ export class InMemoryFlashback {
     const server = this.#servers[this.#handled++] ?? 0;
     const serverNow = this.#clock() + ([0, 1, -1][server % 3] ?? 0) * this.shapes.serverClockSpreadMs;
     const result = this.#route(request, by, serverNow);
-    this.applied.push({ atMs: this.#clock(), method: request.method, path: request.path, status: result.status, by });
+    this.applied.push({ atMs: this.#clock(), method: request.method, path: request.path, status: result.status, by, server: server % 3 });
     return {
       kind: "response",
       status: result.status,

@@ -2,8 +2,10 @@ import { createHash } from "node:crypto";
 import { PartialKeyError } from "../../provider/lifecycle/partial-key-error";
 import { RepoApiKeyLifecycle } from "../../provider/lifecycle/repo-api-key-lifecycle";
 import type { Machine, VirtualTimeScheduler } from "../../testkit/virtual-time-scheduler";
+import type { LifecycleFault } from "./model-faults";
 import type { ModelLedger } from "./model-invariants";
 import type { StackState } from "./model-state";
+import { traceStepOf, type ModelTrace } from "./model-trace";
 import { stepContext, type DeploymentRecord, type ModelProcess, type ModelWire, type StepTag } from "./model-wire";
 import type { Command, Declared, Kill } from "./model-world";
 
@@ -18,6 +20,14 @@ export interface ModelRun {
   commands: number;
   /** Keys made by hand before any deployment, as `pulumi import` finds them, and the one stack that may adopt each. */
   handMade: Array<{ repoId: string; id: string; adopter: number }>;
+  trace: ModelTrace;
+  /** The age recipient a sealed key's `encryptTo` names; the test holds its private key and opens with it. */
+  recipient: string;
+  openSealed: (armored: string) => Promise<string>;
+  /** Lifecycle calls not finished yet: once the scheduler has nothing left to run, only a killed process may have one. */
+  running: Set<{ process: string; alive: () => boolean }>;
+  /** A fault put into every process's lifecycle, to show that the model finds what it breaks. */
+  fault?: LifecycleFault | undefined;
 }
 
 /** A stack as a deployment needs it. */
@@ -65,7 +75,10 @@ export class ModelDeployment {
       scheduler.scheduleAfter(kill.afterSteps, own, `${this.record.id} killed (${kill.mode})`, () => this.#kill(kill));
     if (sleep !== undefined) {
       const label = `${this.stack.machine.name} sleeps ${sleep.ms} ms`;
-      scheduler.scheduleAfter(sleep.afterSteps, own, label, () => scheduler.pause(this.stack.machine, sleep.ms));
+      scheduler.scheduleAfter(sleep.afterSteps, own, label, () => {
+        this.run.trace.add({ kind: "sleep", deployment: this.record.id, ms: sleep.ms });
+        scheduler.pause(this.stack.machine, sleep.ms);
+      });
     }
     if (command.kind === "up") return this.#up(command.program);
     if (command.kind === "refresh") return this.#refresh();
@@ -75,22 +88,30 @@ export class ModelDeployment {
 
   #startProcess(id: string): ModelProcess {
     const process = { id, alive: true, inFlight: new Set() } as unknown as ModelProcess;
-    process.lifecycle = new RepoApiKeyLifecycle({
+    const lifecycle = new RepoApiKeyLifecycle({
       env: { FLASHBACK_ACCESS_TOKEN: this.run.token, FLASHBACK_OPERATION_TIMEOUT: String(this.stack.operationTimeoutS) },
       clock: this.run.scheduler.clockFor(id, this.stack.machine),
       transport: this.run.wire.transport(process),
       deploymentScope: scopeOf(this.stack.identity),
       engineListening: async () => this.#engineAlive,
       random: () => 0.5,
-      warn: (message) => this.run.ledger.recordWarning(id, message),
+      warn: (message) => this.#warn(id, message),
     });
+    const tools = { warn: (message: string): void => this.#warn(id, message), openSealed: this.run.openSealed };
+    process.lifecycle = this.run.fault === undefined ? lifecycle : this.run.fault(lifecycle, tools);
     return process;
+  }
+
+  #warn(process: string, message: string): void {
+    this.run.ledger.recordWarning(process, message);
+    this.run.trace.add({ kind: "warning", process, message });
   }
 
   #kill(kill: Kill): void {
     if (!this.#engineAlive) return;
     this.#engineAlive = false;
     this.record.killed = true;
+    this.run.trace.add({ kind: "kill", deployment: this.record.id, mode: kill.mode });
     if (kill.mode === "process") for (const process of this.#processes) this.run.wire.kill(process, kill.reach);
   }
 
@@ -108,10 +129,14 @@ export class ModelDeployment {
         const process = this.#processFor(entry.urn);
         const tag = this.#tag("read", entry.urn, { targetId: entry.id });
         if (!(await this.#toProvider(process, `read ${entry.urn}`))) return;
-        const outcome = await this.#call(tag, () => process.lifecycle.read(entry.id, entry.outputs));
+        const outcome = await this.#call(process, tag, () => process.lifecycle.read(entry.id, entry.outputs));
         if (!(await this.#toEngine(process, `read ${entry.urn}`)) || "error" in outcome) return;
         if (outcome.value === undefined) this.state.remove(entry.id);
-        else entry.outputs = outcome.value.outputs as unknown as Record<string, unknown>;
+        else {
+          const outputs = outcome.value.outputs as unknown as Record<string, unknown>;
+          this.run.ledger.recordKept(`the refresh of ${entry.urn}`, entry.id, entry.outputs, outputs);
+          entry.outputs = outputs;
+        }
         if (outcome.value !== undefined) this.run.ledger.recordHandedOver(`the refresh of ${entry.urn}`, entry.id, entry.outputs);
         this.#checkpointed(tag);
       }),
@@ -130,7 +155,7 @@ export class ModelDeployment {
     const process = this.#processFor(urn);
     const tag = this.#tag("import", urn, { targetId: key.id });
     if (!(await this.#toProvider(process, `import ${urn} ${key.id}`))) return;
-    const outcome = await this.#call(tag, () => process.lifecycle.importKey(`${key.repoId}/${key.id}`));
+    const outcome = await this.#call(process, tag, () => process.lifecycle.importKey(`${key.repoId}/${key.id}`));
     if (!(await this.#toEngine(process, `import ${urn}`)) || "error" in outcome) return;
     this.run.ledger.record(`import of ${urn}`, outcome.value.warning);
     this.run.ledger.recordHandedOver(`the import of ${urn}`, key.id, outcome.value.outputs as unknown as Record<string, unknown>);
@@ -151,17 +176,26 @@ export class ModelDeployment {
       name: declared.name,
       accessType: declared.accessType,
       ...(declared.rotateWhenChanged === undefined ? {} : { rotateWhenChanged: declared.rotateWhenChanged }),
+      ...(declared.sealed === true ? { encryptTo: this.run.recipient } : {}),
     };
     const checked = process.lifecycle.check(news);
     if (checked.failures.length > 0) {
-      for (const failure of checked.failures) this.run.ledger.record(`check of ${urn}`, failure.reason);
+      for (const failure of checked.failures) {
+        this.run.ledger.record(`check of ${urn}`, failure.reason);
+        this.run.trace.add({
+          kind: "refused",
+          step: { deployment: this.record.id, stack: this.stack.index, resource: declared.resource },
+          reason: failure.reason,
+        });
+      }
       this.#failed = true;
       return;
     }
     const held = this.state.live(urn);
-    if (held === undefined) return this.#create(process, urn, declared.name, checked.inputs, false);
+    const sealed = declared.sealed === true;
+    if (held === undefined) return this.#create(process, urn, declared.name, checked.inputs, { replace: false, sealed });
     const diff = process.lifecycle.diff(held.outputs, checked.inputs);
-    if (diff.replaces.length > 0) return this.#create(process, urn, declared.name, checked.inputs, true);
+    if (diff.replaces.length > 0) return this.#create(process, urn, declared.name, checked.inputs, { replace: true, sealed });
     if (diff.changes) return this.#update(process, urn, held.id, held.outputs, checked.inputs);
   }
 
@@ -170,18 +204,20 @@ export class ModelDeployment {
     urn: string,
     declaredName: string,
     inputs: Record<string, unknown>,
-    replace: boolean,
+    { replace, sealed }: { replace: boolean; sealed: boolean },
   ): Promise<void> {
-    const tag = this.#tag("create", urn, { declaredName });
+    const tag = this.#tag("create", urn, { declaredName, sealed });
     if (!(await this.#toProvider(process, `${replace ? "replace" : "create"} ${urn}`))) return;
-    const outcome = await this.#call(tag, () => process.lifecycle.create(inputs));
+    const outcome = await this.#call(process, tag, () => process.lifecycle.create(inputs));
     if (!(await this.#toEngine(process, `create ${urn}`))) return;
     const made = "value" in outcome ? outcome.value : outcome.error instanceof PartialKeyError ? outcome.error : undefined;
     if (made === undefined) return;
     const outputs = made.outputs as unknown as Record<string, unknown>;
-    if (replace) this.state.replace(urn, made.id, outputs);
-    else this.state.put(urn, made.id, outputs);
-    this.#checkpointed(tag);
+    const partial = made instanceof PartialKeyError;
+    if (!partial) this.run.ledger.recordCreated(`the create of ${urn}`, made.id, outputs, sealed);
+    if (replace) this.state.replace(urn, made.id, outputs, partial);
+    else this.state.put(urn, made.id, outputs, partial);
+    this.#checkpointed(tag, partial);
   }
 
   async #update(
@@ -193,10 +229,12 @@ export class ModelDeployment {
   ): Promise<void> {
     const tag = this.#tag("update", urn, { targetId: id });
     if (!(await this.#toProvider(process, `update ${urn}`))) return;
-    const outcome = await this.#call(tag, () => process.lifecycle.update(id, olds, news));
+    const outcome = await this.#call(process, tag, () => process.lifecycle.update(id, olds, news));
     if (!(await this.#toEngine(process, `update ${urn}`)) || "error" in outcome) return;
     const entry = this.state.entries.find((candidate) => candidate.id === id);
-    if (entry !== undefined) entry.outputs = outcome.value as unknown as Record<string, unknown>;
+    const outputs = outcome.value as unknown as Record<string, unknown>;
+    if (entry !== undefined) this.run.ledger.recordKept(`the update of ${urn}`, id, entry.outputs, outputs);
+    if (entry !== undefined) entry.outputs = outputs;
     this.#checkpointed(tag);
   }
 
@@ -204,14 +242,16 @@ export class ModelDeployment {
     const process = this.#processFor(urn);
     const tag = this.#tag("delete", urn, { targetId: id });
     if (!(await this.#toProvider(process, `delete ${urn} ${id}`))) return;
-    const outcome = await this.#call(tag, () => process.lifecycle.delete(id, olds));
+    const outcome = await this.#call(process, tag, () => process.lifecycle.delete(id, olds));
     if (!(await this.#toEngine(process, `delete ${urn}`)) || "error" in outcome) return;
     this.state.remove(id);
     this.#checkpointed(tag);
   }
 
   /** One lifecycle call inside its step's context; what it returns or throws is recorded for the secrets check. */
-  async #call<T>(tag: StepTag, call: () => Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  async #call<T>(process: ModelProcess, tag: StepTag, call: () => Promise<T>): Promise<{ value: T } | { error: unknown }> {
+    const running = { process: process.id, alive: () => process.alive };
+    this.run.running.add(running);
     try {
       const value = await stepContext.run(tag, call);
       if (typeof value === "object" && value !== null && "outputs" in value) {
@@ -223,9 +263,12 @@ export class ModelDeployment {
     } catch (error) {
       this.#failed = true;
       this.run.ledger.recordError(`${tag.kind} of ${tag.urn}`, error);
+      this.run.trace.add({ kind: "failed", step: traceStepOf(tag), error: `${(error as Error)?.name}: ${(error as Error)?.message}` });
       if (error instanceof PartialKeyError)
         this.run.ledger.recordOutputs(`partial ${tag.urn}`, error.outputs as unknown as Record<string, unknown>);
       return { error };
+    } finally {
+      this.run.running.delete(running);
     }
   }
 
@@ -242,8 +285,9 @@ export class ModelDeployment {
     return this.#engineAlive;
   }
 
-  #checkpointed(tag: StepTag): void {
+  #checkpointed(tag: StepTag, partial = false): void {
     tag.checkpointed = true;
+    this.run.trace.add({ kind: "checkpoint", step: traceStepOf(tag), partial });
     this.run.ledger.checkHeld();
   }
 

@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import type { HttpRequest, HttpResult } from "../../provider/client/http-transport";
 import type { AnswerShapes, InMemoryFlashback, StoredKey } from "../../testkit/in-memory-flashback";
 import type { StackState } from "./model-state";
+import { isNonEmptyString } from "../../provider/utils/is-non-empty-string";
 import { isStepTag, type StepTag } from "./model-wire";
 
 /*
@@ -11,7 +12,11 @@ import { isStepTag, type StepTag } from "./model-wire";
  *   the README names (a kill between a rename's answer and its checkpoint; a reservation Flashback's
  *   answers give no proof of age for), which are counted apart;
  * - no duplicate: one declared resource with two live keys, or one id held twice;
- * - no secret outside a secret: no plaintext secret or token in a message, a warning or an output but `secret`.
+ * - no secret outside a secret: no plaintext secret or token in a message, a warning or an output but `secret`;
+ * - a key handed over can be used: its plain secret, or (with `encryptTo`) a ciphertext that the
+ *   recipient's private key opens to the secret Flashback issued; one without either is lost;
+ * - no plaintext of a sealed key's secret anywhere: not in a state, an output (its `secret` included),
+ *   a message, a warning or the run's log.
  */
 
 /** A reservation name as the README states it: `pulumi-pending-<12 hex>-<12 hex>-<seconds>`. */
@@ -27,6 +32,8 @@ function givesProofOfAge(shapes: AnswerShapes): boolean {
 }
 
 export interface Counts {
+  /** Keys handed over sealed (`encryptTo`): each one's ciphertext was opened and checked. */
+  sealed: number;
   lost: number;
   orphaned: number;
   duplicates: number;
@@ -52,11 +59,18 @@ export class ModelLedger {
   #swept = 0;
   #renamedByHand = 0;
   #exposed: string[] = [];
+  /** Every sealed hand-over, to open at the end; and every output in full, `secret` included, to search for sealed plaintexts. */
+  readonly #sealed = new Map<string, { where: string; encryptedSecret: string }>();
+  readonly #fullOutputs: Array<{ where: string; text: string }> = [];
 
   constructor(
     private readonly flashback: InMemoryFlashback,
     private readonly states: readonly StackState[],
     private readonly token: string,
+    /** Opens a ciphertext with the private key the run's recipient belongs to. */
+    private readonly openSealed: (armored: string) => Promise<string>,
+    /** The run's own story (the scheduler's log), searched for sealed plaintexts at the end. */
+    private readonly log: readonly string[],
   ) {}
 
   /** A text the provider produced for users: an error, a check failure, a warning, an output. */
@@ -84,6 +98,25 @@ export class ModelLedger {
   recordOutputs(where: string, outputs: Record<string, unknown>): void {
     const { secret: _secret, ...shown } = outputs;
     this.record(where, JSON.stringify(shown));
+    this.#fullOutputs.push({ where, text: JSON.stringify(outputs) });
+  }
+
+  /**
+   * A key a create handed over whole (no `PartialKeyError`): somebody must be able to use it. A
+   * sealed key's ciphertext is kept to open at the end; one with neither secret nor ciphertext is lost.
+   */
+  recordCreated(where: string, id: string, outputs: Record<string, unknown>, sealed: boolean): void {
+    if (sealed && isNonEmptyString(outputs.encryptedSecret)) this.#sealed.set(id, { where, encryptedSecret: outputs.encryptedSecret });
+    else if (sealed) this.#lost.set(id, `${id}: ${where} handed over a sealed key without its ciphertext, so nobody can read its secret`);
+    else if (!isNonEmptyString(outputs.secret)) this.#lost.set(id, `${id}: ${where} handed over a key without its secret`);
+  }
+
+  /** An update or a refresh keeps what the key was handed over with: dropping its secret or ciphertext loses it. */
+  recordKept(where: string, id: string, before: Record<string, unknown>, after: Record<string, unknown>): void {
+    for (const field of ["secret", "encryptedSecret"] as const) {
+      if (isNonEmptyString(before[field]) && before[field] !== after[field])
+        this.#lost.set(id, `${id}: ${where} changed or dropped its ${field}`);
+    }
   }
 
   /** What a refresh or an import hands a state: never a key under a name the sweep deletes (issue 21, point 1). */
@@ -94,11 +127,13 @@ export class ModelLedger {
   }
 
   /** Checked as Flashback acts: a delete of a key a state holds, by anything but that state's own delete step. */
-  onApplied(request: HttpRequest, tag: StepTag | undefined, result: HttpResult): void {
-    if (request.method !== "DELETE" || result.kind !== "response" || result.status !== 200) return;
+  /** Returns whether the request was a sweep's delete of another create's reservation. */
+  onApplied(request: HttpRequest, tag: StepTag | undefined, result: HttpResult): boolean {
+    if (request.method !== "DELETE" || result.kind !== "response" || result.status !== 200) return false;
     const keyId = decodeURIComponent(request.path.split("/").pop() ?? "");
     const deleted = this.flashback.tombstone(keyId);
-    if (deleted !== undefined && isReservationShaped(deleted.name) && deleted.createdBy !== tag) this.#swept += 1;
+    const sweep = deleted !== undefined && isReservationShaped(deleted.name) && deleted.createdBy !== tag;
+    if (sweep) this.#swept += 1;
     let held = false;
     this.states.forEach((state, stack) => {
       if (!state.holds(keyId)) return;
@@ -111,13 +146,14 @@ export class ModelLedger {
     if (!held && deleted !== undefined && !isStepTag(deleted.createdBy) && !isReservationShaped(deleted.name)) {
       this.#lost.set(keyId, `${keyId} ("${deleted.name}"), made by hand, deleted by ${describeTag(tag)}`);
     }
+    return sweep;
   }
 
   /** After a step's checkpoint and after every command: a held key Flashback no longer has was deleted by its own state, by hand, or lost. */
   checkHeld(): void {
     this.states.forEach((state, stack) => {
       for (const entry of state.entries) {
-        if (this.flashback.find(entry.id) !== undefined || isPartial(entry.outputs)) continue;
+        if (this.flashback.find(entry.id) !== undefined || entry.partial) continue;
         const gone = this.flashback.tombstone(entry.id);
         if (gone === undefined) this.#lost.set(entry.id, `${entry.id}, held by stack #${stack}, was never made by Flashback`);
         else if (isStepTag(gone.deletedBy) && !isOwnDelete(gone.deletedBy, stack, gone, entry.id) && !renamedByHandIntoReservation(gone)) {
@@ -128,7 +164,7 @@ export class ModelLedger {
   }
 
   /** After the recovery: what is left that nobody holds, and whether anything is held twice. */
-  finish(shapes: AnswerShapes): Counts {
+  async finish(shapes: AnswerShapes): Promise<Counts> {
     this.checkHeld();
     const holders = new Map<string, number>();
     for (const state of this.states) for (const entry of state.entries) holders.set(entry.id, (holders.get(entry.id) ?? 0) + 1);
@@ -137,8 +173,11 @@ export class ModelLedger {
       if (holders.has(key.id) || !isStepTag(key.createdBy)) continue;
       this.#classifyUnheld(key, key.createdBy, shapes);
     }
-    this.#exposed = this.#findExposures();
+    await this.#openSealed();
+    const sealed = this.flashback.everyKey().filter((key) => isStepTag(key.createdBy) && key.createdBy.sealed === true);
+    this.#exposed = [...this.#findExposures(new Set(sealed)), ...this.#findSealedPlaintexts(sealed)];
     return {
+      sealed: this.#sealed.size,
       lost: this.#lost.size,
       orphaned: this.#orphaned.size,
       duplicates: this.#duplicates.size,
@@ -177,8 +216,43 @@ export class ModelLedger {
     else this.#orphaned.set(key.id, `${what}, held by no state`);
   }
 
-  #findExposures(): string[] {
-    const secrets = [this.token, ...this.flashback.everyKey().map((key) => key.secret)];
+  /** Each sealed key's ciphertext, opened by its recipient's private key, gives the secret Flashback issued with it. */
+  async #openSealed(): Promise<void> {
+    for (const [id, { where, encryptedSecret }] of this.#sealed) {
+      const issued = this.flashback.everyKey().find((key) => key.id === id)?.secret;
+      const opened = await this.openSealed(encryptedSecret).catch(() => undefined);
+      if (opened === undefined || opened !== issued)
+        this.#lost.set(id, `${id}: the ciphertext ${where} handed over does not open to the key's secret`);
+    }
+  }
+
+  /** The plaintext of a sealed key's secret, anywhere the model saw: outputs in full, the states as they end, the run's log. */
+  #findSealedPlaintexts(sealedKeys: readonly StoredKey[]): string[] {
+    if (sealedKeys.length === 0) return [];
+    const places = [
+      ...this.#texts,
+      ...this.#fullOutputs,
+      ...this.states.flatMap((state, stack) =>
+        state.entries.map((entry) => ({ where: `the state of stack #${stack}`, text: JSON.stringify(entry) })),
+      ),
+      { where: "the run's log", text: this.log.join("\n") },
+    ];
+    const found: string[] = [];
+    for (const { where, text } of places) {
+      for (const { id, secret } of sealedKeys) if (text.includes(secret)) found.push(`${where} holds the plaintext of sealed key ${id}`);
+    }
+    return found;
+  }
+
+  /** A plain key's secret or the token outside a secret; sealed keys' secrets are searched wider, above. */
+  #findExposures(sealed: ReadonlySet<StoredKey>): string[] {
+    const secrets = [
+      this.token,
+      ...this.flashback
+        .everyKey()
+        .filter((key) => !sealed.has(key))
+        .map((key) => key.secret),
+    ];
     const found: string[] = [];
     for (const { where, text } of this.#texts) {
       for (const secret of secrets)
@@ -188,24 +262,16 @@ export class ModelLedger {
   }
 }
 
-/**
- * A state's own delete of a key: its delete step (a replace's included), or the create that made
- * the key cleaning up what it could not hand over whole (a partial resource whose delete's answer was lost).
- */
-/**
- * A partial resource: a key its create could neither hand over nor delete, recorded without its
- * secret for the next `up` to replace. Nobody can use it, so whoever deletes it takes nothing.
- */
-export function isPartial(outputs: Record<string, unknown>): boolean {
-  return outputs.secret === "" && outputs.importedWithoutSecret !== true;
-}
-
 /** A key somebody renamed in the console into a reservation's shape: whoever did handed it to the sweep. */
 function renamedByHandIntoReservation(key: StoredKey): boolean {
   const last = key.renames[key.renames.length - 1];
   return last?.by === "console" && isReservationShaped(key.name);
 }
 
+/**
+ * A state's own delete of a key: its delete step (a replace's included), or the create that made
+ * the key cleaning up what it could not hand over whole (a partial resource whose delete's answer was lost).
+ */
 function isOwnDelete(tag: unknown, stack: number, key: StoredKey | undefined, keyId: string): boolean {
   if (!isStepTag(tag) || tag.stack !== stack) return false;
   return (tag.kind === "delete" && tag.targetId === keyId) || (tag.kind === "create" && key?.createdBy === tag);

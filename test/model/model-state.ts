@@ -5,6 +5,12 @@ export interface Held {
   outputs: Record<string, unknown>;
   /** Replaced (create-before-delete) and not deleted yet: the next `up` or `destroy` deletes it. */
   condemned: boolean;
+  /**
+   * Recorded from a create that said it could not hand the key over whole (a `PartialKeyError`):
+   * nobody can use it, so whoever deletes it takes nothing. Known by how the key came, not by its
+   * outputs: a sealed key's `secret` is empty too, and one handed over without its ciphertext is a loss.
+   */
+  partial: boolean;
 }
 
 /**
@@ -23,22 +29,22 @@ export class StackState {
     return this.entries.some((entry) => entry.id === id);
   }
 
-  /** Holds it with its secret: a key somebody may be using. */
+  /** Holds it handed over (not partial): a key somebody may be using. */
   holdsHandedOver(id: string): boolean {
-    return this.entries.some((entry) => entry.id === id && !(entry.outputs.secret === "" && entry.outputs.importedWithoutSecret !== true));
+    return this.entries.some((entry) => entry.id === id && !entry.partial);
   }
 
-  put(urn: string, id: string, outputs: Record<string, unknown>): void {
+  put(urn: string, id: string, outputs: Record<string, unknown>, partial = false): void {
     const current = this.live(urn);
-    if (current === undefined) this.entries.push({ urn, id, outputs, condemned: false });
-    else Object.assign(current, { id, outputs });
+    if (current === undefined) this.entries.push({ urn, id, outputs, condemned: false, partial });
+    else Object.assign(current, { id, outputs, partial });
   }
 
   /** A replacement was created: the old one stays, condemned, until its delete is checkpointed. */
-  replace(urn: string, id: string, outputs: Record<string, unknown>): void {
+  replace(urn: string, id: string, outputs: Record<string, unknown>, partial = false): void {
     const old = this.live(urn);
     if (old !== undefined) old.condemned = true;
-    this.entries.push({ urn, id, outputs, condemned: false });
+    this.entries.push({ urn, id, outputs, condemned: false, partial });
   }
 
   remove(id: string): void {

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { HttpRequest, HttpResult, HttpTransport } from "../../provider/client/http-transport";
 import type { RepoApiKeyLifecycle } from "../../provider/lifecycle/repo-api-key-lifecycle";
+import type { ModelTrace } from "./model-trace";
 import type { InMemoryFlashback } from "../../testkit/in-memory-flashback";
 import { Machine, type VirtualTimeScheduler } from "../../testkit/virtual-time-scheduler";
 import type { WireFault } from "./model-world";
@@ -24,6 +25,8 @@ export interface StepTag {
   targetId?: string;
   /** Whether the step's result reached the stack's state. */
   checkpointed: boolean;
+  /** A create with `encryptTo`: the key's secret must reach nobody in plain text. */
+  sealed?: boolean;
 }
 
 /** Carried through every await of a lifecycle call, so each request is known by the step that sent it. */
@@ -33,11 +36,14 @@ export function isStepTag(value: unknown): value is StepTag {
   return typeof value === "object" && value !== null && "deployment" in value && "kind" in value;
 }
 
+/** What the model calls of a lifecycle: the real one, or a copy with a fault put in (model-faults.ts). */
+export type ModelLifecycle = Pick<RepoApiKeyLifecycle, "check" | "diff" | "create" | "read" | "importKey" | "update" | "delete">;
+
 /** A provider process: its lifecycle, and the requests it has on the wire. */
 export interface ModelProcess {
   id: string;
   alive: boolean;
-  lifecycle: RepoApiKeyLifecycle;
+  lifecycle: ModelLifecycle;
   inFlight: Set<{ applied: boolean; apply: () => void }>;
 }
 
@@ -57,7 +63,8 @@ export class ModelWire {
     private readonly scheduler: VirtualTimeScheduler,
     private readonly flashback: InMemoryFlashback,
     wire: { faults: readonly WireFault[]; latencies: readonly number[] },
-    private readonly onApplied: (request: HttpRequest, tag: StepTag | undefined, result: HttpResult) => void,
+    private readonly onApplied: (request: HttpRequest, tag: StepTag | undefined, result: HttpResult, process: string) => void,
+    private readonly trace: ModelTrace,
   ) {
     this.#faults = [...wire.faults];
     this.#latencies = [...wire.latencies];
@@ -103,7 +110,7 @@ export class ModelWire {
       apply: () => {
         flight.applied = true;
         result = apply();
-        this.onApplied(request, tag, result);
+        this.onApplied(request, tag, result, process.id);
       },
     };
     process.inFlight.add(flight);
@@ -113,12 +120,14 @@ export class ModelWire {
     await this.scheduler.step(`${label} reaches Flashback${fault === "none" ? "" : ` (${fault})`}`, process.id);
     if (fault === "unsent" || fault === "503") {
       process.inFlight.delete(flight);
+      this.trace.add({ kind: "answered", process: process.id, method: request.method, path: request.path, fault });
       return fault === "unsent" ? { kind: "network", networkCode: "ECONNREFUSED", sent: false } : serviceUnavailable();
     }
     flight.apply();
     const answered = result as HttpResult | undefined;
     await this.scheduler.step(`${label} answered ${answered?.kind === "response" ? answered.status : "?"}`, process.id);
     process.inFlight.delete(flight);
+    this.trace.add({ kind: "answered", process: process.id, method: request.method, path: request.path, fault });
     return fault === "lost" ? { kind: "network", networkCode: "ECONNRESET", sent: true } : (answered as HttpResult);
   }
 }

@@ -1,8 +1,11 @@
 import { InMemoryFlashback } from "../../testkit/in-memory-flashback";
 import { Machine, VirtualTimeScheduler } from "../../testkit/virtual-time-scheduler";
 import { ModelDeployment, type ModelRun, type ModelStack } from "./model-deployment";
+import type { LifecycleFault } from "./model-faults";
 import { ModelLedger, type Counts } from "./model-invariants";
+import { modelReader } from "./model-recipient";
 import { StackState } from "./model-state";
+import { ModelTrace, traceStepOf, type TraceEvent } from "./model-trace";
 import { ModelWire } from "./model-wire";
 import { REPOS, stackName, type Command, type Declared, type Round, type World } from "./model-world";
 
@@ -12,6 +15,13 @@ export interface Verdict {
   commands: number;
   findings: string[];
   log: string[];
+  /** What happened, in order: what a kept sequence checks its interleaving on. */
+  trace: TraceEvent[];
+}
+
+export interface RunOptions {
+  /** A fault put into every process's lifecycle (model-faults.ts): the run must then report it. */
+  fault?: LifecycleFault;
 }
 
 const TOKEN = "fb-model-access-token-5f1d0c9e";
@@ -26,18 +36,19 @@ const START_MS = Date.parse("2026-12-02T10:00:00.000Z");
  * killed deployment recovered as the README says, then one more deployment that writes to every
  * repository once every create's time is over, and the invariants checked on what is left.
  */
-export async function runWorld(world: World): Promise<Verdict> {
+export async function runWorld(world: World, options: RunOptions = {}): Promise<Verdict> {
   const previousZone = process.env.TZ;
   process.env.TZ = world.timeZone;
   try {
-    return await drive(world);
+    return await drive(world, options);
   } finally {
     if (previousZone === undefined) delete process.env.TZ;
     else process.env.TZ = previousZone;
   }
 }
 
-async function drive(world: World): Promise<Verdict> {
+async function drive(world: World, options: RunOptions): Promise<Verdict> {
+  const reader = await modelReader();
   const scheduler = new VirtualTimeScheduler(START_MS, world.choices);
   const flashback = new InMemoryFlashback({
     clock: () => scheduler.now,
@@ -64,23 +75,47 @@ async function drive(world: World): Promise<Verdict> {
     operationTimeoutS: 300,
   };
   const states = [...stacks, sweeper].map(() => new StackState());
-  const ledger = new ModelLedger(flashback, states, TOKEN);
-  const wire = new ModelWire(scheduler, flashback, { faults: world.wire, latencies: world.latencies }, (request, tag, result) =>
-    ledger.onApplied(request, tag, result),
+  const ledger = new ModelLedger(flashback, states, TOKEN, reader.openAfterRun, scheduler.log);
+  const trace = new ModelTrace(() => scheduler.now);
+  const wire = new ModelWire(
+    scheduler,
+    flashback,
+    { faults: world.wire, latencies: world.latencies },
+    (request, tag, result, process) => {
+      const sweep = ledger.onApplied(request, tag, result);
+      const status = result.kind === "response" ? result.status : 0;
+      const server = flashback.applied.at(-1)?.server ?? 0;
+      trace.add({ kind: "applied", process, method: request.method, path: request.path, status, server, step: traceStepOf(tag), sweep });
+    },
+    trace,
   );
-  const run: ModelRun = { scheduler, wire, ledger, states, token: TOKEN, commands: 0, handMade };
+  const run: ModelRun = {
+    scheduler,
+    wire,
+    ledger,
+    states,
+    token: TOKEN,
+    commands: 0,
+    handMade,
+    trace,
+    recipient: reader.recipient,
+    openSealed: reader.open,
+    fault: options.fault,
+    running: new Set(),
+  };
 
   for (const round of world.rounds) {
     const commands = oneCommandPerStack(round, stacks.length);
     if (round.refusal !== undefined) {
       const { repo, status, methods } = round.refusal;
-      scheduler.schedule(`the token loses sight of ${repo} (${status} on ${methods})`, "world", () =>
-        flashback.refuse(repo, { status, methods }),
-      );
+      scheduler.schedule(`the token loses sight of ${repo} (${status} on ${methods})`, "world", () => {
+        trace.add({ kind: "refusal", repo, status, methods });
+        flashback.refuse(repo, { status, methods });
+      });
     }
     const started = commands.map((command) => ({ command, deployment: new ModelDeployment(run, stacks[command.stack]!) }));
     for (const { command, deployment } of started) void startLater(run, command, deployment);
-    await scheduler.run();
+    await settle(run);
     if (round.refusal !== undefined) flashback.refuse(round.refusal.repo, undefined);
     ledger.checkHeld();
     await recover(
@@ -88,7 +123,7 @@ async function drive(world: World): Promise<Verdict> {
       stacks,
       started.filter(({ deployment }) => deployment.record.killed).map(({ command }) => command),
     );
-    applyConsole(round, flashback, states, stacks);
+    applyConsole(round, run, flashback, stacks);
   }
 
   // A later deployment that writes to every repository once every create's time is over: the README's
@@ -104,12 +139,12 @@ async function drive(world: World): Promise<Verdict> {
     accessType: "READ",
   }));
   void new ModelDeployment(run, sweeper).start({ kind: "up", program: sweep });
-  await scheduler.run();
+  await settle(run);
   void new ModelDeployment(run, sweeper).start({ kind: "destroy", program: [] });
-  await scheduler.run();
+  await settle(run);
 
-  const counts = ledger.finish(world.shapes);
-  return { counts, commands: run.commands, findings: ledger.findings(), log: scheduler.log };
+  const counts = await ledger.finish(world.shapes);
+  return { counts, commands: run.commands, findings: ledger.findings(), log: scheduler.log, trace: trace.events };
 }
 
 /**
@@ -119,12 +154,23 @@ async function drive(world: World): Promise<Verdict> {
 async function recover(run: ModelRun, stacks: readonly ModelStack[], killed: readonly Command[]): Promise<void> {
   if (killed.length === 0) return;
   for (const command of killed) void new ModelDeployment(run, stacks[command.stack]!).start({ kind: "refresh", program: [] });
-  await run.scheduler.run();
+  await settle(run);
   run.scheduler.advance(Math.max(...killed.map((command) => stacks[command.stack]!.operationTimeoutS * 1000)) + SWEEP_MARGIN_MS);
   for (const command of killed)
     void new ModelDeployment(run, stacks[command.stack]!).start({ kind: command.kind, program: command.program });
-  await run.scheduler.run();
+  await settle(run);
   run.ledger.checkHeld();
+}
+
+/**
+ * Runs the scheduler out. A call of a living process still unfinished then waits on work outside
+ * virtual time (a thread-pool job, real I/O): the run would depend on the machine's speed, so it stops.
+ */
+async function settle(run: ModelRun): Promise<void> {
+  await run.scheduler.run();
+  const stuck = [...run.running].filter((call) => call.alive()).map((call) => call.process);
+  if (stuck.length > 0)
+    throw new Error(`the scheduler ran out while ${stuck.join(", ")} still had a lifecycle call running outside virtual time`);
 }
 
 /** Starts a command once its delay has passed on the scheduler's time. */
@@ -144,12 +190,13 @@ function oneCommandPerStack(round: Round, stacks: number): Command[] {
 }
 
 /** Somebody in the console renames or deletes a key a stack holds: drift the next refresh or up meets. */
-function applyConsole(round: Round, flashback: InMemoryFlashback, states: readonly StackState[], stacks: readonly ModelStack[]): void {
+function applyConsole(round: Round, run: ModelRun, flashback: InMemoryFlashback, stacks: readonly ModelStack[]): void {
   for (const act of round.console) {
     const stack = stacks[act.stack % stacks.length]!;
-    const held = states[stack.index]!.entries.find((entry) => entry.urn.endsWith(`::${act.resource}`) && !entry.condemned);
+    const held = run.states[stack.index]!.entries.find((entry) => entry.urn.endsWith(`::${act.resource}`) && !entry.condemned);
     const key = held === undefined ? undefined : flashback.find(held.id);
     if (key === undefined) continue;
+    run.trace.add({ kind: "console", act: act.kind, keyId: key.id });
     if (act.kind === "rename") flashback.renameByHand(key.repoId, key.id, act.name);
     else flashback.handle({ method: "DELETE", path: `repo/${key.repoId}/apikey/${key.id}`, token: TOKEN }, "console");
   }
