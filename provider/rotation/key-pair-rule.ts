@@ -127,7 +127,8 @@ function decideKept(facts: PairFacts): PairDecision {
 
   const revocationAsked = isRevocationAsked(request, memory);
   if (revocationAsked) {
-    const revokedHere = request.revokeKeys === "both" || (request.revokeKeys ?? "current") === (view.older ? "previous" : "current");
+    const revokedHere =
+      request.revokeKeys === "both" || (request.revokeKeys ?? "current") === (view.publishedOlder ? "previous" : "current");
     if (revokedHere) {
       // The older key comes back as the newest; the newer one keeps its place, unless a moved in
       // this deployment too: then b comes after it, so that slot a's reading of b stays true.
@@ -201,8 +202,13 @@ function memoryOfOlderRelease(request: PairRequest, generation: number): PairMem
 }
 
 interface SiblingView {
-  /** This key is the older of the two. */
+  /** This key is the older of the two when the deployment began. */
   older: boolean;
+  /**
+   * This key is `previous` in the outputs consumers last read: what a revocation names. It differs
+   * from `older` only after a deployment that stopped once slot a had moved, unseen by b.
+   */
+  publishedOlder: boolean;
   siblingGeneration: number;
   /** The sibling was made before this deployment. */
   siblingSettled: boolean;
@@ -216,7 +222,13 @@ function viewOfSlotA(memory: PairMemory, listed: string[] | undefined, generatio
   const siblingNewer = known === undefined || (known !== "next" && listed !== undefined && listed.some((id) => !known.includes(id)));
   // b is only ever replaced after a's Check: whatever a sees of it was made in an earlier deployment.
   // The two generations follow each other, so b's is one off a's own.
-  return { older: siblingNewer, siblingGeneration: generation + (siblingNewer ? 1 : -1), siblingSettled: true, siblingRotated: false };
+  return {
+    older: siblingNewer,
+    publishedOlder: siblingNewer,
+    siblingGeneration: generation + (siblingNewer ? 1 : -1),
+    siblingSettled: true,
+    siblingRotated: false,
+  };
 }
 
 /**
@@ -228,14 +240,19 @@ function viewOfSlotA(memory: PairMemory, listed: string[] | undefined, generatio
 function viewOfSlotB(request: PairRequest, memory: PairMemory, generation: number): SiblingView {
   const sibling = request.sibling;
   // Unknown in a preview only, where a is being made: b then waits, as it will once a is made.
-  if (sibling === undefined) return { older: false, siblingGeneration: generation - 1, siblingSettled: false, siblingRotated: true };
+  if (sibling === undefined)
+    return { older: false, publishedOlder: false, siblingGeneration: generation - 1, siblingSettled: false, siblingRotated: true };
   const seen = memory.siblingSeen;
   const madeNow = sibling.made?.deployment === request.deployment;
   const atStart = madeNow ? sibling.made?.generationBefore : sibling.generation;
+  const older = atStart !== undefined && atStart > generation;
+  const settled = !madeNow && seen !== undefined && seen.id === sibling.id;
   return {
-    older: atStart !== undefined && atStart > generation,
+    older,
+    // b saw a at its last Check, in the last deployment that got that far: that a is the one consumers read.
+    publishedOlder: seen === undefined ? older : seen.generation > generation,
     siblingGeneration: sibling.generation,
-    siblingSettled: !madeNow && seen !== undefined && seen.id === sibling.id,
+    siblingSettled: settled,
     siblingRotated: seen === undefined || seen.generation !== sibling.generation,
   };
 }

@@ -35,6 +35,8 @@ export interface DeploymentPlan {
   failStep?: Slot;
   /** The CLI is killed once slot a is done: b is never checked, nothing is published. */
   killAfterA?: boolean;
+  /** The deployment stops before either key is checked (after the schedule's step, say). */
+  stopBeforeKeys?: boolean;
 }
 
 export interface Finding {
@@ -45,9 +47,13 @@ export interface Finding {
 
 export interface DeploymentRecord {
   replaced: Slot[];
+  /** The ids of the keys replaced (their old versions). */
+  replacedIds: string[];
   deleted: string[];
   finished: boolean;
   publishedBefore: string | undefined;
+  /** The previous key as consumers read it when the deployment began. */
+  publishedPreviousBefore: string | undefined;
   publishedAfter: string | undefined;
 }
 
@@ -62,6 +68,8 @@ export class PairWorld {
   readonly flashback = new Map<string, string>();
   /** The current key's id as consumers last read it: the component's outputs of the last finished deployment. */
   published: string | undefined;
+  /** The previous key's id as consumers last read it. */
+  publishedPrevious: string | undefined;
   readonly findings: Finding[] = [];
   readonly records: DeploymentRecord[] = [];
   rotations = 0;
@@ -80,23 +88,26 @@ export class PairWorld {
     const deployment = `deployment-${number}`;
     const record: DeploymentRecord = {
       replaced: [],
+      replacedIds: [],
       deleted: [],
       finished: false,
       publishedBefore: this.published,
+      publishedPreviousBefore: this.publishedPrevious,
       publishedAfter: undefined,
     };
     this.records.push(record);
     const revokeAsked = plan.revoke !== undefined && plan.revoke.request !== this.keys.a?.memory.seenRevoke;
     if (revokeAsked && plan.revoke !== undefined) {
-      // Roles as the keys hold them when the deployment begins (the outputs a finished deployment published).
-      const newer = this.#newerId();
-      const older = this.#olderId();
+      // Roles as consumers last read them: the outputs of the last finished deployment.
+      const newer = this.published;
+      const older = this.publishedPrevious;
       if (plan.revoke.keys !== "previous" && newer !== undefined) this.#revokedIds.add(newer);
       if (plan.revoke.keys !== "current" && older !== undefined) this.#revokedIds.add(older);
     }
     this.#deleteAll(this.#pendingDeletes.splice(0), record);
     const allowedToGo = new Set<string>();
     for (const slot of ["a", "b"] as const) {
+      if (slot === "a" && plan.stopBeforeKeys === true) return this.#stop(record);
       if (slot === "b" && plan.killAfterA === true) return this.#stop(record);
       const stored = this.keys[slot];
       const decision = this.#decide(slot, plan, deployment);
@@ -108,7 +119,10 @@ export class PairWorld {
         if (decision.action === "revoke") allowedToGo.add(stored.id);
       }
       if (decision.action === "rotate") this.rotations += 1;
-      if (stored !== undefined && replaced) record.replaced.push(slot);
+      if (stored !== undefined && replaced) {
+        record.replaced.push(slot);
+        record.replacedIds.push(stored.id);
+      }
       this.keys[slot] = {
         id: replaced ? this.#create(slot) : (stored as StoredKey).id,
         generation: decision.generation,
@@ -119,6 +133,7 @@ export class PairWorld {
     this.#deleteAll(this.#pendingDeletes.splice(0), record, allowedToGo);
     record.finished = true;
     this.published = this.#newerId();
+    this.publishedPrevious = this.#olderId();
     record.publishedAfter = this.published;
     this.#judge(record, number, plan);
     return record;
@@ -186,7 +201,9 @@ export class PairWorld {
   }
 
   #judge(record: DeploymentRecord, number: number, plan: DeploymentPlan): void {
-    const rotated = record.replaced.length;
+    // Two keys consumers were handed, replaced in one deployment; a key a stopped deployment made and never published does not count.
+    const handedOut = [record.publishedBefore, record.publishedPreviousBefore];
+    const rotated = record.replacedIds.filter((id) => handedOut.includes(id)).length;
     const bothAsked = plan.revoke?.keys === "both" && plan.revoke.request !== undefined;
     if (rotated > 1 && !bothAsked) {
       this.findings.push({ deployment: number, rule: "two keys rotated", detail: `replaced ${record.replaced.join(" and ")}` });

@@ -5,7 +5,7 @@ import type { RotationMove, RotationObservation, RotationWorld, RotationWorldFac
  * - overlap kept: a deployment deletes a key only once a newer key has been `current` at the end
  *   of an earlier deployment, or when the user asked for a revocation; never both keys of the pair
  *   in one deployment unless asked;
- * - a leaked key no longer works once the documented number of deployments after the report is done;
+ * - a leaked key no longer works once the documented number of deployments after the report have run to their end;
  * - a preview makes and deletes nothing (counted with the overlaps: it would break one unasked).
  */
 
@@ -59,7 +59,8 @@ export class RotationLedger {
     }
     if (after.current !== undefined && after.current !== before.current && before.current !== undefined) this.#rotations += 1;
     if (observed.completed && after.current !== undefined) this.#currentAtEnd.add(after.current);
-    for (const leak of [...this.#leaks]) {
+    // The runbook's deployments are those that run to their end: a failed or killed one revokes nothing yet.
+    for (const leak of observed.completed ? [...this.#leaks] : []) {
       leak.deploymentsLeft -= 1;
       if (leak.deploymentsLeft > 0) continue;
       this.#leaks.splice(this.#leaks.indexOf(leak), 1);
