@@ -431,8 +431,9 @@ function ratioRow(figure: string, values: { ours: number[]; baseline: number[] }
 function report(rows: Row[], elapsedMs: number): void {
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const format = (value: number | string): string => (typeof value === "number" ? value.toFixed(value < 10 ? 2 : 0) : value);
+  const date = new Date().toISOString();
   const lines = [
-    `Machine: ${machine}. Each figure is the median of its runs (${RUNS} for throughput, memory and lifecycle; 5 for cold start; 1 under the rate limit; ${CLI_RUNS} for the real CLI).`,
+    `Made by \`npm run bench\` on ${date}. Machine: ${machine}. Each figure is the median of its runs (${RUNS} for throughput, memory and lifecycle; 5 for cold start; 1 under the rate limit; ${CLI_RUNS} for the real CLI).`,
     "",
     "| figure | ours | baseline | floor (no HTTP) | unit | against | ratio | goal | met |",
     "|---|---|---|---|---|---|---|---|---|",
@@ -451,7 +452,7 @@ function report(rows: Row[], elapsedMs: number): void {
   const markdown = lines.join("\n");
   const directory = join(ROOT, "bench", "results");
   mkdirSync(directory, { recursive: true });
-  writeFileSync(join(directory, "latest.json"), JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 2));
+  writeFileSync(join(directory, "latest.json"), JSON.stringify({ command: "npm run bench", machine, date, rows }, null, 2));
   writeFileSync(join(directory, "latest.md"), `${markdown}\n`);
   console.log(markdown);
 }

@@ -12,7 +12,7 @@
  * 3. `node --build-sea`, run by that release, writes the executable: the (stripped) node with the
  *    bundle and V8's code cache inside.
  *
- * Measured against the other ways Node packs one (README, "In this repository"): the code cache
+ * Measured against the other ways Node packs one (CONTRIBUTING.md, "The release"): the code cache
  * starts it about a fifth faster than none; a virtual file system (`useVfs`, Node 26) forbids the
  * code cache, and a startup snapshot (`useSnapshot`) cannot hold the http, http2 and tls modules.
  *

@@ -399,7 +399,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
     const result = await pulumi("import", DYNAMIC_KEY_TYPE, "imported", "some-key-id", "--yes", "--non-interactive");
     expect(result.code).not.toBe(0);
     // Pulumi's dynamic provider has no `__provider` to load for a resource it never created: its
-    // own error, before any code of ours runs. The README's troubleshooting table quotes it.
+    // own error, before any code of ours runs. docs/troubleshooting.md quotes it.
     expect(result.output).toContain("Preview failed: code must be a string, not undefined");
     expect(emulator.requests).toEqual([]);
     expect(keysInState(await stack.exportState())).toEqual([]);

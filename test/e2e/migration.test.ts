@@ -9,7 +9,7 @@ import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import { DYNAMIC_KEY_TYPE, keysInState, UNATTENDED, type CliStack, type CliResult } from "../../testkit/pulumi-cli-stack";
 
 /*
- * The README's move of a stack from the TypeScript dynamic RepoApiKey to the plugin's
+ * The move of a stack (docs/moving-between-fronts.md) from the TypeScript dynamic RepoApiKey to the plugin's
  * flashback:index:RepoApiKey, under the real CLI: `pulumi import` of the key into the new
  * resource, `pulumi state delete` of the old one (and of the dynamic provider it leaves), and the
  * program switched. The key keeps its id, Flashback sees no write, and the next `up` is a no-op.

@@ -38,7 +38,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
     }
   });
 
-  it("ts-esm: fails before any request, with the message the README documents", async () => {
+  it("ts-esm: fails before any request, with the message docs/troubleshooting.md documents", async () => {
     const stack = await stackFor("ts-esm");
     try {
       emulator.requests.length = 0;

@@ -38,8 +38,8 @@ import { REPO_ROOT } from "../helpers/run-node";
  * real CLI: `pulumi up` and `pulumi destroy` in TypeScript, Python, Go and YAML. Each CLI has an
  * empty Pulumi home and downloads the plugin from the release server; but TypeScript's, the
  * dynamic resource that runs on node, none has `node` on its PATH. What it cannot rehearse (GitHub,
- * provenance, trusted publishing, the other platforms) is the workflow's alone; the README's "In
- * this repository" says which step is covered how.
+ * provenance, trusted publishing, the other platforms) is the workflow's alone; CONTRIBUTING.md's "The
+ * release" says which step is covered how.
  */
 
 const version = packageVersion();

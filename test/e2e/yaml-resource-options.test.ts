@@ -1,7 +1,7 @@
 import { REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
 import { describeResourceOptions } from "../helpers/resource-options-suite";
 
-// The plugin's flashback:index:RepoApiKey, from YAML (the README's "Resource options").
+// The plugin's flashback:index:RepoApiKey, from YAML (docs/resource-options.md).
 describeResourceOptions({
   title: "resource options on the plugin's RepoApiKey from a YAML program under the real pulumi CLI",
   program: "yaml-resource-options",
