@@ -4,6 +4,8 @@ import { emptyProto, engineGrpc, grpc } from "../../provider/plugin/pulumi-proto
 export interface LoggedMessage {
   message: string;
   urn: string;
+  /** The engine's LogSeverity: DEBUG 0, INFO 1, WARNING 2, ERROR 3. */
+  severity: number;
 }
 
 /**
@@ -14,8 +16,11 @@ export async function startFakeEngine(): Promise<{ address: string; logged: Logg
   const logged: LoggedMessage[] = [];
   const server = new grpc.Server();
   server.addService(engineGrpc.EngineService, {
-    log: (call: { request: { getMessage(): string; getUrn(): string } }, callback: (error: null, response: unknown) => void) => {
-      logged.push({ message: call.request.getMessage(), urn: call.request.getUrn() });
+    log: (
+      call: { request: { getMessage(): string; getUrn(): string; getSeverity(): number } },
+      callback: (error: null, response: unknown) => void,
+    ) => {
+      logged.push({ message: call.request.getMessage(), urn: call.request.getUrn(), severity: call.request.getSeverity() });
       callback(null, new emptyProto.Empty());
     },
   });
