@@ -37,7 +37,12 @@ export function formatJson(audits: readonly RepositoryAudit[]): string {
           ...(key.status.kind === "reservation" ? { reservation: key.status.judgement } : {}),
           managedBy:
             key.status.kind === "managed"
-              ? key.status.by.map(({ stack, urn, source, keptOnDelete }) => ({ stack, urn, export: source, keptOnDelete: keptOnDelete ?? null }))
+              ? key.status.by.map(({ stack, urn, source, keptOnDelete }) => ({
+                  stack,
+                  urn,
+                  export: source,
+                  keptOnDelete: keptOnDelete ?? null,
+                }))
               : [],
         })),
         missing: audit.missing.map(({ id, stack, urn, source }) => ({ id, stack, urn, export: source })),

@@ -47,7 +47,8 @@ function learnSecretsFrom(monitor: Record<string, unknown>): void {
     const send = monitor[method];
     if (typeof send !== "function") continue;
     monitor[method] = (request: Message, ...rest: unknown[]) => {
-      const named = typeof request.getAdditionalsecretoutputsList === "function" ? (request.getAdditionalsecretoutputsList() as string[]) : [];
+      const named =
+        typeof request.getAdditionalsecretoutputsList === "function" ? (request.getAdditionalsecretoutputsList() as string[]) : [];
       learnSecrets(request, []);
       const answer = rest.pop() as Callback;
       return send.call(monitor, request, ...rest, (error: unknown, response?: Message) => {

@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 
 /**
  * A component's fields that its keys take as they are, and so the only ones a component's
@@ -34,7 +34,7 @@ export function scheduleOptions(parent: pulumi.Resource, opts: pulumi.ComponentR
 export function deletedWithWarning(component: string, target: string): string {
   return (
     `RotatingRepoApiKey "${component}": deletedWith ${target} leaves both keys in Flashback, still working, when that resource is ` +
-    "deleted (they only leave the state): delete them in Flashback's console then. \`flashback-audit\` marks them as retained while a state holds them"
+    "deleted (they only leave the state): delete them in Flashback's console then. `flashback-audit` marks them as retained while a state holds them"
   );
 }
 

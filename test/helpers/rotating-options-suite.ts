@@ -38,19 +38,28 @@ export function describeRotatingOptions(front: RotatingOptionsFront): void {
   let stack: CliStack;
   let issued: string[];
 
-  const keyNames = (): string[] => emulator.store.allKeys().map((key) => key.name).sort();
+  const keyNames = (): string[] =>
+    emulator.store
+      .allKeys()
+      .map((key) => key.name)
+      .sort();
   const pairNames = (base: string): string[] => [`${base}-a`, `${base}-b`];
   /** A component's two keys in the state, `-a` then `-b`, with every field the export has (options included). */
   const childrenOf = (resources: StateResource[], component: string): Array<Record<string, unknown>> =>
     pairNames(component).flatMap((name) =>
-      resources.filter((resource) => resource.type === front.keyType && resource.urn.endsWith(`::${name}`)).map((resource) => ({ ...resource })),
+      resources
+        .filter((resource) => resource.type === front.keyType && resource.urn.endsWith(`::${name}`))
+        .map((resource) => ({ ...resource })),
     );
 
   describe.skipIf(suite.skip)(suite.title, () => {
     beforeAll(async () => {
       emulator = await startTestEmulator();
       issued = recordIssuedSecrets(emulator);
-      stack = await cliStackOnEmulator(emulator, { programDir: join(__dirname, "..", "e2e", "programs", front.program), stackName: front.program });
+      stack = await cliStackOnEmulator(emulator, {
+        programDir: join(__dirname, "..", "e2e", "programs", front.program),
+        stackName: front.program,
+      });
     });
     afterAll(async () => {
       vi.restoreAllMocks();
@@ -63,7 +72,9 @@ export function describeRotatingOptions(front: RotatingOptionsFront): void {
       step(`up ${title} --event-log: no secret the emulator issued in stdout, stderr or the event log`, async () => {
         const eventLog = join(stack.home, `events-${flags[0]}.json`);
         // `--event-log` is one of the CLI's debugging flags, accepted only with PULUMI_DEBUG_COMMANDS.
-        const result = await stack.succeedWith(["up", ...UNATTENDED, ...flags, "--event-log", eventLog], { env: { PULUMI_DEBUG_COMMANDS: "true" } });
+        const result = await stack.succeedWith(["up", ...UNATTENDED, ...flags, "--event-log", eventLog], {
+          env: { PULUMI_DEBUG_COMMANDS: "true" },
+        });
         expect(issued.length).toBeGreaterThanOrEqual(9);
         expectNoSecret(issued, result, readFileSync(eventLog, "utf8"));
         // The loud output is there: secrets are masked, not the debug lines dropped.
@@ -71,20 +82,23 @@ export function describeRotatingOptions(front: RotatingOptionsFront): void {
       });
     }
 
-    step("puts protect, retainOnDelete, deletedWith and customTimeouts on both keys of the component given each; warns of deletedWith", async () => {
-      const resources = (await stack.exportState()).resources ?? [];
-      const option = (component: string, name: string) => childrenOf(resources, component).map((key) => key[name]);
-      expect(option("protected", "protect")).toEqual([true, true]);
-      expect(option("retained", "retainOnDelete")).toEqual([true, true]);
-      const plain = resources.find((resource) => resource.urn.endsWith("::plain"));
-      expect(option("withPlain", "deletedWith")).toEqual([plain?.urn, plain?.urn]);
-      expect(option("timed", "customTimeouts")).toEqual([
-        { create: 420, update: 480, delete: 540 },
-        { create: 420, update: 480, delete: 540 },
-      ]);
-      const printed = stack.printed.map((command) => command.output).join("\n");
-      expect(printed).toMatch(/RotatingRepoApiKey "withPlain": deletedWith \S+::plain leaves both keys in Flashback, still working/);
-    });
+    step(
+      "puts protect, retainOnDelete, deletedWith and customTimeouts on both keys of the component given each; warns of deletedWith",
+      async () => {
+        const resources = (await stack.exportState()).resources ?? [];
+        const option = (component: string, name: string) => childrenOf(resources, component).map((key) => key[name]);
+        expect(option("protected", "protect")).toEqual([true, true]);
+        expect(option("retained", "retainOnDelete")).toEqual([true, true]);
+        const plain = resources.find((resource) => resource.urn.endsWith("::plain"));
+        expect(option("withPlain", "deletedWith")).toEqual([plain?.urn, plain?.urn]);
+        expect(option("timed", "customTimeouts")).toEqual([
+          { create: 420, update: 480, delete: 540 },
+          { create: 420, update: 480, delete: 540 },
+        ]);
+        const printed = stack.printed.map((command) => command.output).join("\n");
+        expect(printed).toMatch(/RotatingRepoApiKey "withPlain": deletedWith \S+::plain leaves both keys in Flashback, still working/);
+      },
+    );
 
     step("a protected component refuses destroy, and its keys stay in Flashback", async () => {
       const destroy = await stack.run(["destroy", ...UNATTENDED]);
@@ -93,12 +107,15 @@ export function describeRotatingOptions(front: RotatingOptionsFront): void {
       expect(keyNames()).toEqual(expect.arrayContaining(pairNames("rotating-options-protected")));
     });
 
-    step("once unprotected, destroy deletes the others and leaves the retained component's keys, and those deleted with the plain key, working", async () => {
-      await stack.succeed("state", "unprotect", "--all", "--yes");
-      await stack.succeed("destroy", ...UNATTENDED);
-      expect(keyNames()).toEqual([...pairNames("rotating-options-retained"), ...pairNames(front.withPlainName)].sort());
-      expect(emulator.store.allKeys().every((key) => key.repoId === TEST_REPO)).toBe(true);
-    });
+    step(
+      "once unprotected, destroy deletes the others and leaves the retained component's keys, and those deleted with the plain key, working",
+      async () => {
+        await stack.succeed("state", "unprotect", "--all", "--yes");
+        await stack.succeed("destroy", ...UNATTENDED);
+        expect(keyNames()).toEqual([...pairNames("rotating-options-retained"), ...pairNames(front.withPlainName)].sort());
+        expect(emulator.store.allKeys().every((key) => key.repoId === TEST_REPO)).toBe(true);
+      },
+    );
   });
 }
 

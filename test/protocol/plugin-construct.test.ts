@@ -154,7 +154,14 @@ describe("the plugin's Construct of RotatingRepoApiKey", () => {
 });
 
 const ANCHOR_URN = `${STACK_URN_PREFIX}flashback:index:RepoApiKey::anchor`;
-const NO_OPTIONS = { protect: false, retainOnDelete: false, deletedWith: "", customTimeouts: undefined, ignoreChanges: [], replaceOnChanges: [] };
+const NO_OPTIONS = {
+  protect: false,
+  retainOnDelete: false,
+  deletedWith: "",
+  customTimeouts: undefined,
+  ignoreChanges: [],
+  replaceOnChanges: [],
+};
 
 describe("the options a Construct's component passes to its children", () => {
   it("gives both keys protect, retainOnDelete, deletedWith, customTimeouts and the key fields of ignoreChanges and replaceOnChanges; the schedule protect alone", async () => {

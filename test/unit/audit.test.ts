@@ -68,7 +68,9 @@ describe("managedKeysIn: the keys a `pulumi stack export` holds", () => {
       ["k3", undefined],
     ]);
     const audit = auditRepository("repo-a", { listedAt: NOW, keys: [{ id: "k1", name: "kept", accessType: "READ" }] }, keys, NOW);
-    expect(formatText([audit])).toContain(`managed by payments/prod (${urn(REPO_API_KEY_TOKEN, "kept")}), RETAINED on delete (retainOnDelete): a destroy leaves it working`);
+    expect(formatText([audit])).toContain(
+      `managed by payments/prod (${urn(REPO_API_KEY_TOKEN, "kept")}), RETAINED on delete (retainOnDelete): a destroy leaves it working`,
+    );
     expect(JSON.parse(formatJson([audit])).repositories[0].keys[0].managedBy[0].keptOnDelete).toBe("retainOnDelete");
   });
 
