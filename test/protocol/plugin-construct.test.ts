@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fromStruct, providerProto, SECRET_SIG, toStruct, unwrapSecrets, wrapSecret } from "../../provider/plugin/pulumi-protocol";
 import { REPO_API_KEY_TOKEN, ROTATING_REPO_API_KEY_TOKEN, ROTATION_SCHEDULE_TOKEN } from "../../provider/plugin/schema";
 import { ResourceMonitor, type Registration } from "../../testkit/engine/resource-monitor";
-import { startFakeEngine, type LoggedMessage } from "../helpers/fake-engine";
+import { startFakeEngine, type LoggedWithSeverity } from "../helpers/fake-engine";
 import { startPluginClient, type PluginClient } from "../helpers/plugin-client";
 
 /*
@@ -22,7 +22,7 @@ let monitor: ResourceMonitor;
 let monitorAddress: string;
 let plugin: PluginClient;
 /** The same plugin served with the engine's address: what it logs there. */
-let engine: { address: string; logged: LoggedMessage[]; stop(): Promise<void> };
+let engine: { address: string; withSeverity: LoggedWithSeverity[]; stop(): Promise<void> };
 let logging: PluginClient;
 
 const urnOf = (registration: Registration): string =>
@@ -63,7 +63,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   monitor.registrations.length = 0;
-  engine.logged.length = 0;
+  engine.withSeverity.length = 0;
 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Pulumi's generated classes carry no types
@@ -184,7 +184,7 @@ describe("the options a Construct's component passes to its children", () => {
     };
     expect(optionsOf(REPO_API_KEY_TOKEN)).toEqual([keyOptions, keyOptions]);
     expect(optionsOf(ROTATION_SCHEDULE_TOKEN)).toEqual([{ ...NO_OPTIONS, protect: true }]);
-    expect(engine.logged).toContainEqual({
+    expect(engine.withSeverity).toContainEqual({
       severity: 2,
       urn: response.getUrn(),
       message: expect.stringMatching(/RotatingRepoApiKey "partner": deletedWith .*::anchor leaves both keys in Flashback, still working/),
@@ -194,19 +194,19 @@ describe("the options a Construct's component passes to its children", () => {
   it("gives the keys none when the component has none, and warns of nothing", async () => {
     await logging.call("construct", constructRequest({ ...INPUTS, rotation: 1 }));
     expect(monitor.registrations.map((registration) => registration.options)).toEqual([NO_OPTIONS, NO_OPTIONS, NO_OPTIONS]);
-    expect(engine.logged.filter((entry) => entry.severity >= 2)).toEqual([]);
+    expect(engine.withSeverity.filter((entry) => entry.severity >= 2)).toEqual([]);
   });
 });
 
 describe("the SDK runtime's log in a Construct", () => {
   it("logs each key's registration at debug level, with every secret it carried as [secret]", async () => {
     await logging.call("construct", constructRequest({ ...INPUTS, rotation: 1 }));
-    const debug = engine.logged.filter((entry) => entry.severity === 0).map((entry) => entry.message);
+    const debug = engine.withSeverity.filter((entry) => entry.severity === 0).map((entry) => entry.message);
     const finished = debug.filter((line) => /RegisterResource RPC finished: resource:partner-[ab]/.test(line));
     expect(finished).toHaveLength(2);
     for (const line of finished) expect(line).toContain("[secret]");
     for (const secret of ["key-partner-a", "secret-partner-a", "key-partner-b", "secret-partner-b"])
-      expect(engine.logged.filter((entry) => entry.message.includes(secret))).toEqual([]);
+      expect(engine.withSeverity.filter((entry) => entry.message.includes(secret))).toEqual([]);
   });
 });
 
@@ -221,6 +221,6 @@ describe("a Construct's failures", () => {
     expect(beside.status).toBe("fulfilled");
     // The SDK's promises the failure left unawaited reject after the answer: nothing more reaches the engine.
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(engine.logged.filter((entry) => entry.severity === 3)).toEqual([]);
+    expect(engine.withSeverity.filter((entry) => entry.severity === 3)).toEqual([]);
   });
 });

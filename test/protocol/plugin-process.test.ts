@@ -133,7 +133,7 @@ describe("a rejection nobody handles outside any Construct", () => {
       expect(ended.failed).toBe(true);
       expect(ended.output).toContain("the flashback provider failed outside any operation: lost near [redacted]");
       expect(ended.output).not.toContain(secret);
-      expect(engine.logged).toEqual([
+      expect(engine.withSeverity).toEqual([
         { severity: 3, urn: "", message: "the flashback provider failed outside any operation: lost near [redacted]" },
       ]);
     } finally {
