@@ -65,7 +65,8 @@ function learnSecrets(message: Message, named: readonly string[]): void {
     const struct = typeof message[getter] === "function" ? (message[getter] as () => unknown)() : undefined;
     if (!isStruct(struct)) continue;
     const properties = struct.toJavaScript();
-    for (const field of named) noteStrings(properties[field]);
+    for (const field of named)
+      noteStrings(isSecret(properties[field]) ? (properties[field] as { value: unknown }).value : properties[field]);
     noteSecretValues(properties);
   }
 }

@@ -182,8 +182,9 @@ function componentOptions(request: ConstructRequest): pulumi.ComponentResourceOp
     providers,
     aliases,
     dependsOn: request.getDependenciesList().map((urn: string) => new pulumi.DependencyResource(urn)),
-    protect: request.getProtect(),
-    retainOnDelete: request.getRetainondelete(),
+    // Unset stays unset, for the engine to inherit from the component's own parent.
+    ...(request.hasProtect() ? { protect: request.getProtect() } : {}),
+    ...(request.hasRetainondelete() ? { retainOnDelete: request.getRetainondelete() } : {}),
     ignoreChanges: request.getIgnorechangesList(),
     replaceOnChanges: request.getReplaceonchangesList(),
     ...(request.hasCustomtimeouts() ? { customTimeouts: customTimeoutsOf(request.getCustomtimeouts()) } : {}),
