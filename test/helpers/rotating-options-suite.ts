@@ -110,8 +110,12 @@ export function describeRotatingOptions(front: RotatingOptionsFront): void {
     step(
       "once unprotected, destroy deletes the others and leaves the retained component's keys, and those deleted with the plain key, working",
       async () => {
+        const { retainedCurrentSecret } = await stack.outputs(true);
         await stack.succeed("state", "unprotect", "--all", "--yes");
         await stack.succeed("destroy", ...UNATTENDED);
+        // At rotation 0 slot a is current: its secret, handed out before the destroy, still opens it.
+        const retainedCurrent = emulator.store.allKeys().find((key) => key.name === "rotating-options-retained-a");
+        expect(emulator.store.isSecretOf(retainedCurrent?.id ?? "", String(retainedCurrentSecret))).toBe(true);
         expect(keyNames()).toEqual([...pairNames("rotating-options-retained"), ...pairNames(front.withPlainName)].sort());
         expect(emulator.store.allKeys().every((key) => key.repoId === TEST_REPO)).toBe(true);
       },
