@@ -13,6 +13,7 @@ import { cpuTimeMs, median, peakRssMiB, runPool, startSubject, timed, upNew, upR
 import { pluginStartFigures } from "./plugin-start";
 import { COMMANDS, realCliFigures } from "./real-cli";
 import { encryptToFigures } from "./encrypt-to";
+import { sealedCheckFigures } from "./sealed-check";
 import { STUB_BUDGET_BYTES } from "../provider/dynamic/stub";
 
 const ROOT = resolve(__dirname, "..");
@@ -27,6 +28,7 @@ const CLI_KEYS = 200;
 const CLI_RUNS = 2;
 const PLUGIN_START_RUNS = 10;
 const ENCRYPT_TO_KEYS = 50;
+const SEALED_CHECKS = 1000;
 
 interface Row {
   figure: string;
@@ -131,6 +133,7 @@ async function main(): Promise<void> {
 
   rows.push(...(await realCliRows()));
   rows.push(...(await encryptToRows()));
+  rows.push(...(await sealedCheckRows(ours)));
 
   const plugin = await pluginStartFigures(ROOT, PLUGIN_START_RUNS);
   rows.push({
@@ -195,26 +198,46 @@ async function realCliRows(): Promise<Row[]> {
 async function encryptToRows(): Promise<Row[]> {
   if (findPulumiCli() === undefined) return [];
   const figures = await encryptToFigures({ keyCount: ENCRYPT_TO_KEYS, runs: RUNS, latencyMs: LATENCY_MS });
-  return (["age", "openpgp"] as const).flatMap((format): Row[] => [
-    {
-      figure: `11. real pulumi: up (create), ${ENCRYPT_TO_KEYS} keys with encryptTo (${format}); baseline: the same keys plain`,
-      ours: figures.createMs[format],
-      baseline: figures.createMs.plain,
-      unit: "ms",
-      reference: "plain",
-      ratio: figures.createMs[format] / figures.createMs.plain,
-      goal: "none: the cost of encryptTo",
-    },
-    {
-      figure: `12. state file bytes per key with encryptTo (${format}); baseline: plain`,
-      ours: figures.stateBytesPerKey[format],
-      baseline: figures.stateBytesPerKey.plain,
-      unit: "bytes",
-      reference: "plain",
-      ratio: figures.stateBytesPerKey[format] / figures.stateBytesPerKey.plain,
-      goal: "none: the cost of encryptTo",
-    },
+  return SEALED_FORMATS.flatMap((format): Row[] => [
+    againstPlain(
+      `11. real pulumi: up (create), ${ENCRYPT_TO_KEYS} keys with encryptTo (${format}); baseline: the same keys plain`,
+      figures.createMs,
+      format,
+      "ms",
+    ),
+    againstPlain(`12. state file bytes per key with encryptTo (${format}); baseline: plain`, figures.stateBytesPerKey, format, "bytes"),
   ]);
+}
+
+/** 13: Check sealed to age and to OpenPGP against the same Checks plain, in one run (bench/sealed-check.ts). */
+async function sealedCheckRows(ours: Subject): Promise<Row[]> {
+  const figures = await sealedCheckFigures(ours, { root: ROOT, checkCount: SEALED_CHECKS, runs: RUNS });
+  const figure = (format: string): string =>
+    `13. ${SEALED_CHECKS} Checks over gRPC, encryptTo (${format}), a fresh process; baseline: the same Checks plain`;
+  return SEALED_FORMATS.map((format) => againstPlain(figure(format), figures.ms, format, "ms", 1.1));
+}
+
+const SEALED_FORMATS = ["age", "openpgp"] as const;
+
+/** A sealed figure beside the same one plain; without a goal, the row only reports what `encryptTo` costs. */
+function againstPlain(
+  figure: string,
+  values: Record<"plain" | (typeof SEALED_FORMATS)[number], number>,
+  format: (typeof SEALED_FORMATS)[number],
+  unit: string,
+  goal?: number,
+): Row {
+  const ratio = values[format] / values.plain;
+  return {
+    figure,
+    ours: values[format],
+    baseline: values.plain,
+    unit,
+    reference: "plain",
+    ratio,
+    goal: goal === undefined ? "none: the cost of encryptTo" : `≤ ${goal} x plain`,
+    ...(goal === undefined ? {} : { met: ratio <= goal }),
+  };
 }
 
 /** The `__provider` each subject's program produces, through the real serializer. */

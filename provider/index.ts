@@ -9,6 +9,7 @@ export { RepoApiKey, SECRET_OUTPUTS } from "./resources/RepoApiKey";
 export type { RepoApiKeyArgs } from "./resources/args";
 export { RotatingRepoApiKey, type RotatingRepoApiKeyArgs } from "./resources/RotatingRepoApiKey";
 export { rotationNumber } from "./resources/rotation";
+export { REVOKED_KEYS, type RevokedKeys } from "./rotation/key-pair-rule";
 export { RotationSchedule, type RotationScheduleArgs } from "./resources/RotationSchedule";
 export { getRepoApiKeys, getRepoApiKeysOutput, type GetRepoApiKeysArgs, type GetRepoApiKeysResult } from "./functions/get-repo-api-keys";
 export type { ListedRepoApiKey, ReservationState } from "./functions/get-repo-api-keys";

@@ -51,8 +51,48 @@ export function ageToolKeyPair(): ToolKeyPair {
   };
 }
 
+/** A gpg key pair that can also be exported again after its expiry is moved, as `gpg --quick-set-expire` does. */
+export interface GpgToolKeyPair extends ToolKeyPair {
+  /** Sets the expiry of the primary key and every subkey to `expire` (`2y`, say) and exports the public key again. */
+  exportWithExpiry(expire: string): string;
+}
+
 /** A Curve25519 key with an encryption subkey, made by gpg in a GNUPGHOME of its own, without a passphrase. */
-export function gpgToolKeyPair(userId = "Flashback Test <test@example.com>"): ToolKeyPair {
+export function gpgToolKeyPair(userId = "Flashback Test <test@example.com>"): GpgToolKeyPair {
+  const keyring = gpgKeyring();
+  const fingerprint = keyring.generate(userId, "never");
+  return {
+    format: "openpgp",
+    recipient: keyring.exportArmored(fingerprint),
+    decrypt: (armored) => keyring.gpg(["--decrypt"], armored),
+    privateKey: () => keyring.gpg(["--armor", "--export-secret-keys", fingerprint]).trim(),
+    exportWithExpiry: (expire) => {
+      keyring.setExpiry(fingerprint, expire);
+      return keyring.exportArmored(fingerprint);
+    },
+    dispose: keyring.dispose,
+  };
+}
+
+/**
+ * A GNUPGHOME of its own where a test makes several keys and exports them as a user would: many
+ * keys into one block (`gpg --armor --export <address>`), one by its fingerprint, and one again
+ * after its expiry was moved (`gpg --quick-set-expire`). No private half leaves it.
+ */
+export interface GpgKeyring {
+  /** `gpg --quick-generate-key`, with an encryption subkey; the new key's fingerprint. */
+  generate(userId: string, expire: string): string;
+  /** `gpg --armor --export` of what `names` name (fingerprints or an address): one armored block. */
+  exportArmored(...names: string[]): string;
+  /** `gpg --quick-set-expire` of the primary key and of every subkey. */
+  setExpiry(fingerprint: string, expire: string): void;
+  /** Any other gpg command in this home, batch and without a passphrase; what it printed. */
+  gpg(args: string[], input?: string): string;
+  /** Stops gpg's agent and removes the home, private keys included. */
+  dispose(): void;
+}
+
+export function gpgKeyring(): GpgKeyring {
   const home = mkdtempSync(join(tmpdir(), "flashback-gpg-"));
   const env = { ...process.env, GNUPGHOME: home };
   const gpg = (args: string[], input?: string): string =>
@@ -62,13 +102,26 @@ export function gpgToolKeyPair(userId = "Flashback Test <test@example.com>"): To
       stdio: ["pipe", "pipe", "pipe"],
       ...(input === undefined ? {} : { input }),
     });
-  gpg(["--quick-generate-key", userId, "future-default", "default", "never"]);
-  const recipient = gpg(["--armor", "--export", userId]).trim();
+  const fingerprints = (): string[] =>
+    gpg(["--with-colons", "--list-keys"])
+      .split("\n")
+      .filter((line, index, lines) => line.startsWith("fpr:") && lines[index - 1]?.startsWith("pub:"))
+      .map((line) => line.split(":")[9] ?? "");
   return {
-    format: "openpgp",
-    recipient,
-    decrypt: (armored) => gpg(["--decrypt"], armored),
-    privateKey: () => gpg(["--armor", "--export-secret-keys", userId]).trim(),
+    generate: (userId, expire) => {
+      const before = new Set(fingerprints());
+      // --yes: an address may hold an old and a new key, as users' keyrings do.
+      gpg(["--yes", "--quick-generate-key", userId, "future-default", "default", expire]);
+      const made = fingerprints().find((fingerprint) => !before.has(fingerprint));
+      if (made === undefined) throw new Error(`gpg made no key for ${userId}`);
+      return made;
+    },
+    exportArmored: (...names) => gpg(["--armor", "--export", ...names]).trim(),
+    setExpiry: (fingerprint, expire) => {
+      gpg(["--quick-set-expire", fingerprint, expire]);
+      gpg(["--quick-set-expire", fingerprint, expire, "*"]);
+    },
+    gpg,
     dispose: () => {
       try {
         execFileSync("gpgconf", ["--kill", "gpg-agent"], { env, stdio: "ignore" });

@@ -39,6 +39,43 @@ export async function openPgpKeyPair(options: OpenPgpKeyOptions = {}): Promise<T
   return { recipient: publicKey, privateKey };
 }
 
+/** An age post-quantum (ML-KEM-768 + X25519) key pair: the recipient is `age1pq1…`. */
+export async function agePostQuantumKeyPair(): Promise<TestKeyPair> {
+  const age = await loadAge();
+  const privateKey = await age.generateHybridIdentity();
+  return { recipient: await age.identityToRecipient(privateKey), privateKey };
+}
+
+/**
+ * The same key exported again after its expiry was set anew (`gpg --quick-set-expire`): new
+ * self-signatures, so another text, and the same key material and fingerprint.
+ */
+export async function reExportedWithExpiry(pair: TestKeyPair, days: number): Promise<string> {
+  const openpgp = await loadOpenPgp();
+  const { publicKey } = await openpgp.reformatKey({
+    privateKey: await openpgp.readPrivateKey({ armoredKey: pair.privateKey }),
+    userIDs: [{ name: "flashback test", email: "test@example.com" }],
+    keyExpirationTime: days * 86_400,
+    format: "armored",
+  });
+  return publicKey;
+}
+
+/** One armored block holding every key given, as `gpg --armor --export` writes it when no key is named. */
+export async function openPgpBlockOf(...pairs: TestKeyPair[]): Promise<string> {
+  const openpgp = await loadOpenPgp();
+  const keys = await Promise.all(pairs.map((pair) => openpgp.readKey({ armoredKey: pair.recipient })));
+  const packets = keys.map((key) => key.write());
+  const body = new Uint8Array(packets.reduce((length, bytes) => length + bytes.length, 0));
+  packets.reduce((offset, bytes) => (body.set(bytes, offset), offset + bytes.length), 0);
+  return openpgp.armor(openpgp.enums.armor.publicKey, body);
+}
+
+/** The primary key's fingerprint, upper-case hex as gpg prints it. */
+export async function fingerprintOfKey(armoredKey: string): Promise<string> {
+  return (await (await loadOpenPgp()).readKey({ armoredKey })).getFingerprint().toUpperCase();
+}
+
 export async function decryptAgeInProcess(armored: string, privateKey: string): Promise<string> {
   const age = await loadAge();
   const decrypter = new age.Decrypter();

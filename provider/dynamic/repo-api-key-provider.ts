@@ -21,8 +21,8 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
     this.lifecycle.configure(request.config);
   }
 
-  async check(_olds: RepoApiKeyInputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.CheckResult<RepoApiKeyInputs>> {
-    const { inputs, failures } = await this.lifecycle.checkFully(properties(news));
+  async check(olds: RepoApiKeyInputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.CheckResult<RepoApiKeyInputs>> {
+    const { inputs, failures } = await this.lifecycle.checkFully(properties(news), properties(olds ?? {}));
     return { inputs: inputs as unknown as RepoApiKeyInputs, failures };
   }
 
@@ -34,7 +34,7 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
    * of them replaces the key. A replacement, or no change, is answered as it is.
    */
   async diff(_id: string, olds: RepoApiKeyOutputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.DiffResult> {
-    const { changes, replaces, stables, deleteBeforeReplace } = this.lifecycle.diff(properties(olds), properties(news));
+    const { changes, replaces, stables, deleteBeforeReplace } = await this.lifecycle.diffFully(properties(olds), properties(news));
     const inPlaceOnly = changes && replaces.length === 0;
     return { ...(inPlaceOnly ? {} : { changes }), replaces, stables, deleteBeforeReplace };
   }

@@ -22,11 +22,16 @@ const PRIVATE_KEY_MARKERS = [
   /-----BEGIN PGP (PRIVATE|SECRET) KEY BLOCK-----/,
   /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/,
 ];
-/** Bech32: `age1` then data characters only (the library checks the checksum and the key type). */
-const AGE_RECIPIENT = /^age1[02-9ac-hj-np-z]{6,}$/;
+/**
+ * Bech32 with the human-readable part `age` (X25519) or `age1pq` (post-quantum hybrid), then data
+ * characters only (the library checks the checksum and the key's length).
+ */
+const AGE_RECIPIENT = /^(age|age1pq)1[02-9ac-hj-np-z]{6,}$/;
+/** Tag recipients: the library takes them, but checks their P-256 point only when it encrypts, so a bad one would pass preview and fail the create. */
+const AGE_TAG_RECIPIENT = /^age1tag(pq)?1/;
 
 export const ALLOWED_RECIPIENTS =
-  'an age recipient ("age1…", from age-keygen) or one ASCII-armored OpenPGP public key ("-----BEGIN PGP PUBLIC KEY BLOCK-----")';
+  'an age recipient ("age1…" from age-keygen, or a post-quantum "age1pq1…") or one ASCII-armored OpenPGP public key ("-----BEGIN PGP PUBLIC KEY BLOCK-----")';
 
 /** The private-key refusal, worded once: it is what both checks say, and it never holds the value. */
 export const PRIVATE_KEY_REFUSAL =
@@ -36,9 +41,17 @@ export function hasPrivateKeyMarker(value: string): boolean {
   return PRIVATE_KEY_MARKERS.some((marker) => marker.test(value));
 }
 
-/** The recipient as stored: line endings and surrounding blank space do not make another key. */
+/**
+ * The recipient as stored: line endings and surrounding blank space do not make another key, nor
+ * does an age recipient in capitals (bech32 defines the all-upper form as the same string, for QR codes).
+ */
 export function normalizeRecipient(value: string): string {
-  return value.replace(/\r\n?/g, "\n").trim();
+  const text = value.replace(/\r\n?/g, "\n").trim();
+  return isAgeLike(text) && text === text.toUpperCase() ? text.toLowerCase() : text;
+}
+
+function isAgeLike(text: string): boolean {
+  return /^age1/i.test(text);
 }
 
 export function recipientShape(value: string): RecipientShape {
@@ -47,8 +60,19 @@ export function recipientShape(value: string): RecipientShape {
     return { refusal: `must be at most ${MAX_ENCRYPT_TO_LENGTH} characters; got ${value.length}` };
   }
   const text = normalizeRecipient(value);
-  if (text.startsWith("age1") || text.startsWith("AGE1")) {
-    return AGE_RECIPIENT.test(text.toLowerCase())
+  if (isAgeLike(text)) {
+    if (text !== text.toLowerCase()) {
+      return {
+        refusal:
+          'is an age recipient that mixes upper- and lower-case letters, which bech32 forbids; copy the "age1…" line age-keygen printed whole',
+      };
+    }
+    if (AGE_TAG_RECIPIENT.test(text)) {
+      return {
+        refusal: `is an age tag recipient ("age1tag1…", "age1tagpq1…"), which this provider does not seal to; give ${ALLOWED_RECIPIENTS}`,
+      };
+    }
+    return AGE_RECIPIENT.test(text)
       ? { format: "age", text }
       : { refusal: `is not a well-formed age recipient: it must be "age1" followed by bech32 characters only; give ${ALLOWED_RECIPIENTS}` };
   }

@@ -2,7 +2,7 @@ import { ACCESS_TYPES, type AccessType } from "../types/api";
 import type { InputFailure } from "../errors/InputError";
 import type { RepoApiKeyInputs } from "../types/resource";
 import { RESERVATION_PREFIX } from "./reservation";
-import { hasPrivateKeyMarker, normalizeRecipient, recipientShape } from "../encryption/recipient-shape";
+import { ALLOWED_RECIPIENTS, hasPrivateKeyMarker, normalizeRecipient, recipientShape } from "../encryption/recipient-shape";
 
 /** What the engine sends for a value not known yet (during preview). Any input may be one. */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -150,6 +150,14 @@ function checkEncryptTo(value: unknown, refuse: (refusal: string) => void): void
  */
 export function encryptToFailure(refusal: string): InputFailure {
   return { property: "", reason: `encryptTo ${refusal}` };
+}
+
+/** A key without `encryptTo` where `requiredBy` (the setting requireEncryptTo, and where it was read) asks every key to be sealed. */
+export function missingRecipientFailure(requiredBy: string): InputFailure {
+  return encryptToFailure(
+    `is required: ${requiredBy} is true, so every key must be sealed; give ${ALLOWED_RECIPIENTS}. ` +
+      "A value that is unset (an environment variable that was not exported, say) counts as none",
+  );
 }
 
 export function describeType(value: unknown): string {

@@ -23,6 +23,12 @@ export interface InputsDiff {
   deleteBeforeReplace: false;
 }
 
+/** What only an asynchronous look at the values can tell (the lifecycle's `diffFully`). */
+export interface DiffFacts {
+  /** The stored and the new `encryptTo` seal to the same reader, though their texts differ (a re-exported OpenPGP key). */
+  sameRecipient?: boolean;
+}
+
 /**
  * Compares the stored outputs with the new inputs. An unknown new value counts as a change, since
  * it may differ. A stored key without its secret (left by a create whose answer was incomplete) is
@@ -31,8 +37,9 @@ export interface InputsDiff {
  * `deleteBeforeReplace` stays false: the new key exists before the old one is revoked, so consumers
  * updated in the same deployment never hold a revoked key.
  */
-export function diffInputs(olds: Partial<RepoApiKeyOutputs>, news: Record<string, unknown>): InputsDiff {
-  const changed = (field: keyof RepoApiKeyOutputs): boolean => news[field] === UNKNOWN_VALUE || news[field] !== olds[field];
+export function diffInputs(olds: Partial<RepoApiKeyOutputs>, news: Record<string, unknown>, facts: DiffFacts = {}): InputsDiff {
+  const changed = (field: keyof RepoApiKeyOutputs): boolean =>
+    news[field] === UNKNOWN_VALUE || (news[field] !== olds[field] && !(field === "encryptTo" && facts.sameRecipient === true));
   // Dropping the rotation trigger stops rotating; it is no reason to replace a working key.
   const replaces: string[] = REPLACE_ON_CHANGE.filter((field) => changed(field) && news[field] !== undefined);
   // An imported key has no secret to seal or expose: a new recipient is only recorded.

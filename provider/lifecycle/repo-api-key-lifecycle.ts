@@ -7,9 +7,16 @@ import { CancelledError } from "../errors/CancelledError";
 import { InputError } from "../errors/InputError";
 import { KeyStillListedError } from "../errors/KeyStillListedError";
 import { SecretRegistry } from "../errors/redact";
-import { requireCredentials, resolveSettings, type Settings, type SettingsSources } from "../settings/resolve-settings";
+import {
+  recipientRequiredBy,
+  requireCredentials,
+  resolveSettings,
+  type Settings,
+  type SettingsSources,
+} from "../settings/resolve-settings";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
-import { checkInputs, encryptToFailure, isKnown, UNKNOWN_VALUE, type CheckedInputs } from "./check-inputs";
+import { PairChecks } from "./pair-check";
+import { checkInputs, encryptToFailure, isKnown, missingRecipientFailure, UNKNOWN_VALUE, type CheckedInputs } from "./check-inputs";
 import { createKeyWithoutOrphans, IncompleteKeyError } from "./create-without-orphans";
 import { diffInputs, type InputsDiff } from "./diff-inputs";
 import { engineProbeFromArgv, type EngineProbe } from "./engine-liveness";
@@ -29,7 +36,8 @@ import {
   type RepoApiKeyList,
 } from "./key-lookup";
 import { parseImportId } from "./import-id";
-import { openRecipient, type Recipient } from "../encryption/open-recipient";
+import type { Recipient } from "../encryption/open-recipient";
+import { openRecipientCached, sameRecipient } from "../encryption/recipient-cache";
 import { hasPrivateKeyMarker } from "../encryption/recipient-shape";
 import { pickInputs, pickOutputs, toCreatedOutputs, toImportedOutputs, toRefreshedOutputs } from "./to-outputs";
 
@@ -74,6 +82,7 @@ export class RepoApiKeyLifecycle {
   #sourcesChanged = false;
   #gate: RequestGate | undefined;
   readonly #secrets = new SecretRegistry();
+  readonly #pairChecks = new PairChecks();
   readonly #listings: ListCache;
   /** The stack's reservation scope, once a stub, a URN or the options told it: then the lifecycle serves a deployment, and sweeps. */
   #stackScope: string | undefined;
@@ -144,9 +153,16 @@ export class RepoApiKeyLifecycle {
     preloadGot();
   }
 
-  /** The inputs to store and every refused field, with no network call; failure messages are redacted. */
+  /**
+   * The inputs to store and every refused field, with no network call; failure messages are
+   * redacted. With `requireEncryptTo`, a key without a recipient is refused: the engine's message names the resource.
+   */
   check(news: Properties): CheckedInputs {
     const { inputs, failures } = checkInputs(news);
+    const requiredBy = recipientRequiredBy(this.#sources);
+    if (requiredBy !== undefined && inputs.encryptTo === undefined && !failures.some(isEncryptToFailure)) {
+      failures.push(missingRecipientFailure(requiredBy));
+    }
     return { inputs, failures: failures.map((failure) => ({ ...failure, reason: this.redact(failure.reason) })) };
   }
 
@@ -155,20 +171,44 @@ export class RepoApiKeyLifecycle {
    * OpenPGP key's expiry and encryption subkey): what both fronts run. `check` alone stays
    * synchronous and library-free for the tools and models that call it.
    */
-  async checkFully(news: Properties): Promise<CheckedInputs> {
+  async checkFully(news: Properties, olds: Properties = {}): Promise<CheckedInputs> {
     // A private key given by mistake is masked in every message from now on, though none quotes it.
     if (typeof news.encryptTo === "string" && hasPrivateKeyMarker(news.encryptTo)) this.treatAsSecret(news.encryptTo);
-    const checked = this.check(news);
+    const paired = await this.#pairChecks.check(olds, this.check(news), news, {
+      listSibling: (repoId, names) => this.#siblingIds(repoId, names),
+      // Stored inputs hold no secret: the diff's "no secret" replacement is not the one asked about.
+      replacedAnyway: async (stored, given) => (await this.diffFully({ ...stored, secret: "stored" }, given)).replaces.length > 0,
+    });
+    const checked = { ...paired, failures: paired.failures.map((failure) => ({ ...failure, reason: this.redact(failure.reason) })) };
     const encryptTo = checked.inputs.encryptTo;
     if (typeof encryptTo !== "string" || encryptTo === UNKNOWN_VALUE || checked.failures.some(isEncryptToFailure)) return checked;
-    const opened = await openRecipient(encryptTo);
+    const opened = await openRecipientCached(encryptTo);
     if (!("refusal" in opened)) return checked;
     const failure = encryptToFailure(opened.refusal);
     return { ...checked, failures: [...checked.failures, { ...failure, reason: this.redact(failure.reason) }] };
   }
 
+  /** The ids Flashback lists under `names` in a repository: a key of a RotatingRepoApiKey finding its sibling. */
+  async #siblingIds(repoId: string, names: string[]): Promise<string[]> {
+    const listing = await this.listKeys(repoId);
+    return (listing?.keys ?? []).filter((key) => names.includes(key.name)).map((key) => key.id);
+  }
+
+  /** The diff by the values' text alone: synchronous and library-free, for the tools and models that call it. */
   diff(olds: Properties, news: Properties): InputsDiff {
     return diffInputs(olds as Partial<RepoApiKeyOutputs>, news);
+  }
+
+  /**
+   * `diff`, with recipients compared by who can open what they seal (recipient-identity.ts), not
+   * by text: the same OpenPGP key exported again with a new expiry replaces nothing, in stacks of
+   * every release, whose states hold `encryptTo` as the text given. What both fronts run.
+   */
+  async diffFully(olds: Properties, news: Properties): Promise<InputsDiff> {
+    const [stored, given] = [olds.encryptTo, news.encryptTo];
+    const textChanged = typeof stored === "string" && typeof given === "string" && given !== UNKNOWN_VALUE && stored !== given;
+    const facts = textChanged ? { sameRecipient: await sameRecipient(stored, given) } : {};
+    return diffInputs(olds as Partial<RepoApiKeyOutputs>, news, facts);
   }
 
   /** What a create will store, as a preview shows it: the inputs, and a key and secret not known yet (a sealed key's `secret` is known: empty). */
@@ -389,7 +429,7 @@ function requireValid(inputs: Properties): RepoApiKeyInputs {
 /** The recipient a create seals the secret to, checked before any request: a key must never be made that cannot be sealed. */
 async function requireRecipient(inputs: RepoApiKeyInputs): Promise<Recipient | undefined> {
   if (inputs.encryptTo === undefined) return undefined;
-  const opened = await openRecipient(inputs.encryptTo);
+  const opened = await openRecipientCached(inputs.encryptTo);
   if ("refusal" in opened) throw new InputError([encryptToFailure(opened.refusal)]);
   return opened.recipient;
 }

@@ -1,5 +1,5 @@
 import { type AccessType, type CreateApiKeyResponse, type ListedApiKey } from "../types/api";
-import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
+import type { PairMade, RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
 import { isNonEmptyString } from "../utils/is-non-empty-string";
 
 /** What a create hands over: with `encryptTo`, `secret` is empty and `encryptedSecret` holds it sealed. */
@@ -22,7 +22,15 @@ export function readCreatedKey(response: CreateApiKeyResponse): { created: Creat
 export function toCreatedOutputs(inputs: RepoApiKeyInputs, created: CreatedKey): RepoApiKeyOutputs {
   const outputs: RepoApiKeyOutputs = { ...pickInputs(inputs), key: created.key, secret: created.secret };
   if (created.encryptedSecret !== undefined) outputs.encryptedSecret = created.encryptedSecret;
+  const made = pairMadeOf(inputs.pair);
+  if (made !== undefined) outputs.pairMade = made;
   return outputs;
+}
+
+/** The `made` a pair's Check stored in the inputs of a key it makes (lifecycle/pair-check.ts). */
+function pairMadeOf(pair: unknown): PairMade | undefined {
+  const made = (pair as { memory?: { made?: PairMade } } | undefined)?.memory?.made;
+  return typeof made?.deployment === "string" ? made : undefined;
 }
 
 /** The documented input fields, the rotation trigger and the recipient only when there is one. */
@@ -48,6 +56,7 @@ export function pickOutputs(stored: RepoApiKeyOutputs): RepoApiKeyOutputs {
   const picked: RepoApiKeyOutputs = { ...pickInputs(stored), key: stored.key, secret: stored.secret };
   if (typeof stored.encryptedSecret === "string") picked.encryptedSecret = stored.encryptedSecret;
   if (stored.importedWithoutSecret === true) picked.importedWithoutSecret = true;
+  if (stored.pairMade !== undefined) picked.pairMade = stored.pairMade;
   return picked;
 }
 

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the SDK's internal runtime, named statically for the bundler */
 import * as pulumi from "@pulumi/pulumi";
 import {
+  refusePlainBadRevokeKeys,
   refusePlainBadRotation,
   rotatingKeyPair,
   type RotatingKeyOutputs,
@@ -13,7 +14,7 @@ import { maskSecretsInSdkLogs } from "../errors/sdk-runtime-redaction";
 import { messageOf } from "../errors/message-of";
 import { runConstructScoped } from "./construct-scope";
 import type { EngineLog } from "./engine-log";
-import { SECRET_OUTPUTS } from "../types/resource";
+import { SECRET_OUTPUTS, type PairMade } from "../types/resource";
 import { packageVersion } from "./package-version";
 import { fromStruct, isUnknown, providerProto, structProto, type Props } from "./pulumi-protocol";
 import { PLUGIN_DOWNLOAD_URL, REPO_API_KEY_TOKEN, ROTATING_REPO_API_KEY_TOKEN, ROTATION_SCHEDULE_TOKEN } from "./schema";
@@ -48,12 +49,14 @@ class ServedRepoApiKey extends pulumi.CustomResource {
   declare readonly key: pulumi.Output<string>;
   declare readonly secret: pulumi.Output<string>;
   declare readonly encryptedSecret: pulumi.Output<string | undefined>;
+  declare readonly rotateWhenChanged: pulumi.Output<string | undefined>;
+  declare readonly pairMade: pulumi.Output<PairMade | undefined>;
 
   constructor(name: string, args: SlotKeyArgs, opts: pulumi.CustomResourceOptions) {
     super(
       REPO_API_KEY_TOKEN,
       name,
-      { ...args, key: undefined, secret: undefined, encryptedSecret: undefined },
+      { ...args, rotateWhenChanged: undefined, key: undefined, secret: undefined, encryptedSecret: undefined, pairMade: undefined },
       {
         ...opts,
         additionalSecretOutputs: [...SECRET_OUTPUTS],
@@ -161,6 +164,7 @@ async function run(request: ConstructRequest, context: ConstructContext, build: 
 /** A bad `rotation` fails before anything is registered, naming the field; one not known yet (preview) passes. */
 function refuseKnownBadRotation(name: string, inputs: Props): void {
   if (!isUnknown(inputs.rotation)) refusePlainBadRotation(name, inputs.rotation);
+  if (!isUnknown(inputs.revokeKeys)) refusePlainBadRevokeKeys(name, inputs.revokeKeys);
 }
 
 /** The options the program gave the component, as the SDK's server rebuilds them. */

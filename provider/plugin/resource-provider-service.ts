@@ -200,7 +200,7 @@ export class ResourceProviderService {
   async check(request: ProtoRequest): Promise<unknown> {
     requireType(request.getUrn());
     const { plain, secretKeys } = this.#unwrap(request.getNews());
-    const { inputs, failures } = await this.lifecycle.checkFully(plain);
+    const { inputs, failures } = await this.lifecycle.checkFully(plain, this.#unwrap(request.getOlds()).plain);
     return new providerProto.CheckResponse()
       .setInputs(toStruct(wrapSecrets(inputs, secretKeys)))
       .setFailuresList(failures.map((failure) => new providerProto.CheckFailure().setProperty(failure.property).setReason(failure.reason)));
@@ -210,7 +210,7 @@ export class ResourceProviderService {
   async diff(request: ProtoRequest): Promise<unknown> {
     const stored = this.#unwrap(request.getOlds());
     const { plain: news, secretKeys } = this.#unwrap(request.getNews());
-    const diff = this.lifecycle.diff(stored.plain, news);
+    const diff = await this.lifecycle.diffFully(stored.plain, news);
     const newlySecret = secretKeys.filter(
       (field) => !stored.secretKeys.includes(field) && ![...diff.replaces, ...diff.updates].includes(field),
     );

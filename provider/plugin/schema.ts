@@ -1,3 +1,4 @@
+import { REVOKED_KEYS } from "../rotation/key-pair-rule";
 import { DEFAULT_API_URL, DEFAULTS, SETTING_KEYS, type SettingName } from "../settings/settings-keys";
 import { ACCESS_TYPES } from "../types/api";
 import { REPLACE_ON_ANY_CHANGE, REPLACE_ON_CHANGE } from "../lifecycle/diff-inputs";
@@ -34,7 +35,7 @@ type PropertySpec = {
 };
 
 function defaultText(name: SettingName): string {
-  const fallback = name === "apiUrl" ? DEFAULT_API_URL : (DEFAULTS as Record<string, number | undefined>)[name];
+  const fallback = name === "apiUrl" ? DEFAULT_API_URL : (DEFAULTS as Record<string, number | boolean | undefined>)[name];
   const env = `Read from the environment variable ${SETTING_KEYS[name].env} when not set`;
   return fallback === undefined ? `${env}.` : `${env}; default ${fallback}.`;
 }
@@ -73,8 +74,9 @@ const repoApiKeyInputs: Record<string, PropertySpec> = markReplacing({
   encryptTo: {
     type: "string",
     description:
-      "An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: " +
-      "encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.",
+      "An age recipient (age1…, age1pq1…) or an ASCII-armored block holding exactly one OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: " +
+      "encryptedSecret holds the ciphertext and secret stays empty. Another recipient (another age recipient, another OpenPGP primary key), added or removed, replaces the key; " +
+      "the same key exported again (a new expiry) replaces nothing.",
   },
 });
 
@@ -183,7 +185,7 @@ function rotatingRepoApiKeySpec(): Record<string, unknown> {
       rotation: {
         type: "integer",
         description:
-          "A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys. " +
+          "A whole number of at least 0; each rise, of any size, rotates once: the older of the two keys is replaced, at most one per deployment. " +
           "Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.",
       },
       rotateEveryDays: {
@@ -195,8 +197,20 @@ function rotatingRepoApiKeySpec(): Record<string, unknown> {
       encryptTo: {
         type: "string",
         description:
-          "Who may read the secrets: an age recipient (`age1…`) or one ASCII-armored OpenPGP public key, as on RepoApiKey. Both keys' secrets are " +
-          "then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Changing it replaces both keys.",
+          "Who may read the secrets: an age recipient (`age1…`, `age1pq1…`) or an armored block of exactly one OpenPGP public key, as on RepoApiKey. Both keys' secrets are " +
+          "then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Another recipient replaces both keys; " +
+          "the same key exported again replaces nothing.",
+      },
+      revokeKeys: {
+        type: "string",
+        $ref: "#/types/flashback:index:RevokedKeys",
+        description: "Which keys a revocation replaces: current (the default), previous or both. Used with revokeWhenChanged.",
+      },
+      revokeWhenChanged: {
+        type: "string",
+        description:
+          "For a leaked key: each new value revokes the keys revokeKeys names at the next deployment, which makes a new key in each one's place " +
+          "and deletes the old one at its end.",
       },
     },
     requiredInputs: ["repoId", "name", "accessType"],
@@ -248,6 +262,11 @@ export function packageSchema(version: string): Record<string, unknown> {
         type: "string",
         description: "A repository API key's access level.",
         enum: ACCESS_TYPES.map((value) => ({ value, name: value.charAt(0) + value.slice(1).toLowerCase() })),
+      },
+      "flashback:index:RevokedKeys": {
+        type: "string",
+        description: "Which keys of a RotatingRepoApiKey a revocation replaces.",
+        enum: REVOKED_KEYS.map((value) => ({ value, name: value.charAt(0).toUpperCase() + value.slice(1) })),
       },
       [LISTED_KEY_TYPE]: {
         type: "object",

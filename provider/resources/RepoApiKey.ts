@@ -6,7 +6,7 @@ import { maskSecretsInSdkLogs } from "../errors/sdk-runtime-redaction";
 import { IMPORT_ID_FORMAT } from "../lifecycle/import-id";
 import { REPO_API_KEY_TOKEN } from "../plugin/schema";
 import type { AccessType } from "../types/api";
-import { SECRET_OUTPUTS } from "../types/resource";
+import { SECRET_OUTPUTS, type PairMade } from "../types/resource";
 import type { RepoApiKeyArgs } from "./args";
 
 export { SECRET_OUTPUTS };
@@ -52,6 +52,8 @@ export class RepoApiKey extends pulumi.dynamic.Resource {
    * private key opens. Not a secret output: it can be printed or handed over as it is.
    */
   declare readonly encryptedSecret: pulumi.Output<string | undefined>;
+  /** A key of a RotatingRepoApiKey: where it was made, which its sibling reads. Undefined for any other key. */
+  declare readonly pairMade: pulumi.Output<PairMade | undefined>;
 
   constructor(name: string, args: RepoApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
     refuseImport(name, opts?.import);
@@ -66,9 +68,12 @@ export class RepoApiKey extends pulumi.dynamic.Resource {
         accessType: args.accessType,
         rotateWhenChanged: args.rotateWhenChanged,
         encryptTo: args.encryptTo,
+        // Set only by RotatingRepoApiKey on its two keys (resources/rotating-key-pair.ts).
+        pair: (args as RepoApiKeyArgs & { pair?: unknown }).pair,
         key: undefined,
         secret: undefined,
         encryptedSecret: undefined,
+        pairMade: undefined,
       },
       { ...opts, additionalSecretOutputs: mergeSecretOutputs(opts?.additionalSecretOutputs) },
       "flashback",

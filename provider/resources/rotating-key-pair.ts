@@ -1,6 +1,9 @@
+import { randomUUID } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { generationOfTrigger, REVOKED_KEYS, type RevokedKeys, type Slot } from "../rotation/key-pair-rule";
 import type { AccessType } from "../types/api";
-import { currentSlot, requireRotation, slotGenerations, type Slot } from "./rotation";
+import type { PairMade } from "../types/resource";
+import { requireRotation } from "./rotation";
 
 /** The inputs of a `RotatingRepoApiKey`, in every language. */
 export interface RotatingRepoApiKeyArgs {
@@ -29,6 +32,17 @@ export interface RotatingRepoApiKeyArgs {
    * and `currentSecret` and `previousSecret` stay empty. Changing it replaces both keys.
    */
   encryptTo?: pulumi.Input<string>;
+  /**
+   * Which keys a revocation replaces: `"current"` (the default), `"previous"` or `"both"`. Used with
+   * `revokeWhenChanged`.
+   */
+  revokeKeys?: pulumi.Input<RevokedKeys>;
+  /**
+   * For a leaked key: each new value revokes the keys `revokeKeys` names at the next `pulumi up`,
+   * which makes a new key in each one's place and deletes the old one at its end. A revoked current
+   * key's successor is current at once; a revoked previous key's successor becomes current.
+   */
+  revokeWhenChanged?: pulumi.Input<string>;
 }
 
 /** What a slot's key must offer the component, whichever front made it. */
@@ -37,15 +51,31 @@ export interface SlotKey {
   readonly key: pulumi.Output<string>;
   readonly secret: pulumi.Output<string>;
   readonly encryptedSecret: pulumi.Output<string | undefined>;
+  /** The key's generation, `generation <n>`, set by its Check (lifecycle/pair-check.ts). */
+  readonly rotateWhenChanged: pulumi.Output<string | undefined>;
+  /** Where the key was made: what slot b reads of slot a. */
+  readonly pairMade: pulumi.Output<PairMade | undefined>;
 }
 
-/** The inputs a slot's key is made with: those of a `RepoApiKey`. */
+/** The inputs a slot's key is made with: those of a `RepoApiKey`, and the pair's request, which its Check turns into its generation. */
 export interface SlotKeyArgs {
   repoId: pulumi.Input<string>;
   name: pulumi.Input<string>;
   accessType: pulumi.Input<AccessType>;
-  rotateWhenChanged: pulumi.Input<string>;
+  pair: pulumi.Input<PairRequestSent>;
   encryptTo?: pulumi.Input<string>;
+}
+
+/** The request a key of the pair is sent under `pair`; its Check reads it (lifecycle/pair-check.ts). */
+export interface PairRequestSent {
+  slot: Slot;
+  desired: number;
+  deployment: string;
+  siblingName: string;
+  /** Slot b: slot a as registered in this deployment, its generation as it stores it (`generation <n>`). */
+  sibling?: { id: string; generation: string | undefined; made?: PairMade };
+  revokeKeys?: RevokedKeys;
+  revokeWhenChanged?: string;
 }
 
 /** The inputs of the schedule a component keeps for `rotateEveryDays`: those of a `RotationSchedule`. */
@@ -78,8 +108,10 @@ export interface RotatingKeyOutputs {
 
 /**
  * The rotation logic of `RotatingRepoApiKey`, one for both fronts: two keys under `parent`,
- * `<name>-a` and `<name>-b`, each replaced when its slot's generation changes, and which of them
- * is current and which previous at the given rotation (the counter's, or the schedule's).
+ * `<name>-a` and `<name>-b`. The component asks each for the rotation number (the counter's, or the
+ * schedule's) and any revocation; each key's Check decides its own generation by the pair's rule
+ * (rotation/key-pair-rule.ts). Slot b is registered after slot a and is handed a's id and
+ * generation; the key with the higher generation is current.
  */
 export function rotatingKeyPair(
   parent: pulumi.ComponentResource,
@@ -87,25 +119,42 @@ export function rotatingKeyPair(
   args: RotatingRepoApiKeyArgs,
   children: RotatingChildren,
 ): RotatingKeyOutputs {
+  refusePlainBadRevokeKeys(name, args.revokeKeys);
   const rotation = rotationOf(parent, name, args, children).apply((value) => requireRotation(name, value));
-  const slot = (which: Slot): SlotKey =>
+  // One id per program run: a key made in this deployment records it, so that b knows a moved now.
+  const deployment = randomUUID();
+  const request = (slot: Slot, sibling?: pulumi.Output<NonNullable<PairRequestSent["sibling"]>>): pulumi.Output<PairRequestSent> =>
+    pulumi
+      .all([rotation, args.name, args.revokeKeys, args.revokeWhenChanged, sibling])
+      .apply(([desired, base, revokeKeys, revokeWhenChanged, siblingKey]) => ({
+        slot,
+        desired,
+        deployment,
+        siblingName: `${base}-${slot === "a" ? "b" : "a"}`,
+        ...(siblingKey === undefined ? {} : { sibling: siblingKey }),
+        ...(revokeKeys === undefined ? {} : { revokeKeys }),
+        ...(revokeWhenChanged === undefined ? {} : { revokeWhenChanged }),
+      }));
+  const slotKey = (which: Slot, pair: pulumi.Output<PairRequestSent>): SlotKey =>
     children.key(
       `${name}-${which}`,
       {
         repoId: args.repoId,
         name: pulumi.interpolate`${args.name}-${which}`,
         accessType: args.accessType,
-        rotateWhenChanged: rotation.apply((value) => `generation ${slotGenerations(value)[which]}`),
+        pair,
         encryptTo: args.encryptTo,
       },
       { parent },
     );
-  const keys: Record<Slot, SlotKey> = { a: slot("a"), b: slot("b") };
+  const a = slotKey("a", request("a"));
+  const seenByB = pulumi
+    .all([a.id, a.rotateWhenChanged, a.pairMade])
+    .apply(([id, generation, made]) => ({ id, generation, ...(made === undefined ? {} : { made }) }));
+  const keys: Record<Slot, SlotKey> = { a, b: slotKey("b", request("b", seenByB)) };
+  const currentSlot = pulumi.all([keys.a.rotateWhenChanged, keys.b.rotateWhenChanged]).apply(([ofA, ofB]) => newerSlot(ofA, ofB));
   const pick = <T>(select: (key: SlotKey) => pulumi.Output<T>, current: boolean): pulumi.Output<T> =>
-    rotation.apply((value) => {
-      const slotNow = currentSlot(value);
-      return select(keys[current ? slotNow : slotNow === "a" ? "b" : "a"]);
-    });
+    currentSlot.apply((slotNow) => select(keys[current ? slotNow : slotNow === "a" ? "b" : "a"]));
   return {
     currentKey: pick((key) => key.key, true),
     currentSecret: pick((key) => key.secret, true),
@@ -116,6 +165,11 @@ export function rotatingKeyPair(
     currentEncryptedSecret: pick((key) => key.encryptedSecret, true),
     previousEncryptedSecret: pick((key) => key.encryptedSecret, false),
   };
+}
+
+/** The slot whose key has the higher generation: the newer key, which consumers take as current. */
+export function newerSlot(generationOfA: unknown, generationOfB: unknown): Slot {
+  return (generationOfTrigger(generationOfA) ?? -Infinity) > (generationOfTrigger(generationOfB) ?? -Infinity) ? "a" : "b";
 }
 
 /** The rotation number the keys follow: the schedule's with `rotateEveryDays`, else the counter. */
@@ -143,4 +197,12 @@ function rotationOf(
  */
 export function refusePlainBadRotation(name: string, rotation: unknown): void {
   if (rotation !== undefined && typeof rotation !== "object") requireRotation(name, rotation);
+}
+
+/** `revokeKeys` given as a plain value is checked at once, like the counter; a key's Check refuses any other. */
+export function refusePlainBadRevokeKeys(name: string, revokeKeys: unknown): void {
+  if (revokeKeys === undefined || typeof revokeKeys === "object" || REVOKED_KEYS.includes(revokeKeys as RevokedKeys)) return;
+  throw new RangeError(
+    `RotatingRepoApiKey "${name}": revokeKeys must be one of ${REVOKED_KEYS.join(", ")}; got ${JSON.stringify(revokeKeys)}`,
+  );
 }

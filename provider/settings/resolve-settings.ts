@@ -29,6 +29,8 @@ export interface Settings {
   readonly maxConcurrency: number;
   /** Repositories the user confirmed deleted (`goneRepositories`): their 404 is taken for "gone". */
   readonly goneRepositories: ReadonlySet<string>;
+  /** Every key must have `encryptTo` (`requireEncryptTo`). */
+  readonly requireEncryptTo: boolean;
 }
 
 interface FoundValue {
@@ -49,6 +51,7 @@ const PARSERS = {
     parseNumber("operationTimeout", found, DEFAULTS.operationTimeout, 0.001, MAX_OPERATION_TIMEOUT_S) * 1000,
   maxRetries: (found: FoundValue | undefined) => parseWholeNumber("maxRetries", found, DEFAULTS.maxRetries, 0),
   maxConcurrency: (found: FoundValue | undefined) => parseWholeNumber("maxConcurrency", found, DEFAULTS.maxConcurrency, 1),
+  requireEncryptTo: (found: FoundValue | undefined) => parseBoolean("requireEncryptTo", found, DEFAULTS.requireEncryptTo),
 } satisfies Partial<Record<SettingName, (found: FoundValue | undefined) => unknown>>;
 
 /** Reads every setting: stack config, else environment, else default. Throws a `SettingsError` naming the setting on bad values. */
@@ -63,7 +66,17 @@ export function resolveSettings(sources: SettingsSources = {}): Settings {
     maxRetries: PARSERS.maxRetries(find("maxRetries")),
     maxConcurrency: PARSERS.maxConcurrency(find("maxConcurrency")),
     goneRepositories: goneRepositories(sources),
+    requireEncryptTo: PARSERS.requireEncryptTo(find("requireEncryptTo")),
   });
+}
+
+/**
+ * Where `requireEncryptTo` was set to true (`stack config flashback:requireEncryptTo`, say), or
+ * `undefined` when keys may be plain: for Check, which needs no credentials and reads no other setting.
+ */
+export function recipientRequiredBy(sources: SettingsSources = {}): string | undefined {
+  const found = findSetting("requireEncryptTo", sources);
+  return PARSERS.requireEncryptTo(found) ? found?.source : undefined;
 }
 
 /**
@@ -193,6 +206,14 @@ function parseNumber(
     throw new SettingsError(`${found.source} must be at most ${maximum} seconds; got "${found.value}"`, SETTING_KEYS[name].config);
   }
   return value;
+}
+
+/** `true` or `false`, in any case: what `pulumi config set` and an environment variable hold as text. */
+function parseBoolean(name: SettingName, found: FoundValue | undefined, fallback: boolean): boolean {
+  if (found === undefined) return fallback;
+  const value = found.value.toLowerCase();
+  if (value === "true" || value === "false") return value === "true";
+  throw new SettingsError(`${found.source} must be true or false; got "${found.value}"`, SETTING_KEYS[name].config);
 }
 
 function parseWholeNumber(name: SettingName, found: FoundValue | undefined, fallback: number, minimum: number): number {

@@ -10,7 +10,7 @@ export interface SettingKey {
   /** Secret values are masked in every text the provider produces, and never named by value. */
   secret: boolean;
   /** What the value is, for the provider plugin's schema. */
-  type: "string" | "number" | "integer";
+  type: "string" | "number" | "integer" | "boolean";
   description: string;
 }
 
@@ -72,6 +72,14 @@ export const SETTING_KEYS = {
     description:
       "Ids of repositories you confirm were deleted, separated by commas: when one answers 404, refresh drops its keys from the state and destroy counts them deleted. Any other repository's 404 fails, since it may only mean that the token cannot see it.",
   },
+  requireEncryptTo: {
+    config: "flashback:requireEncryptTo",
+    env: "FLASHBACK_REQUIRE_ENCRYPT_TO",
+    secret: false,
+    type: "boolean",
+    description:
+      "When true (as stack config or an environment variable: true or false), every RepoApiKey, both keys of a RotatingRepoApiKey included, must have encryptTo: a key without one fails preview, naming it, so that no plain secret reaches the state.",
+  },
 } as const satisfies Record<string, SettingKey>;
 
 /** The name of one setting: `apiUrl`, `accessToken`… */
@@ -93,4 +101,6 @@ export const DEFAULTS = {
    * operations at once; this only caps a much larger `--parallel`.
    */
   maxConcurrency: 64,
+  /** Keys may be plain: sealing is each key's choice until a team requires it. */
+  requireEncryptTo: false,
 } as const;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { newPairKeyOutputs } from "../lifecycle/pair-check";
 import { checkSchedule } from "../schedule/rotation-schedule";
 
 /** The type token of `RepoApiKey`, as the mocks see it. */
@@ -56,8 +57,8 @@ export function fakeCredentials(name: string): { id: string; key: string; secret
 
 function fakeRepoApiKey(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
   const { id, key, secret } = fakeCredentials(args.name);
-  const { repoId, name, accessType, rotateWhenChanged, encryptTo } = args.inputs as Record<string, unknown>;
-  const state = { repoId, name, accessType, rotateWhenChanged, key, secret };
+  const { repoId, name, accessType, rotateWhenChanged, encryptTo, pair } = args.inputs as Record<string, unknown>;
+  const state = { repoId, name, accessType, rotateWhenChanged, key, secret, ...(pair === undefined ? {} : newPairKeyOutputs(pair)) };
   if (typeof encryptTo !== "string") return { id, state };
   return { id, state: { ...state, encryptTo, secret: "", encryptedSecret: fakeEncryptedSecret(encryptTo, secret) } };
 }

@@ -15,6 +15,14 @@ export interface RepoApiKeyInputs {
    * soon as Flashback answers the create: `encryptedSecret` holds the ciphertext and `secret` is empty.
    */
   encryptTo?: string;
+  /** Set by a RotatingRepoApiKey on its two keys: what it asks, and what the key remembers (lifecycle/pair-check.ts). */
+  pair?: unknown;
+}
+
+/** Where a key of a RotatingRepoApiKey was made, for its sibling to read: a deployment's id, and its slot's generation before. */
+export interface PairMade {
+  deployment: string;
+  generationBefore?: number;
 }
 
 /**
@@ -32,4 +40,6 @@ export interface RepoApiKeyOutputs extends RepoApiKeyInputs {
    * `secret` is expected, not the mark of a broken create, so the key is not replaced for it.
    */
   importedWithoutSecret?: true;
+  /** A key of a RotatingRepoApiKey: where it was made (its sibling reads it). */
+  pairMade?: PairMade;
 }

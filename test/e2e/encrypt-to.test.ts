@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { ageToolKeyPair, gpgToolKeyPair, type ToolKeyPair } from "../../testkit/decrypt-with-tools";
+import { ageToolKeyPair, gpgToolKeyPair, type GpgToolKeyPair, type ToolKeyPair } from "../../testkit/decrypt-with-tools";
 import { encryptionToolsSuite } from "../../testkit/encryption-tools-suite";
 import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
@@ -22,7 +22,7 @@ const PROGRAM_DIR = join(__dirname, "programs", "encrypt-to");
 let emulator: RunningEmulator;
 let stack: CliStack;
 let age: ToolKeyPair;
-let pgp: ToolKeyPair;
+let pgp: GpgToolKeyPair;
 let recipientsDir: string;
 /** The plaintext secrets the tools opened: every leak check looks for each. */
 const opened: string[] = [];
@@ -122,7 +122,29 @@ describe.skipIf(suite.skip)(suite.title, () => {
     }
   });
 
-  it("5. destroy deletes both keys", async () => {
+  it("5. the OpenPGP key exported again after gpg --quick-set-expire changes nothing: the preview expects no changes, no request is sent", async () => {
+    const again = pgp.exportWithExpiry("2y");
+    expect(again).not.toBe(pgp.recipient);
+    await stack.setConfig({ pgpKeyFile: writeRecipient("pgp-again.asc", again) });
+    emulator.requests.length = 0;
+    const preview = await stack.run(["preview", "--non-interactive", "--expect-no-changes"]);
+    expect(preview.code, preview.output).toBe(0);
+    const before = await stack.outputs();
+    await stack.succeed("up", ...UNATTENDED);
+    expect(await stack.outputs()).toEqual(before);
+    expect(emulator.requests.filter((request) => request.method !== "GET")).toEqual([]);
+  });
+
+  it("6. with flashback:requireEncryptTo, a plain key fails the preview, naming it; the sealed ones pass", async () => {
+    await stack.setConfig({ "flashback:requireEncryptTo": "true", withPlainKey: "true" });
+    const preview = await stack.run(["preview", "--non-interactive"]);
+    expect(preview.code, preview.output).not.toBe(0);
+    const refused = [...preview.output.matchAll(/resource '([^']+)' has a problem: encryptTo is required/g)].map((match) => match[1]);
+    expect(new Set(refused)).toEqual(new Set(["plain-key"]));
+    await stack.removeConfig("flashback:requireEncryptTo", "withPlainKey");
+  });
+
+  it("7. destroy deletes both keys", async () => {
     await stack.succeed("destroy", ...UNATTENDED);
     expect(emulator.store.list(TEST_REPO)).toEqual([]);
     await expectNoPlaintextAnywhere();

@@ -51,7 +51,8 @@ export async function expectRotationsThroughCli(
   expect(first.stdout).toMatch(/rotatingCurrentSecret\s*: \[secret\]/);
   let before = await credentials(stack);
   expect(slotNames()).toEqual([`${baseName}-a`, `${baseName}-b`]);
-  expect(emulator.store.get(repoId, before.current.keyId)?.name).toBe(`${baseName}-a`);
+  // A new pair's b, made after a, is the newer key: each rotation then replaces a, b, a, ... in turn.
+  expect(emulator.store.get(repoId, before.current.keyId)?.name).toBe(`${baseName}-b`);
   expect([valid(before.current), valid(before.previous)]).toEqual([true, true]);
 
   const rotateOnce = async (slotNow: "a" | "b", deploy: () => Promise<unknown>) => {
@@ -71,7 +72,7 @@ export async function expectRotationsThroughCli(
   };
   // Two rotations by the counter, raised by hand...
   for (const rotation of [1, 2]) {
-    await rotateOnce(rotation % 2 === 0 ? "a" : "b", async () => {
+    await rotateOnce(rotation % 2 === 0 ? "b" : "a", async () => {
       await stack.setConfig({ rotation: String(rotation) });
       await up();
     });
@@ -79,7 +80,7 @@ export async function expectRotationsThroughCli(
   // ...and one by the schedule (rotateEveryDays: 30): 31 days on, nobody raising a number.
   const monthOn = { env: { [TEST_NOW_ENV]: new Date(Date.now() + 31 * DAY_MS).toISOString() } };
   expect((await stack.outputs()).scheduleRotation).toBe(0);
-  await rotateOnce("b", () => stack.succeedWith(["up", ...UNATTENDED], monthOn));
+  await rotateOnce("a", () => stack.succeedWith(["up", ...UNATTENDED], monthOn));
   expect((await stack.outputs()).scheduleRotation).toBe(1);
   await stack.succeedWith(["preview", "--expect-no-changes", "--non-interactive"], monthOn);
 

@@ -4,6 +4,7 @@ import { REPO_API_KEY_TOKEN, ROTATING_REPO_API_KEY_TOKEN, ROTATION_SCHEDULE_TOKE
 import { ResourceMonitor, type Registration } from "../../testkit/engine/resource-monitor";
 import { startFakeEngine, type LoggedWithSeverity } from "../helpers/fake-engine";
 import { startPluginClient, type PluginClient } from "../helpers/plugin-client";
+import { newPairKeyOutputs } from "../../provider/lifecycle/pair-check";
 
 /*
  * Construct against a fake engine: the plugin's ResourceMonitor client (the SDK's runtime) talks
@@ -44,6 +45,8 @@ beforeAll(async () => {
             id: `id-${registration.name}`,
             object: {
               ...registration.object,
+              // As the plugin's Check and Create make a key of a new pair: its generation, and where it was made.
+              ...(registration.object.pair === undefined ? {} : newPairKeyOutputs(registration.object.pair)),
               key: wrapSecret(`key-${registration.name}`),
               secret: wrapSecret(`secret-${registration.name}`),
             },
@@ -101,9 +104,10 @@ describe("the plugin's Construct of RotatingRepoApiKey", () => {
         additionalSecretOutputs: ["key", "secret"],
       })),
     );
-    expect(keys.map((key) => [key.object.name, key.object.rotateWhenChanged])).toEqual([
-      ["partner-a", "generation 2"],
-      ["partner-b", "generation 3"],
+    // Each key is asked for the number; b, registered after a, is handed a's id and generation, which its Check reads.
+    expect(keys.map((key) => key.object.pair)).toMatchObject([
+      { slot: "a", desired: 3, siblingName: "partner-b" },
+      { slot: "b", desired: 3, siblingName: "partner-a", sibling: { id: "id-partner-a", generation: "generation 2" } },
     ]);
   });
 
@@ -141,7 +145,7 @@ describe("the plugin's Construct of RotatingRepoApiKey", () => {
     // The SDK's promises the failure left unawaited reject after the answer: the process lives on.
     await new Promise((resolve) => setTimeout(resolve, 200));
     const response = await plugin.call("construct", constructRequest({ ...INPUTS, rotation: 0 }));
-    expect(unwrapSecrets(fromStruct(response.getState())).plain.currentKeyId).toBe("id-partner-a");
+    expect(unwrapSecrets(fromStruct(response.getState())).plain.currentKeyId).toBe("id-partner-b");
   });
 
   it("refuses a component type it does not serve", async () => {

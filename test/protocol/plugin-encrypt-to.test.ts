@@ -12,7 +12,15 @@ import {
   wrapSecret,
   type Props,
 } from "../../provider/plugin/pulumi-protocol";
-import { ageKeyPair, decryptAgeInProcess, openPgpKeyPair, type TestKeyPair } from "../../testkit/encryption-keys";
+import {
+  ageKeyPair,
+  decryptAgeInProcess,
+  fingerprintOfKey,
+  openPgpBlockOf,
+  openPgpKeyPair,
+  reExportedWithExpiry,
+  type TestKeyPair,
+} from "../../testkit/encryption-keys";
 import { lifecycleFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { startFakeEngine } from "../helpers/fake-engine";
 import { recordIssuedSecrets } from "../helpers/issued-secrets";
@@ -172,5 +180,75 @@ describe("the plugin with encryptTo", () => {
     expect(diff.getReplacesList()).toEqual([]);
     expect(diff.getDiffsList()).toEqual(["encryptTo"]);
     expectNoPlaintext(wire(read));
+  });
+
+  it("Check refuses one armored block of two OpenPGP keys under no property, naming both fingerprints and how to export one", async () => {
+    const [first, second] = await Promise.all([openPgpKeyPair(), openPgpKeyPair()]);
+    const block = await openPgpBlockOf(first, second);
+    const response = await check(inputs({ encryptTo: block }));
+    const failures = response.getFailuresList().map((failure: ProtoResponse) => [failure.getProperty(), failure.getReason()]);
+    const fingerprints = await Promise.all([fingerprintOfKey(first.recipient), fingerprintOfKey(second.recipient)]);
+    expect(failures).toEqual([["", expect.stringContaining(`encryptTo holds 2 OpenPGP keys (${fingerprints.join(", ")})`)]]);
+    expect(failures[0][1]).toContain("gpg --armor --export <FINGERPRINT>");
+  });
+
+  it("Diff of a state stored by release 890a772 (encryptTo as the text given) and the same OpenPGP key re-exported with a new expiry: no change", async () => {
+    const pgp = await openPgpKeyPair();
+    const stored = {
+      repoId: TEST_REPO,
+      name: "sealed",
+      accessType: "READ",
+      encryptTo: pgp.recipient.trim(),
+      key: wrapSecret("AKIAEXAMPLE"),
+      secret: wrapSecret(""),
+      encryptedSecret: "-----BEGIN PGP MESSAGE-----\n\nwV4D\n-----END PGP MESSAGE-----",
+    };
+    const diffWith = async (encryptTo: string) => {
+      const checked = await check(inputs({ encryptTo }));
+      expect(checked.getFailuresList()).toEqual([]);
+      return plugin.call(
+        "diff",
+        new providerProto.DiffRequest().setUrn(URN).setId("key-1").setOlds(toStruct(stored)).setNews(checked.getInputs()),
+      );
+    };
+    const same = await diffWith(await reExportedWithExpiry(pgp, 730));
+    expect(same.getChanges()).toBe(providerProto.DiffResponse.DiffChanges.DIFF_NONE);
+    expect([same.getReplacesList(), same.getDiffsList()]).toEqual([[], []]);
+    const other = await diffWith((await openPgpKeyPair()).recipient);
+    expect([other.getReplacesList(), other.getDeletebeforereplace()]).toEqual([["encryptTo"], false]);
+  });
+
+  it("with requireEncryptTo in the provider's inputs, Check refuses a key without encryptTo; CheckConfig refuses a value other than true or false", async () => {
+    const configure = (extra: Props) =>
+      plugin.call(
+        "configure",
+        new providerProto.ConfigureRequest()
+          .setArgs(toStruct({ accessToken: wrapSecret(TEST_TOKEN), apiUrl: emulator.url, ...extra }))
+          .setAcceptsecrets(true),
+      );
+    const plain = { repoId: TEST_REPO, name: "plain", accessType: "READ" };
+    try {
+      for (const required of [true, "true"]) {
+        await configure({ requireEncryptTo: required });
+        const failures = (await check(plain))
+          .getFailuresList()
+          .map((failure: ProtoResponse) => [failure.getProperty(), failure.getReason()]);
+        expect(failures).toEqual([["", expect.stringMatching(/^encryptTo is required: stack config flashback:requireEncryptTo is true/)]]);
+        expect((await check(inputs())).getFailuresList()).toEqual([]);
+      }
+      await configure({ requireEncryptTo: false });
+      expect((await check(plain)).getFailuresList()).toEqual([]);
+    } finally {
+      await configure({});
+    }
+    const checked = await plugin.call(
+      "checkConfig",
+      new providerProto.CheckRequest()
+        .setUrn("urn:pulumi:dev::p::pulumi:providers:flashback::default")
+        .setNews(toStruct({ requireEncryptTo: "yes" })),
+    );
+    expect(checked.getFailuresList().map((failure: ProtoResponse) => [failure.getProperty(), failure.getReason()])).toEqual([
+      ["requireEncryptTo", 'stack config flashback:requireEncryptTo must be true or false; got "yes"'],
+    ]);
   });
 });

@@ -3,7 +3,14 @@ import type { RunningEmulator } from "../../emulator";
 import { loadAge, loadOpenPgp } from "../../provider/encryption/encryption-libraries";
 import type { LifecycleOptions } from "../../provider/lifecycle";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../../provider/types/resource";
-import { ageKeyPair, decryptAgeInProcess, decryptOpenPgpInProcess, openPgpKeyPair, type TestKeyPair } from "../../testkit/encryption-keys";
+import {
+  ageKeyPair,
+  decryptAgeInProcess,
+  decryptOpenPgpInProcess,
+  openPgpKeyPair,
+  reExportedWithExpiry,
+  type TestKeyPair,
+} from "../../testkit/encryption-keys";
 import { recordIssuedSecrets } from "../helpers/issued-secrets";
 import { everythingPrinted, lifecycleFor, providerFor, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
 
@@ -160,6 +167,34 @@ describe("encryptTo refused before any request", () => {
       .catch((caught: unknown) => caught);
     expect((error as Error).message).toMatch(reason);
     expect(everythingPrinted(error)).not.toContain(value.slice(20, 60));
+    expect(emulator.requests).toEqual([]);
+  });
+});
+
+describe("encryptTo compared by identity, through the dynamic front", () => {
+  it("a key sealed to an OpenPGP key, then the same key re-exported with a new expiry: the diff says no change; another key replaces", async () => {
+    const provider = providerFor(emulator);
+    const created = await provider.create(sealed("openpgp", "sealed"));
+    const diffWith = async (encryptTo: string) => {
+      const { inputs, failures } = await provider.check({} as RepoApiKeyInputs, { ...sealed("openpgp", "sealed"), encryptTo });
+      expect(failures).toEqual([]);
+      return provider.diff(created.id, created.outs as RepoApiKeyOutputs, inputs as RepoApiKeyInputs);
+    };
+    expect(await diffWith(await reExportedWithExpiry(keys.openpgp, 730))).toEqual({
+      changes: false,
+      replaces: [],
+      stables: ["key", "secret", "encryptedSecret"],
+      deleteBeforeReplace: false,
+    });
+    expect(await diffWith((await openPgpKeyPair()).recipient)).toMatchObject({ changes: true, replaces: ["encryptTo"] });
+  });
+
+  it("with FLASHBACK_REQUIRE_ENCRYPT_TO=true, Check refuses a key without encryptTo and sends nothing", async () => {
+    const provider = providerFor(emulator, { FLASHBACK_REQUIRE_ENCRYPT_TO: "true" });
+    const { failures } = await provider.check({} as RepoApiKeyInputs, { repoId: TEST_REPO, name: "plain", accessType: "READ" });
+    expect(failures).toEqual([
+      { property: "", reason: expect.stringMatching(/^encryptTo is required: environment variable FLASHBACK_REQUIRE_ENCRYPT_TO is true/) },
+    ]);
     expect(emulator.requests).toEqual([]);
   });
 });

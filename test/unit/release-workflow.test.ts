@@ -67,10 +67,10 @@ describe("the release workflow", () => {
     }
   });
 
-  it("publishes only after every platform's build, the rehearsal and the GitHub release", () => {
+  it("publishes only after every platform's build, the rehearsal, the recorded stacks' upgrade and the GitHub release", () => {
     const all = jobs();
     expect(needsOf(all.get("github-release") ?? "")).toEqual(expect.arrayContaining(["plugin", "linux-amd64"]));
-    expect(all.get("linux-amd64")).toContain("npx vitest run test/e2e/release-rehearsal.test.ts");
+    expect(all.get("linux-amd64")).toContain("npx vitest run test/e2e/release-rehearsal.test.ts test/e2e/upgrade-recorded.test.ts");
     for (const name of ["npm", "pypi", "go"]) expect(needsOf(all.get(name) ?? ""), name).toContain("github-release");
   });
 

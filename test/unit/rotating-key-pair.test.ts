@@ -31,9 +31,10 @@ describe("RotatingRepoApiKey", () => {
     const currentKeyId = await valueOf(pair.currentKeyId);
     const schedule = registered.find((args) => args.type === ROTATION_SCHEDULE_TYPE);
     expect(schedule).toMatchObject({ name: "scheduled-schedule", inputs: { everyDays: 30, rotation: 1 } });
-    // The schedule starts at the counter, 1: slot b holds generation 1 and is current.
+    // The schedule starts at the counter, 1, which both keys are asked for; b, registered after a and handed a's key, is made newer, and is current.
     const slotB = registered.find((args) => args.type === REPO_API_KEY_TYPE && args.name === "scheduled-b");
-    expect(slotB?.inputs).toMatchObject({ name: "scheduled-b", rotateWhenChanged: "generation 1" });
+    expect(slotB?.inputs).toMatchObject({ name: "scheduled-b", pair: { slot: "b", desired: 1, siblingName: "scheduled-a" } });
+    expect((slotB?.inputs.pair as { sibling: { id: string } }).sibling.id).toBe(fakeCredentials("scheduled-a").id);
     expect(currentKeyId).toBe(fakeCredentials("scheduled-b").id);
     expect(await valueOf(pair.previousKeyId)).not.toBe(currentKeyId);
   });

@@ -55,6 +55,8 @@ type providerArgs struct {
 	RefreshToken *string `pulumi:"refreshToken"`
 	// Seconds one HTTP request may take. Read from the environment variable FLASHBACK_REQUEST_TIMEOUT when not set; default 30.
 	RequestTimeout *float64 `pulumi:"requestTimeout"`
+	// When true (as stack config or an environment variable: true or false), every RepoApiKey, both keys of a RotatingRepoApiKey included, must have encryptTo: a key without one fails preview, naming it, so that no plain secret reaches the state. Read from the environment variable FLASHBACK_REQUIRE_ENCRYPT_TO when not set; default false.
+	RequireEncryptTo *bool `pulumi:"requireEncryptTo"`
 }
 
 // The set of arguments for constructing a Provider resource.
@@ -75,6 +77,8 @@ type ProviderArgs struct {
 	RefreshToken pulumi.StringPtrInput
 	// Seconds one HTTP request may take. Read from the environment variable FLASHBACK_REQUEST_TIMEOUT when not set; default 30.
 	RequestTimeout pulumi.Float64PtrInput
+	// When true (as stack config or an environment variable: true or false), every RepoApiKey, both keys of a RotatingRepoApiKey included, must have encryptTo: a key without one fails preview, naming it, so that no plain secret reaches the state. Read from the environment variable FLASHBACK_REQUIRE_ENCRYPT_TO when not set; default false.
+	RequireEncryptTo pulumi.BoolPtrInput
 }
 
 func (ProviderArgs) ElementType() reflect.Type {

@@ -178,9 +178,181 @@ func (in *accessTypePtr) ToAccessTypePtrOutputWithContext(ctx context.Context) A
 	return pulumi.ToOutputWithContext(ctx, in).(AccessTypePtrOutput)
 }
 
+// Which keys of a RotatingRepoApiKey a revocation replaces.
+type RevokedKeys string
+
+const (
+	RevokedKeysCurrent  = RevokedKeys("current")
+	RevokedKeysPrevious = RevokedKeys("previous")
+	RevokedKeysBoth     = RevokedKeys("both")
+)
+
+func (RevokedKeys) ElementType() reflect.Type {
+	return reflect.TypeOf((*RevokedKeys)(nil)).Elem()
+}
+
+func (e RevokedKeys) ToRevokedKeysOutput() RevokedKeysOutput {
+	return pulumi.ToOutput(e).(RevokedKeysOutput)
+}
+
+func (e RevokedKeys) ToRevokedKeysOutputWithContext(ctx context.Context) RevokedKeysOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(RevokedKeysOutput)
+}
+
+func (e RevokedKeys) ToRevokedKeysPtrOutput() RevokedKeysPtrOutput {
+	return e.ToRevokedKeysPtrOutputWithContext(context.Background())
+}
+
+func (e RevokedKeys) ToRevokedKeysPtrOutputWithContext(ctx context.Context) RevokedKeysPtrOutput {
+	return RevokedKeys(e).ToRevokedKeysOutputWithContext(ctx).ToRevokedKeysPtrOutputWithContext(ctx)
+}
+
+func (e RevokedKeys) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e RevokedKeys) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e RevokedKeys) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e RevokedKeys) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type RevokedKeysOutput struct{ *pulumi.OutputState }
+
+func (RevokedKeysOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RevokedKeys)(nil)).Elem()
+}
+
+func (o RevokedKeysOutput) ToRevokedKeysOutput() RevokedKeysOutput {
+	return o
+}
+
+func (o RevokedKeysOutput) ToRevokedKeysOutputWithContext(ctx context.Context) RevokedKeysOutput {
+	return o
+}
+
+func (o RevokedKeysOutput) ToRevokedKeysPtrOutput() RevokedKeysPtrOutput {
+	return o.ToRevokedKeysPtrOutputWithContext(context.Background())
+}
+
+func (o RevokedKeysOutput) ToRevokedKeysPtrOutputWithContext(ctx context.Context) RevokedKeysPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v RevokedKeys) *RevokedKeys {
+		return &v
+	}).(RevokedKeysPtrOutput)
+}
+
+func (o RevokedKeysOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o RevokedKeysOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e RevokedKeys) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o RevokedKeysOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o RevokedKeysOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e RevokedKeys) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type RevokedKeysPtrOutput struct{ *pulumi.OutputState }
+
+func (RevokedKeysPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**RevokedKeys)(nil)).Elem()
+}
+
+func (o RevokedKeysPtrOutput) ToRevokedKeysPtrOutput() RevokedKeysPtrOutput {
+	return o
+}
+
+func (o RevokedKeysPtrOutput) ToRevokedKeysPtrOutputWithContext(ctx context.Context) RevokedKeysPtrOutput {
+	return o
+}
+
+func (o RevokedKeysPtrOutput) Elem() RevokedKeysOutput {
+	return o.ApplyT(func(v *RevokedKeys) RevokedKeys {
+		if v != nil {
+			return *v
+		}
+		var ret RevokedKeys
+		return ret
+	}).(RevokedKeysOutput)
+}
+
+func (o RevokedKeysPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o RevokedKeysPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *RevokedKeys) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// RevokedKeysInput is an input type that accepts values of the RevokedKeys enum
+// A concrete instance of `RevokedKeysInput` can be one of the following:
+//
+//	RevokedKeysCurrent
+//	RevokedKeysPrevious
+//	RevokedKeysBoth
+type RevokedKeysInput interface {
+	pulumi.Input
+
+	ToRevokedKeysOutput() RevokedKeysOutput
+	ToRevokedKeysOutputWithContext(context.Context) RevokedKeysOutput
+}
+
+var revokedKeysPtrType = reflect.TypeOf((**RevokedKeys)(nil)).Elem()
+
+type RevokedKeysPtrInput interface {
+	pulumi.Input
+
+	ToRevokedKeysPtrOutput() RevokedKeysPtrOutput
+	ToRevokedKeysPtrOutputWithContext(context.Context) RevokedKeysPtrOutput
+}
+
+type revokedKeysPtr string
+
+func RevokedKeysPtr(v string) RevokedKeysPtrInput {
+	return (*revokedKeysPtr)(&v)
+}
+
+func (*revokedKeysPtr) ElementType() reflect.Type {
+	return revokedKeysPtrType
+}
+
+func (in *revokedKeysPtr) ToRevokedKeysPtrOutput() RevokedKeysPtrOutput {
+	return pulumi.ToOutput(in).(RevokedKeysPtrOutput)
+}
+
+func (in *revokedKeysPtr) ToRevokedKeysPtrOutputWithContext(ctx context.Context) RevokedKeysPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(RevokedKeysPtrOutput)
+}
+
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AccessTypeInput)(nil)).Elem(), AccessType("READ"))
 	pulumi.RegisterInputType(reflect.TypeOf((*AccessTypePtrInput)(nil)).Elem(), AccessType("READ"))
+	pulumi.RegisterInputType(reflect.TypeOf((*RevokedKeysInput)(nil)).Elem(), RevokedKeys("current"))
+	pulumi.RegisterInputType(reflect.TypeOf((*RevokedKeysPtrInput)(nil)).Elem(), RevokedKeys("current"))
 	pulumi.RegisterOutputType(AccessTypeOutput{})
 	pulumi.RegisterOutputType(AccessTypePtrOutput{})
+	pulumi.RegisterOutputType(RevokedKeysOutput{})
+	pulumi.RegisterOutputType(RevokedKeysPtrOutput{})
 }

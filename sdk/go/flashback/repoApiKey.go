@@ -18,7 +18,7 @@ type RepoApiKey struct {
 
 	// What the key may do: READ, WRITE or ADMIN. Updated in place.
 	AccessType AccessTypeOutput `pulumi:"accessType"`
-	// An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.
+	// An age recipient (age1…, age1pq1…) or an ASCII-armored block holding exactly one OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Another recipient (another age recipient, another OpenPGP primary key), added or removed, replaces the key; the same key exported again (a new expiry) replaces nothing.
 	EncryptTo pulumi.StringPtrOutput `pulumi:"encryptTo"`
 	// With encryptTo: the secret as armored ciphertext (age or OpenPGP) that only the recipient's private key opens. Not secret: print it or hand it over as it is. Empty for an imported key.
 	EncryptedSecret pulumi.StringPtrOutput `pulumi:"encryptedSecret"`
@@ -98,7 +98,7 @@ func RepoApiKeyExists(ctx *pulumi.Context,
 type repoApiKeyArgs struct {
 	// What the key may do: READ, WRITE or ADMIN. Updated in place.
 	AccessType AccessType `pulumi:"accessType"`
-	// An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.
+	// An age recipient (age1…, age1pq1…) or an ASCII-armored block holding exactly one OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Another recipient (another age recipient, another OpenPGP primary key), added or removed, replaces the key; the same key exported again (a new expiry) replaces nothing.
 	EncryptTo *string `pulumi:"encryptTo"`
 	// The key's name in Flashback. A new value renames the key in place.
 	Name string `pulumi:"name"`
@@ -112,7 +112,7 @@ type repoApiKeyArgs struct {
 type RepoApiKeyArgs struct {
 	// What the key may do: READ, WRITE or ADMIN. Updated in place.
 	AccessType AccessTypeInput
-	// An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.
+	// An age recipient (age1…, age1pq1…) or an ASCII-armored block holding exactly one OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Another recipient (another age recipient, another OpenPGP primary key), added or removed, replaces the key; the same key exported again (a new expiry) replaces nothing.
 	EncryptTo pulumi.StringPtrInput
 	// The key's name in Flashback. A new value renames the key in place.
 	Name pulumi.StringInput
@@ -214,7 +214,7 @@ func (o RepoApiKeyOutput) AccessType() AccessTypeOutput {
 	return o.ApplyT(func(v *RepoApiKey) AccessTypeOutput { return v.AccessType }).(AccessTypeOutput)
 }
 
-// An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.
+// An age recipient (age1…, age1pq1…) or an ASCII-armored block holding exactly one OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Another recipient (another age recipient, another OpenPGP primary key), added or removed, replaces the key; the same key exported again (a new expiry) replaces nothing.
 func (o RepoApiKeyOutput) EncryptTo() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RepoApiKey) pulumi.StringPtrOutput { return v.EncryptTo }).(pulumi.StringPtrOutput)
 }

@@ -69,15 +69,19 @@ func NewRotatingRepoApiKey(ctx *pulumi.Context,
 type rotatingRepoApiKeyArgs struct {
 	// The access level of both keys.
 	AccessType AccessType `pulumi:"accessType"`
-	// Who may read the secrets: an age recipient (`age1…`) or one ASCII-armored OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Changing it replaces both keys.
+	// Who may read the secrets: an age recipient (`age1…`, `age1pq1…`) or an armored block of exactly one OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Another recipient replaces both keys; the same key exported again replaces nothing.
 	EncryptTo *string `pulumi:"encryptTo"`
 	// Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback.
 	Name string `pulumi:"name"`
 	// The repository both keys open.
 	RepoId string `pulumi:"repoId"`
+	// Which keys a revocation replaces: current (the default), previous or both. Used with revokeWhenChanged.
+	RevokeKeys *RevokedKeys `pulumi:"revokeKeys"`
+	// For a leaked key: each new value revokes the keys revokeKeys names at the next deployment, which makes a new key in each one's place and deletes the old one at its end.
+	RevokeWhenChanged *string `pulumi:"revokeWhenChanged"`
 	// A schedule: rotate at the first deployment once this many days have passed since the last rotation, with nobody raising a number. The component keeps a RotationSchedule child, `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.
 	RotateEveryDays *float64 `pulumi:"rotateEveryDays"`
-	// A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
+	// A whole number of at least 0; each rise, of any size, rotates once: the older of the two keys is replaced, at most one per deployment. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
 	Rotation *int `pulumi:"rotation"`
 }
 
@@ -85,15 +89,19 @@ type rotatingRepoApiKeyArgs struct {
 type RotatingRepoApiKeyArgs struct {
 	// The access level of both keys.
 	AccessType AccessTypeInput
-	// Who may read the secrets: an age recipient (`age1…`) or one ASCII-armored OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Changing it replaces both keys.
+	// Who may read the secrets: an age recipient (`age1…`, `age1pq1…`) or an armored block of exactly one OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Another recipient replaces both keys; the same key exported again replaces nothing.
 	EncryptTo pulumi.StringPtrInput
 	// Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback.
 	Name pulumi.StringInput
 	// The repository both keys open.
 	RepoId pulumi.StringInput
+	// Which keys a revocation replaces: current (the default), previous or both. Used with revokeWhenChanged.
+	RevokeKeys RevokedKeysPtrInput
+	// For a leaked key: each new value revokes the keys revokeKeys names at the next deployment, which makes a new key in each one's place and deletes the old one at its end.
+	RevokeWhenChanged pulumi.StringPtrInput
 	// A schedule: rotate at the first deployment once this many days have passed since the last rotation, with nobody raising a number. The component keeps a RotationSchedule child, `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.
 	RotateEveryDays pulumi.Float64PtrInput
-	// A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
+	// A whole number of at least 0; each rise, of any size, rotates once: the older of the two keys is replaced, at most one per deployment. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
 	Rotation pulumi.IntPtrInput
 }
 

@@ -8,6 +8,7 @@ from enum import Enum
 
 __all__ = [
     'AccessType',
+    'RevokedKeys',
 ]
 
 
@@ -19,3 +20,13 @@ class AccessType(_builtins.str, Enum):
     READ = "READ"
     WRITE = "WRITE"
     ADMIN = "ADMIN"
+
+
+@pulumi.type_token("flashback:index:RevokedKeys")
+class RevokedKeys(_builtins.str, Enum):
+    """
+    Which keys of a RotatingRepoApiKey a revocation replaces.
+    """
+    CURRENT = "current"
+    PREVIOUS = "previous"
+    BOTH = "both"

@@ -26,7 +26,8 @@ class ProviderArgs:
                  max_retries: pulumi.Input[Optional[_builtins.int]] = None,
                  operation_timeout: pulumi.Input[Optional[_builtins.float]] = None,
                  refresh_token: pulumi.Input[Optional[_builtins.str]] = None,
-                 request_timeout: pulumi.Input[Optional[_builtins.float]] = None):
+                 request_timeout: pulumi.Input[Optional[_builtins.float]] = None,
+                 require_encrypt_to: pulumi.Input[Optional[_builtins.bool]] = None):
         """
         The set of arguments for constructing a Provider resource.
 
@@ -38,6 +39,7 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.float] operation_timeout: Seconds one create, read, update or delete may take with all its retries. Read from the environment variable FLASHBACK_OPERATION_TIMEOUT when not set; default 300.
         :param pulumi.Input[_builtins.str] refresh_token: Flashback refresh token: the provider renews the access token with it when Flashback rejects one. Read from the environment variable FLASHBACK_REFRESH_TOKEN when not set.
         :param pulumi.Input[_builtins.float] request_timeout: Seconds one HTTP request may take. Read from the environment variable FLASHBACK_REQUEST_TIMEOUT when not set; default 30.
+        :param pulumi.Input[_builtins.bool] require_encrypt_to: When true (as stack config or an environment variable: true or false), every RepoApiKey, both keys of a RotatingRepoApiKey included, must have encryptTo: a key without one fails preview, naming it, so that no plain secret reaches the state. Read from the environment variable FLASHBACK_REQUIRE_ENCRYPT_TO when not set; default false.
         """
         if access_token is not None:
             pulumi.set(__self__, "access_token", access_token)
@@ -55,6 +57,8 @@ class ProviderArgs:
             pulumi.set(__self__, "refresh_token", refresh_token)
         if request_timeout is not None:
             pulumi.set(__self__, "request_timeout", request_timeout)
+        if require_encrypt_to is not None:
+            pulumi.set(__self__, "require_encrypt_to", require_encrypt_to)
 
     @_builtins.property
     @pulumi.getter(name="accessToken")
@@ -152,6 +156,18 @@ class ProviderArgs:
     def request_timeout(self, value: pulumi.Input[Optional[_builtins.float]]):
         pulumi.set(self, "request_timeout", value)
 
+    @_builtins.property
+    @pulumi.getter(name="requireEncryptTo")
+    def require_encrypt_to(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        When true (as stack config or an environment variable: true or false), every RepoApiKey, both keys of a RotatingRepoApiKey included, must have encryptTo: a key without one fails preview, naming it, so that no plain secret reaches the state. Read from the environment variable FLASHBACK_REQUIRE_ENCRYPT_TO when not set; default false.
+        """
+        return pulumi.get(self, "require_encrypt_to")
+
+    @require_encrypt_to.setter
+    def require_encrypt_to(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "require_encrypt_to", value)
+
 
 @pulumi.type_token("pulumi:providers:flashback")
 class Provider(pulumi.ProviderResource):
@@ -167,6 +183,7 @@ class Provider(pulumi.ProviderResource):
                  operation_timeout: pulumi.Input[Optional[_builtins.float]] = None,
                  refresh_token: pulumi.Input[Optional[_builtins.str]] = None,
                  request_timeout: pulumi.Input[Optional[_builtins.float]] = None,
+                 require_encrypt_to: pulumi.Input[Optional[_builtins.bool]] = None,
                  __props__=None):
         """
         The Flashback provider: where the API is and how to sign in.
@@ -181,6 +198,7 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.float] operation_timeout: Seconds one create, read, update or delete may take with all its retries. Read from the environment variable FLASHBACK_OPERATION_TIMEOUT when not set; default 300.
         :param pulumi.Input[_builtins.str] refresh_token: Flashback refresh token: the provider renews the access token with it when Flashback rejects one. Read from the environment variable FLASHBACK_REFRESH_TOKEN when not set.
         :param pulumi.Input[_builtins.float] request_timeout: Seconds one HTTP request may take. Read from the environment variable FLASHBACK_REQUEST_TIMEOUT when not set; default 30.
+        :param pulumi.Input[_builtins.bool] require_encrypt_to: When true (as stack config or an environment variable: true or false), every RepoApiKey, both keys of a RotatingRepoApiKey included, must have encryptTo: a key without one fails preview, naming it, so that no plain secret reaches the state. Read from the environment variable FLASHBACK_REQUIRE_ENCRYPT_TO when not set; default false.
         """
         ...
     @overload
@@ -214,6 +232,7 @@ class Provider(pulumi.ProviderResource):
                  operation_timeout: pulumi.Input[Optional[_builtins.float]] = None,
                  refresh_token: pulumi.Input[Optional[_builtins.str]] = None,
                  request_timeout: pulumi.Input[Optional[_builtins.float]] = None,
+                 require_encrypt_to: pulumi.Input[Optional[_builtins.bool]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -231,6 +250,7 @@ class Provider(pulumi.ProviderResource):
             __props__.__dict__["operation_timeout"] = pulumi.Output.from_input(operation_timeout).apply(pulumi.runtime.to_json) if operation_timeout is not None else None
             __props__.__dict__["refresh_token"] = None if refresh_token is None else pulumi.Output.secret(refresh_token)
             __props__.__dict__["request_timeout"] = pulumi.Output.from_input(request_timeout).apply(pulumi.runtime.to_json) if request_timeout is not None else None
+            __props__.__dict__["require_encrypt_to"] = pulumi.Output.from_input(require_encrypt_to).apply(pulumi.runtime.to_json) if require_encrypt_to is not None else None
         super(Provider, __self__).__init__(
             'flashback',
             resource_name,

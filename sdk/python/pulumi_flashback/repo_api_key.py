@@ -31,7 +31,7 @@ class RepoApiKeyArgs:
         :param pulumi.Input['AccessType'] access_type: What the key may do: READ, WRITE or ADMIN. Updated in place.
         :param pulumi.Input[_builtins.str] name: The key's name in Flashback. A new value renames the key in place.
         :param pulumi.Input[_builtins.str] repo_id: The Flashback repository the key opens. A new value replaces the key.
-        :param pulumi.Input[_builtins.str] encrypt_to: An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.
+        :param pulumi.Input[_builtins.str] encrypt_to: An age recipient (age1…, age1pq1…) or an ASCII-armored block holding exactly one OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Another recipient (another age recipient, another OpenPGP primary key), added or removed, replaces the key; the same key exported again (a new expiry) replaces nothing.
         :param pulumi.Input[_builtins.str] rotate_when_changed: Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.
         """
         pulumi.set(__self__, "access_type", access_type)
@@ -82,7 +82,7 @@ class RepoApiKeyArgs:
     @pulumi.getter(name="encryptTo")
     def encrypt_to(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.
+        An age recipient (age1…, age1pq1…) or an ASCII-armored block holding exactly one OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Another recipient (another age recipient, another OpenPGP primary key), added or removed, replaces the key; the same key exported again (a new expiry) replaces nothing.
         """
         return pulumi.get(self, "encrypt_to")
 
@@ -121,7 +121,7 @@ class RepoApiKey(pulumi.CustomResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input['AccessType'] access_type: What the key may do: READ, WRITE or ADMIN. Updated in place.
-        :param pulumi.Input[_builtins.str] encrypt_to: An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.
+        :param pulumi.Input[_builtins.str] encrypt_to: An age recipient (age1…, age1pq1…) or an ASCII-armored block holding exactly one OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Another recipient (another age recipient, another OpenPGP primary key), added or removed, replaces the key; the same key exported again (a new expiry) replaces nothing.
         :param pulumi.Input[_builtins.str] name: The key's name in Flashback. A new value renames the key in place.
         :param pulumi.Input[_builtins.str] repo_id: The Flashback repository the key opens. A new value replaces the key.
         :param pulumi.Input[_builtins.str] rotate_when_changed: Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.
@@ -232,7 +232,7 @@ class RepoApiKey(pulumi.CustomResource):
     @pulumi.getter(name="encryptTo")
     def encrypt_to(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        An age recipient (age1…) or one ASCII-armored OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Changing, adding or removing it replaces the key.
+        An age recipient (age1…, age1pq1…) or an ASCII-armored block holding exactly one OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: encryptedSecret holds the ciphertext and secret stays empty. Another recipient (another age recipient, another OpenPGP primary key), added or removed, replaces the key; the same key exported again (a new expiry) replaces nothing.
         """
         return pulumi.get(self, "encrypt_to")
 

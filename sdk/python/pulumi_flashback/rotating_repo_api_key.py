@@ -24,6 +24,8 @@ class RotatingRepoApiKeyArgs:
                  name: pulumi.Input[_builtins.str],
                  repo_id: pulumi.Input[_builtins.str],
                  encrypt_to: pulumi.Input[Optional[_builtins.str]] = None,
+                 revoke_keys: pulumi.Input[Optional['RevokedKeys']] = None,
+                 revoke_when_changed: pulumi.Input[Optional[_builtins.str]] = None,
                  rotate_every_days: pulumi.Input[Optional[_builtins.float]] = None,
                  rotation: pulumi.Input[Optional[_builtins.int]] = None):
         """
@@ -32,15 +34,21 @@ class RotatingRepoApiKeyArgs:
         :param pulumi.Input['AccessType'] access_type: The access level of both keys.
         :param pulumi.Input[_builtins.str] name: Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback.
         :param pulumi.Input[_builtins.str] repo_id: The repository both keys open.
-        :param pulumi.Input[_builtins.str] encrypt_to: Who may read the secrets: an age recipient (`age1…`) or one ASCII-armored OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Changing it replaces both keys.
+        :param pulumi.Input[_builtins.str] encrypt_to: Who may read the secrets: an age recipient (`age1…`, `age1pq1…`) or an armored block of exactly one OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Another recipient replaces both keys; the same key exported again replaces nothing.
+        :param pulumi.Input['RevokedKeys'] revoke_keys: Which keys a revocation replaces: current (the default), previous or both. Used with revokeWhenChanged.
+        :param pulumi.Input[_builtins.str] revoke_when_changed: For a leaked key: each new value revokes the keys revokeKeys names at the next deployment, which makes a new key in each one's place and deletes the old one at its end.
         :param pulumi.Input[_builtins.float] rotate_every_days: A schedule: rotate at the first deployment once this many days have passed since the last rotation, with nobody raising a number. The component keeps a RotationSchedule child, `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.
-        :param pulumi.Input[_builtins.int] rotation: A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
+        :param pulumi.Input[_builtins.int] rotation: A whole number of at least 0; each rise, of any size, rotates once: the older of the two keys is replaced, at most one per deployment. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
         """
         pulumi.set(__self__, "access_type", access_type)
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "repo_id", repo_id)
         if encrypt_to is not None:
             pulumi.set(__self__, "encrypt_to", encrypt_to)
+        if revoke_keys is not None:
+            pulumi.set(__self__, "revoke_keys", revoke_keys)
+        if revoke_when_changed is not None:
+            pulumi.set(__self__, "revoke_when_changed", revoke_when_changed)
         if rotate_every_days is not None:
             pulumi.set(__self__, "rotate_every_days", rotate_every_days)
         if rotation is not None:
@@ -86,13 +94,37 @@ class RotatingRepoApiKeyArgs:
     @pulumi.getter(name="encryptTo")
     def encrypt_to(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Who may read the secrets: an age recipient (`age1…`) or one ASCII-armored OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Changing it replaces both keys.
+        Who may read the secrets: an age recipient (`age1…`, `age1pq1…`) or an armored block of exactly one OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Another recipient replaces both keys; the same key exported again replaces nothing.
         """
         return pulumi.get(self, "encrypt_to")
 
     @encrypt_to.setter
     def encrypt_to(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "encrypt_to", value)
+
+    @_builtins.property
+    @pulumi.getter(name="revokeKeys")
+    def revoke_keys(self) -> pulumi.Input[Optional['RevokedKeys']]:
+        """
+        Which keys a revocation replaces: current (the default), previous or both. Used with revokeWhenChanged.
+        """
+        return pulumi.get(self, "revoke_keys")
+
+    @revoke_keys.setter
+    def revoke_keys(self, value: pulumi.Input[Optional['RevokedKeys']]):
+        pulumi.set(self, "revoke_keys", value)
+
+    @_builtins.property
+    @pulumi.getter(name="revokeWhenChanged")
+    def revoke_when_changed(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        For a leaked key: each new value revokes the keys revokeKeys names at the next deployment, which makes a new key in each one's place and deletes the old one at its end.
+        """
+        return pulumi.get(self, "revoke_when_changed")
+
+    @revoke_when_changed.setter
+    def revoke_when_changed(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "revoke_when_changed", value)
 
     @_builtins.property
     @pulumi.getter(name="rotateEveryDays")
@@ -110,7 +142,7 @@ class RotatingRepoApiKeyArgs:
     @pulumi.getter
     def rotation(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
+        A whole number of at least 0; each rise, of any size, rotates once: the older of the two keys is replaced, at most one per deployment. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
         """
         return pulumi.get(self, "rotation")
 
@@ -129,6 +161,8 @@ class RotatingRepoApiKey(pulumi.ComponentResource):
                  encrypt_to: pulumi.Input[Optional[_builtins.str]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  repo_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 revoke_keys: pulumi.Input[Optional['RevokedKeys']] = None,
+                 revoke_when_changed: pulumi.Input[Optional[_builtins.str]] = None,
                  rotate_every_days: pulumi.Input[Optional[_builtins.float]] = None,
                  rotation: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
@@ -138,11 +172,13 @@ class RotatingRepoApiKey(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input['AccessType'] access_type: The access level of both keys.
-        :param pulumi.Input[_builtins.str] encrypt_to: Who may read the secrets: an age recipient (`age1…`) or one ASCII-armored OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Changing it replaces both keys.
+        :param pulumi.Input[_builtins.str] encrypt_to: Who may read the secrets: an age recipient (`age1…`, `age1pq1…`) or an armored block of exactly one OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Another recipient replaces both keys; the same key exported again replaces nothing.
         :param pulumi.Input[_builtins.str] name: Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback.
         :param pulumi.Input[_builtins.str] repo_id: The repository both keys open.
+        :param pulumi.Input['RevokedKeys'] revoke_keys: Which keys a revocation replaces: current (the default), previous or both. Used with revokeWhenChanged.
+        :param pulumi.Input[_builtins.str] revoke_when_changed: For a leaked key: each new value revokes the keys revokeKeys names at the next deployment, which makes a new key in each one's place and deletes the old one at its end.
         :param pulumi.Input[_builtins.float] rotate_every_days: A schedule: rotate at the first deployment once this many days have passed since the last rotation, with nobody raising a number. The component keeps a RotationSchedule child, `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.
-        :param pulumi.Input[_builtins.int] rotation: A whole number of at least 0 that goes up by one at each rotation; each step replaces the older of the two keys. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
+        :param pulumi.Input[_builtins.int] rotation: A whole number of at least 0; each rise, of any size, rotates once: the older of the two keys is replaced, at most one per deployment. Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.
         """
         ...
     @overload
@@ -172,6 +208,8 @@ class RotatingRepoApiKey(pulumi.ComponentResource):
                  encrypt_to: pulumi.Input[Optional[_builtins.str]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  repo_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 revoke_keys: pulumi.Input[Optional['RevokedKeys']] = None,
+                 revoke_when_changed: pulumi.Input[Optional[_builtins.str]] = None,
                  rotate_every_days: pulumi.Input[Optional[_builtins.float]] = None,
                  rotation: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
@@ -195,6 +233,8 @@ class RotatingRepoApiKey(pulumi.ComponentResource):
             if repo_id is None and not opts.urn:
                 raise TypeError("Missing required property 'repo_id'")
             __props__.__dict__["repo_id"] = repo_id
+            __props__.__dict__["revoke_keys"] = revoke_keys
+            __props__.__dict__["revoke_when_changed"] = revoke_when_changed
             __props__.__dict__["rotate_every_days"] = rotate_every_days
             __props__.__dict__["rotation"] = rotation
             __props__.__dict__["current_encrypted_secret"] = None

@@ -50,3 +50,8 @@ func GetRefreshToken(ctx *pulumi.Context) string {
 func GetRequestTimeout(ctx *pulumi.Context) float64 {
 	return config.GetFloat64(ctx, "flashback:requestTimeout")
 }
+
+// When true (as stack config or an environment variable: true or false), every RepoApiKey, both keys of a RotatingRepoApiKey included, must have encryptTo: a key without one fails preview, naming it, so that no plain secret reaches the state. Read from the environment variable FLASHBACK_REQUIRE_ENCRYPT_TO when not set; default false.
+func GetRequireEncryptTo(ctx *pulumi.Context) bool {
+	return config.GetBool(ctx, "flashback:requireEncryptTo")
+}

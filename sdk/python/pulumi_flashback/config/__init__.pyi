@@ -54,3 +54,8 @@ requestTimeout: Optional[float]
 Seconds one HTTP request may take. Read from the environment variable FLASHBACK_REQUEST_TIMEOUT when not set; default 30.
 """
 
+requireEncryptTo: Optional[bool]
+"""
+When true (as stack config or an environment variable: true or false), every RepoApiKey, both keys of a RotatingRepoApiKey included, must have encryptTo: a key without one fails preview, naming it, so that no plain secret reaches the state. Read from the environment variable FLASHBACK_REQUIRE_ENCRYPT_TO when not set; default false.
+"""
+

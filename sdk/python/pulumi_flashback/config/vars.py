@@ -76,3 +76,10 @@ class _ExportableConfig(types.ModuleType):
         """
         return __config__.get_float('requestTimeout')
 
+    @_builtins.property
+    def require_encrypt_to(self) -> Optional[bool]:
+        """
+        When true (as stack config or an environment variable: true or false), every RepoApiKey, both keys of a RotatingRepoApiKey included, must have encryptTo: a key without one fails preview, naming it, so that no plain secret reaches the state. Read from the environment variable FLASHBACK_REQUIRE_ENCRYPT_TO when not set; default false.
+        """
+        return __config__.get_bool('requireEncryptTo')
+

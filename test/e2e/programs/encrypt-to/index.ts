@@ -10,6 +10,9 @@ const recipient = (file: string): string => readFileSync(config.require(file), "
 const ageKey = new RepoApiKey("age-key", { repoId, name: "sealed-age", accessType: "READ", encryptTo: recipient("ageRecipientFile") });
 const pgpKey = new RepoApiKey("pgp-key", { repoId, name: "sealed-pgp", accessType: "READ", encryptTo: recipient("pgpKeyFile") });
 
+// A key left plain, for the test of requireEncryptTo.
+if (config.getBoolean("withPlainKey")) new RepoApiKey("plain-key", { repoId, name: "plain", accessType: "READ" });
+
 export const ageKeyId = ageKey.id;
 export const ageEncryptedSecret = ageKey.encryptedSecret;
 export const ageSecret = ageKey.secret;
