@@ -9,6 +9,7 @@ const usage = `flashback-emulator: a local Flashback API for repository API keys
   --repo ID             a repository that exists (repeatable; default repo-demo)
   --token T             an accepted access token (repeatable; default dev-token)
   --refresh-token T     an accepted refresh token (repeatable)
+  --user EMAIL:PASSWORD a user POST /user/login signs in (repeatable)
   --state-file PATH     keep keys in this JSON file between runs
   --latency MS          added to every request
   --jitter MS           up to this much more per request, at random (answers arrive out of step)
@@ -32,6 +33,7 @@ const OPTIONS = {
   repo: { type: "string", multiple: true },
   token: { type: "string", multiple: true },
   "refresh-token": { type: "string", multiple: true },
+  user: { type: "string", multiple: true },
   "state-file": { type: "string" },
   latency: { type: "string" },
   jitter: { type: "string" },
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
     repos: values.repo ?? ["repo-demo"],
     accessTokens: values.token ?? ["dev-token"],
     refreshTokens: values["refresh-token"] ?? [],
+    users: Object.fromEntries((values.user ?? []).map(parseUser)),
     stateFile: values["state-file"],
     hiddenRepos: values["hidden-repo"] ?? [],
     azureRepos: values["azure-repo"] ?? [],
@@ -100,6 +103,12 @@ async function main(): Promise<void> {
   const stop = (): void => void emulator.close().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+}
+
+function parseUser(user: string): [string, string] {
+  const at = user.indexOf(":");
+  if (at <= 0 || at === user.length - 1) usageError("--user takes EMAIL:PASSWORD, both non-empty");
+  return [user.slice(0, at), user.slice(at + 1)];
 }
 
 function toNumber(flag: string, value: string | undefined): number {

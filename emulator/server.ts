@@ -18,6 +18,8 @@ export interface EmulatorOptions {
   accessTokens?: string[];
   /** Refresh tokens accepted by `POST /user/refresh`. */
   refreshTokens?: string[];
+  /** Users `POST /user/login` signs in, by email: their password. */
+  users?: Record<string, string>;
   /** Whether each renewal also issues a new refresh token and retires the old one, as Flashback may. */
   rotateRefreshTokens?: boolean;
   /** Repositories the tokens may not touch: 403. */
@@ -107,19 +109,32 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return Date.now() < expiresAt;
   };
 
+  const users = new Map(Object.entries(options.users ?? {}));
+  const issueTokens = (refreshToken: string): Reply => {
+    const accessToken = `at-${randomBytes(16).toString("hex")}`;
+    acceptToken(accessToken);
+    return { status: 200, body: { success: true, accessToken, refreshToken, expiresAt: new Date(Date.now() + 3_600_000).toISOString() } };
+  };
+
+  const logIn = (body: Record<string, unknown>): Reply => {
+    const known = typeof body.email === "string" ? users.get(body.email) : undefined;
+    if (known === undefined || body.password !== known) return error(401, "INVALID_CREDENTIALS", "Email or password is wrong");
+    const refreshToken = `rt-${randomBytes(16).toString("hex")}`;
+    refreshTokens.add(refreshToken);
+    return issueTokens(refreshToken);
+  };
+
   const renewTokens = (body: Record<string, unknown>): Reply => {
     const given = typeof body.refreshToken === "string" ? body.refreshToken : body.refresh_token;
     if (typeof given !== "string" || !refreshTokens.has(given))
       return error(401, "INVALID_REFRESH_TOKEN", "Refresh token is invalid or expired");
-    const accessToken = `at-${randomBytes(16).toString("hex")}`;
-    acceptToken(accessToken);
     let refreshToken = given;
     if (options.rotateRefreshTokens) {
       refreshTokens.delete(given);
       refreshToken = `rt-${randomBytes(16).toString("hex")}`;
       refreshTokens.add(refreshToken);
     }
-    return { status: 200, body: { success: true, accessToken, refreshToken, expiresAt: new Date(Date.now() + 3_600_000).toISOString() } };
+    return issueTokens(refreshToken);
   };
 
   const handleKeys = (method: string, segments: string[], body: Record<string, unknown>, fault: FaultKind | undefined): Reply => {
@@ -182,6 +197,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     fault: FaultKind | undefined,
   ): Reply => {
     if (method === "POST" && segments.join("/") === "user/refresh") return renewTokens(body);
+    if (method === "POST" && segments.join("/") === "user/login") return logIn(body);
     const isKeyPath = segments[0] === "repo" && segments[2] === "apikey" && (segments.length === 3 || segments.length === 4);
     if (!isKeyPath) return error(404, "NOT_FOUND", "No such endpoint");
     if (!isAuthorized(request)) return error(401, "NO_AUTH_USER", "Missing, invalid or expired access token");
@@ -313,10 +329,10 @@ function parseObject(text: string): Record<string, unknown> | undefined {
   }
 }
 
-/** Refresh tokens are secrets; the record keeps only that one was sent. */
+/** Refresh tokens and passwords are secrets; the record keeps only that one was sent. */
 function redactBody(body: Record<string, unknown>): Record<string, unknown> {
   const copy = { ...body };
-  for (const field of ["refreshToken", "refresh_token"]) if (field in copy) copy[field] = "[redacted]";
+  for (const field of ["refreshToken", "refresh_token", "password"]) if (field in copy) copy[field] = "[redacted]";
   return copy;
 }
 

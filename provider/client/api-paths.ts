@@ -6,6 +6,7 @@ export const API_PATHS = {
   apiKeys: "/repo/{repoId}/apikey",
   apiKey: "/repo/{repoId}/apikey/{apikeyId}",
   refreshToken: "/user/refresh",
+  login: "/user/login",
 } as const;
 
 export type PathTemplate = (typeof API_PATHS)[keyof typeof API_PATHS];

@@ -7,6 +7,7 @@ import type {
   Envelope,
   ListApiKeysResponse,
   ListedApiKey,
+  LoginResponse,
   RefreshTokenResponse,
 } from "../types/api";
 import { API_PATHS, buildPath, type PathTemplate } from "./api-paths";
@@ -235,6 +236,28 @@ export class FlashbackClient {
     if (answer.status !== 404) return false;
     if (USER_NOT_FOUND.test(answer.body.error_code ?? "")) throw errorFromStatus(call, 404, "Not Found", answer.body, this.#secrets);
     return true;
+  }
+
+  /**
+   * `POST /user/login`: signs in a user without multi-factor sign-in, and from then on sends its
+   * access token (renewed with its refresh token when Flashback rejects it).
+   */
+  async logIn(email: string, password: string, options: CallOptions = {}): Promise<void> {
+    this.#secrets.add(password);
+    const call = {
+      operation: "sign in",
+      method: "POST",
+      pathTemplate: API_PATHS.login,
+      body: { email, password },
+      idempotent: true,
+      authenticated: false,
+      incomplete: (body: Envelope) => (isNonEmptyString((body as LoginResponse).accessToken) ? undefined : "The answer has no accessToken"),
+    } as const;
+    const answer = (await this.#call(call, options)).body as LoginResponse;
+    this.#tokens.adopt({
+      accessToken: answer.accessToken as string,
+      refreshToken: isNonEmptyString(answer.refreshToken) ? answer.refreshToken : undefined,
+    });
   }
 
   /** `POST /user/refresh`, with the token under both names: the docs and the official client disagree on it. */

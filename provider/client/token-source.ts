@@ -29,6 +29,13 @@ export class TokenSource {
     return this.#refreshToken !== undefined;
   }
 
+  /** Takes the tokens of a sign-in (`POST /user/login`) in place of whatever this source held. */
+  adopt(tokens: RenewedTokens): void {
+    this.secrets.add(tokens.accessToken, tokens.refreshToken);
+    this.#accessToken = tokens.accessToken;
+    if (tokens.refreshToken !== undefined) this.#refreshToken = tokens.refreshToken;
+  }
+
   /** The token to send; renews first when only a refresh token was given. */
   async current(): Promise<string> {
     return this.#accessToken ?? this.#renewOnce();

@@ -48,3 +48,6 @@ export interface RefreshTokenResponse extends Envelope {
   refreshToken?: string;
   expiresAt?: string | number;
 }
+
+/** `POST /user/login` `{email, password}`: the same tokens as a renewal. */
+export type LoginResponse = RefreshTokenResponse;

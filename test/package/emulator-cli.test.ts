@@ -19,6 +19,7 @@ describe("flashback-emulator flags", () => {
     { args: ["--rate-limit", "fast"], says: '--rate-limit takes a number of at least 0; got "fast"' },
     { args: ["--bogus"], says: "Unknown option '--bogus'" },
     { args: ["--fault", "nope"], says: '--fault: unknown fault "nope"' },
+    { args: ["--user", "bot@example.com"], says: "--user takes EMAIL:PASSWORD, both non-empty" },
   ])("$args: one line, the usage, exit code 2", ({ args, says }) => {
     const { status, stderr } = runEmulatorCli(args);
     expect(status).toBe(2);

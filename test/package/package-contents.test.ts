@@ -40,6 +40,8 @@ describe("npm pack", () => {
       "dist/emulator/index.js",
       "dist/emulator/cli.js",
       "dist/provider/audit/cli.js",
+      "dist/provider/esc/cli.js",
+      "dist/provider/esc/lambda-front.js",
       "dist/provider/plugin/main.js",
       "bin/pulumi-resource-flashback",
       "README.md",

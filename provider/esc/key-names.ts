@@ -1,0 +1,34 @@
+import { randomBytes } from "node:crypto";
+import type { ListedApiKey } from "../types/api";
+
+/**
+ * The adapter's keys are named `<base>~esc~<org/env>~<repoId>~g<generation>~<until>~<nonce>`: the
+ * environment and repository say whose key it is, the generation which rotation made it, and
+ * `until` (Unix seconds) when the rotation that made it is over, by its own deadline. Before then
+ * a key that no state holds may belong to a rotation still running; after, it is a leftover
+ * (a lost answer, a killed process) that the next rotation deletes.
+ */
+export interface OwnKey {
+  listed: ListedApiKey;
+  generation: number;
+  untilMs: number;
+}
+
+/** A name for generation `generation`'s key, made by a rotation that is over by `untilMs`. */
+export function ownKeyName(base: string, environment: string, repoId: string, generation: number, untilMs: number): string {
+  return `${base}${marker(environment, repoId)}g${generation}~${Math.ceil(untilMs / 1000)}~${randomBytes(4).toString("hex")}`;
+}
+
+/** The keys of `listed` this environment's rotations made in `repoId`: what the adapter may ever delete. */
+export function ownKeys(listed: readonly ListedApiKey[], environment: string, repoId: string): OwnKey[] {
+  const tail = marker(environment, repoId);
+  return listed.flatMap((key) => {
+    const at = key.name.lastIndexOf(tail);
+    const match = at < 0 ? null : /^g(\d{1,9})~(\d{1,12})~[0-9a-f]{8}$/.exec(key.name.slice(at + tail.length));
+    return match === null ? [] : [{ listed: key, generation: Number(match[1]), untilMs: Number(match[2]) * 1000 }];
+  });
+}
+
+function marker(environment: string, repoId: string): string {
+  return `~esc~${environment}~${repoId}~`;
+}
