@@ -10,6 +10,6 @@ export default defineConfig({
     // on the processes they start, so a second file overlaps that wait.
     maxWorkers: 2,
     hookTimeout: 300_000,
-    reporters: ["default", "./test/helpers/plain-summary-reporter.ts"],
+    reporters: ["default", "./test/helpers/runtime-line-reporter.ts", "./test/helpers/plain-summary-reporter.ts"],
   },
 });

@@ -51,13 +51,27 @@ export function pluginNodeRuntime(source: RuntimeSource = {}): string {
         `run the build on Node.js ${PLUGIN_NODE_VERSION} (the release workflow does), or on ${Object.keys(pins).join(" or ")}, where it is fetched`,
     );
   }
-  const home = join(cache, `v${PLUGIN_NODE_VERSION}-${platform}`);
+  return fetchedNodeRuntime({ version: PLUGIN_NODE_VERSION, platform, integrity, cache });
+}
+
+/**
+ * Node's own binary of `version` for `platform`, from the package `node-<platform>` (the integrity
+ * pinned by the caller), kept in `cache` between runs: for the plugin, and for the suites' other Node.js lines.
+ */
+export function fetchedNodeRuntime({ version, platform, integrity, cache = RUNTIME_CACHE }: NodeRelease & { cache?: string }): string {
+  const home = join(cache, `v${version}-${platform}`);
   const binary = join(home, "package", "bin", "node");
-  if (!existsSync(binary) || runtimeVersion(binary) !== `v${PLUGIN_NODE_VERSION}`)
-    fetchRuntime(`node-${platform}@${PLUGIN_NODE_VERSION}`, integrity, home);
+  if (!existsSync(binary) || runtimeVersion(binary) !== `v${version}`) fetchRuntime(`node-${platform}@${version}`, integrity, home);
   const fetched = runtimeVersion(binary);
-  if (fetched !== `v${PLUGIN_NODE_VERSION}`) throw new Error(`${binary} is Node.js ${fetched}, not ${PLUGIN_NODE_VERSION}`);
+  if (fetched !== `v${version}`) throw new Error(`${binary} is Node.js ${fetched}, not ${version}`);
   return binary;
+}
+
+/** One release of Node.js for one platform, as the registry's package `node-<platform>` holds it. */
+export interface NodeRelease {
+  version: string;
+  platform: string;
+  integrity: string;
 }
 
 /** `npm pack` of the package (npm's registry and cache, as configured), its integrity checked, its `bin/node` unpacked into `home`. */
@@ -70,7 +84,7 @@ function fetchRuntime(spec: string, integrity: string, home: string): void {
     const got = `sha512-${createHash("sha512")
       .update(readFileSync(join(scratch, tarball)))
       .digest("base64")}`;
-    if (got !== integrity) throw new Error(`${spec} has integrity ${got}, not the pinned ${integrity}: refusing to embed it`);
+    if (got !== integrity) throw new Error(`${spec} has integrity ${got}, not the pinned ${integrity}: refusing to use it`);
     rmSync(home, { recursive: true, force: true });
     mkdirSync(home, { recursive: true });
     execFileSync("tar", ["-xzf", join(scratch, tarball), "-C", home, "package/bin/node"], { stdio: "inherit" });

@@ -25,7 +25,7 @@ export async function bundleStandInHosts(outDir: string): Promise<void> {
     bundle: true,
     packages: "external",
     platform: "node",
-    target: "node20",
+    target: "node22",
     format: "cjs",
     outdir: outDir,
     logLevel: "warning",

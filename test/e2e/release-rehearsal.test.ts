@@ -15,6 +15,7 @@ import { escapeRegExp, realCliSuite } from "../../testkit/find-pulumi-cli";
 import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 import { RELEASE_PYTHON, VERDACCIO_DIR } from "../../testkit/release-tools";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
+import { needsGit, requireGitCheckout } from "../helpers/git-checkout";
 import {
   forgetGoSdkModule,
   GO_SDK_MODULE,
@@ -44,9 +45,9 @@ import { REPO_ROOT } from "../helpers/run-node";
 const version = packageVersion();
 const manifest = names.packageManifest(REPO_ROOT);
 const platform = pluginTarballName(version).replace(/^pulumi-resource-flashback-v[^-]+-(.+)\.tar\.gz$/, "$1");
-const cliSuite = realCliSuite("the release rehearsal: published to local registries, installed from them, up and destroyed", {
-  languageHost: "yaml",
-});
+const cliSuite = needsGit(
+  realCliSuite("the release rehearsal: published to local registries, installed from them, up and destroyed", { languageHost: "yaml" }),
+);
 const toolsMissing = !existsSync(RELEASE_PYTHON) || !existsSync(join(VERDACCIO_DIR, "node_modules", "verdaccio"));
 const skip = cliSuite.skip || (toolsMissing && process.env.CI !== "true");
 const title =
@@ -99,11 +100,13 @@ describe.skipIf(skip)(title, () => {
   let releases: ReleaseServer;
   let registries: Registries;
   const stacks: CliStack[] = [];
-  const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8" }).trim();
+  let head: string;
   const clone = (): string => join(work, "clone");
   const remote = (): string => join(work, "remote.git");
 
   beforeAll(async () => {
+    requireGitCheckout();
+    head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8" }).trim();
     await releasedPlugin();
     work = mkdtempSync(join(tmpdir(), "flashback-rehearsal-"));
     // The workflow's publishing jobs work on the artifacts they downloaded: a copy, so that the suites reading dist/release see it unchanged.

@@ -8,6 +8,7 @@ import { REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
 import { packageVersion } from "../../provider/plugin/package-version";
 import { checksumsName, pluginTarballName, releasedPlugin, RELEASE_DIR, sha256Of } from "../../scripts/release";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
+import { needsGit, requireGitCheckout } from "../helpers/git-checkout";
 import { findLanguageHost, findPulumiCli, realCliSuite } from "../../testkit/find-pulumi-cli";
 import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 
@@ -20,7 +21,9 @@ import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli
  * rehearsal's (release-rehearsal.test.ts).
  */
 
-const suite = realCliSuite("the released plugin, installed from its tarball, under the real pulumi CLI", { languageHost: "yaml" });
+const suite = needsGit(
+  realCliSuite("the released plugin, installed from its tarball, under the real pulumi CLI", { languageHost: "yaml" }),
+);
 const version = packageVersion();
 
 /** Where `pulumi plugin install` puts the plugin's executable in a Pulumi home. */
@@ -34,6 +37,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
   let tarball: string;
 
   beforeAll(async () => {
+    requireGitCheckout();
     ({ tarball } = await releasedPlugin());
     emulator = await startTestEmulator();
     // A PATH of the pulumi binary and its YAML host alone: the plugin must run without node.

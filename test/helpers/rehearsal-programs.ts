@@ -83,8 +83,8 @@ export function typescriptProgram(dir: string, registries: Registries, packageNa
   return {
     dir,
     keyName: "ts-reader",
-    // A TypeScript program runs on node, and so does the dynamic resource: the PATH keeps it, less npm's script folders.
-    env: { PATH: pathDirsOutsideNodeModules().join(delimiter) },
+    // A TypeScript program runs on node, and so does the dynamic resource: first the node this suite runs on, then the PATH less npm's script folders.
+    env: { PATH: [dirname(process.execPath), ...pathDirsOutsideNodeModules()].join(delimiter) },
     installed: () => {
       const lock = JSON.parse(readFileSync(join(dir, "package-lock.json"), "utf8")) as {
         packages: Record<string, { version?: string; integrity?: string }>;

@@ -32,6 +32,8 @@ export function stalledClock(): { clock: Clock; waiting: () => number } {
     sleep: (_ms, signal) =>
       new Promise((_resolve, reject) => {
         waiting += 1;
+        // As the Clock promises: a wait begun after the cancellation ends at once.
+        if (signal?.aborted) return reject(new CancelledError());
         signal?.addEventListener("abort", () => reject(new CancelledError()), { once: true });
       }),
   };

@@ -2,6 +2,7 @@ import {
   decidePairKey,
   needsSiblingListing,
   type PairDecision,
+  type PairFacts,
   type PairMemory,
   type PairRequest,
   type RevokedKeys,
@@ -49,6 +50,9 @@ export interface DeploymentRecord {
 
 const NAME = { a: "pair-a", b: "pair-b" } as const;
 
+/** How a key decides: the real rule by default; a committed test hands a broken one to see the world find it. */
+export type DecideKey = (facts: PairFacts) => PairDecision;
+
 export class PairWorld {
   readonly keys: Partial<Record<Slot, StoredKey>> = {};
   /** Every key Flashback holds: id to name. */
@@ -62,6 +66,11 @@ export class PairWorld {
   #nextId = 0;
   /** The id of the key that was published when a revocation of it was asked, until it is gone. */
   #revokedIds = new Set<string>();
+  readonly #decideKey: DecideKey;
+
+  constructor(decideKey: DecideKey = decidePairKey) {
+    this.#decideKey = decideKey;
+  }
 
   deploy(plan: DeploymentPlan): DeploymentRecord {
     const number = this.records.length + 1;
@@ -125,7 +134,7 @@ export class PairWorld {
     };
     const facts = { request, generation: stored?.generation, memory: stored?.memory, replacedAnyway: false };
     const listed = needsSiblingListing(facts) ? this.#idsNamed(NAME.b) : undefined;
-    return decidePairKey({ ...facts, ...(listed === undefined ? {} : { listedSiblingIds: listed }) });
+    return this.#decideKey({ ...facts, ...(listed === undefined ? {} : { listedSiblingIds: listed }) });
   }
 
   /** A stopped deployment publishes nothing, and its replaced keys wait for the next one, which judges their deletion. */

