@@ -1,4 +1,5 @@
 import { unmanagedKeys, type AuditedKey, type KeyStatus, type RepositoryAudit } from "./judge-keys";
+import type { ManagedKey } from "./stack-export";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -34,7 +35,15 @@ export function formatJson(audits: readonly RepositoryAudit[]): string {
           ageSeconds: key.ageMs === undefined ? null : Math.floor(key.ageMs / 1000),
           status: key.status.kind,
           ...(key.status.kind === "reservation" ? { reservation: key.status.judgement } : {}),
-          managedBy: key.status.kind === "managed" ? key.status.by.map(({ stack, urn, source }) => ({ stack, urn, export: source })) : [],
+          managedBy:
+            key.status.kind === "managed"
+              ? key.status.by.map(({ stack, urn, source, keptOnDelete }) => ({
+                  stack,
+                  urn,
+                  export: source,
+                  keptOnDelete: keptOnDelete ?? null,
+                }))
+              : [],
         })),
         missing: audit.missing.map(({ id, stack, urn, source }) => ({ id, stack, urn, export: source })),
       })),
@@ -69,12 +78,17 @@ function lineOf(key: AuditedKey): string {
 function statusText(status: KeyStatus): string {
   switch (status.kind) {
     case "managed":
-      return status.by.map((key) => `managed by ${key.stack} (${key.urn})`).join("; ");
+      return status.by.map((key) => `managed by ${key.stack} (${key.urn})${keptText(key.keptOnDelete)}`).join("; ");
     case "unmanaged":
       return "UNMANAGED";
     case "reservation":
       return `UNMANAGED: ${RESERVATION_TEXT[status.judgement]}`;
   }
+}
+
+/** A key a destroy would leave working in Flashback: said beside its stack, so that nobody counts on the destroy to revoke it. */
+function keptText(option: ManagedKey["keptOnDelete"]): string {
+  return option === undefined ? "" : `, RETAINED on delete (${option}): a destroy leaves it working`;
 }
 
 function missingLineOf(key: { id: string; stack: string; urn: string }): string {

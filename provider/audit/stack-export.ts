@@ -20,6 +20,11 @@ export interface ManagedKey {
   repoId: string | undefined;
   /** The export it was read from: its path, or `-` for standard input. */
   source: string;
+  /**
+   * The option that leaves the key in Flashback, still working, when the state lets it go: `retainOnDelete`
+   * (on the key, or on the RotatingRepoApiKey that holds it) or `deletedWith` another resource.
+   */
+  keptOnDelete?: "retainOnDelete" | "deletedWith";
 }
 
 /** An export that cannot be read: the message names the export and what is wrong, never its content. */
@@ -46,7 +51,17 @@ export function managedKeysIn(text: string, source: string): ManagedKey[] {
 function toManagedKey(resource: unknown, source: string): ManagedKey[] {
   if (!isRecord(resource) || typeof resource.type !== "string" || !MANAGED_KEY_TYPES.includes(resource.type)) return [];
   if (typeof resource.urn !== "string" || typeof resource.id !== "string" || resource.id === "") return [];
-  return [{ id: resource.id, urn: resource.urn, stack: stackOfUrn(resource.urn), repoId: plainRepoId(resource), source }];
+  const keptOnDelete = resource.retainOnDelete === true ? "retainOnDelete" : resource.deletedWith ? "deletedWith" : undefined;
+  return [
+    {
+      id: resource.id,
+      urn: resource.urn,
+      stack: stackOfUrn(resource.urn),
+      repoId: plainRepoId(resource),
+      source,
+      ...(keptOnDelete === undefined ? {} : { keptOnDelete }),
+    },
+  ];
 }
 
 /** `urn:pulumi:<stack>::<project>::<type>::<name>` -> `<project>/<stack>`. */

@@ -9,7 +9,11 @@ import {
   type ScheduleArgs,
   type SlotKeyArgs,
 } from "../resources/rotating-key-pair";
+import { deletedWithWarning, keyOptions, scheduleOptions } from "../resources/child-options";
+import { maskSecretsInSdkLogs } from "../errors/sdk-runtime-redaction";
 import { messageOf } from "../errors/message-of";
+import { runConstructScoped } from "./construct-scope";
+import type { EngineLog } from "./engine-log";
 import { SECRET_OUTPUTS, type PairMade } from "../types/resource";
 import { packageVersion } from "./package-version";
 import { fromStruct, isUnknown, providerProto, structProto, type Props } from "./pulumi-protocol";
@@ -83,8 +87,9 @@ class ServedRotatingRepoApiKey extends pulumi.ComponentResource {
   constructor(name: string, args: RotatingRepoApiKeyArgs, opts: pulumi.ComponentResourceOptions) {
     super(ROTATING_REPO_API_KEY_TOKEN, name, {}, opts);
     this.outputs = rotatingKeyPair(this, name, args, {
-      key: (keyName, keyArgs, keyOpts) => new ServedRepoApiKey(keyName, keyArgs, keyOpts),
-      schedule: (scheduleName, scheduleArgs, scheduleOpts) => new ServedRotationSchedule(scheduleName, scheduleArgs, scheduleOpts),
+      key: (keyName, keyArgs, keyOpts) => new ServedRepoApiKey(keyName, keyArgs, { ...keyOpts, ...keyOptions(this, opts) }),
+      schedule: (scheduleName, scheduleArgs, scheduleOpts) =>
+        new ServedRotationSchedule(scheduleName, scheduleArgs, { ...scheduleOpts, ...scheduleOptions(this, opts) }),
     });
     this.registerOutputs({ ...this.outputs });
   }
@@ -99,29 +104,32 @@ const COMPONENTS: Record<string, (name: string, inputs: Record<string, unknown>,
   },
 };
 
-/*
- * A key the engine refuses (a bad accessType, say) fails the Construct that registered it, through
- * the outputs the answer awaits; it also rejects promises of the SDK's that nobody awaits, some
- * after the answer. Those must not end the plugin, whose other operations may be in flight: as the
- * SDK's own provider main does (provider/server.js), they are reported, once each, not fatal.
- */
-const reported = new Set<string>();
-process.on("unhandledRejection", (reason: unknown) => {
-  const message = messageOf(reason);
-  if (!reported.has(message)) process.stderr.write(`flashback: a Construct failed: ${message}\n`);
-  reported.add(message);
-});
+/** Where a Construct reports: the engine's address and log, and the redaction every message goes through. */
+export interface ConstructContext {
+  engineAddress: string | undefined;
+  log: EngineLog;
+  redact(text: string): string;
+}
 
-/** Answers a ConstructRequest: registers the component and its children through the monitor the request names. */
-export async function construct(request: ConstructRequest, engineAddress: string | undefined): Promise<unknown> {
+/**
+ * Answers a ConstructRequest: registers the component and its children through the monitor the
+ * request names. A key the engine refuses (a bad accessType, say) fails it, through the outputs the
+ * answer awaits or through the SDK's promises nobody awaits, whichever rejects first; the SDK's
+ * rejections after a successful answer are that component's failure, reported through the engine.
+ */
+export async function construct(request: ConstructRequest, context: ConstructContext): Promise<unknown> {
   const type: string = request.getType();
   const build = COMPONENTS[type];
   if (build === undefined)
     throw new Error(`the flashback provider has no component "${type}"; it has ${Object.keys(COMPONENTS).join(", ")}`);
-  return state.withLocalStorage(() => run(request, engineAddress, build));
+  const component = `${type} "${request.getName()}"`;
+  const failedLate = (reason: unknown): void =>
+    context.log.error(context.redact(`${component} failed after its Construct answered: ${messageOf(reason)}`), "");
+  return runConstructScoped(() => state.withLocalStorage(() => run(request, context, build)), failedLate);
 }
 
-async function run(request: ConstructRequest, engineAddress: string | undefined, build: (typeof COMPONENTS)[string]): Promise<unknown> {
+async function run(request: ConstructRequest, context: ConstructContext, build: (typeof COMPONENTS)[string]): Promise<unknown> {
+  const { engineAddress } = context;
   pulumi.runtime.resetOptions(
     request.getProject(),
     request.getStack(),
@@ -133,13 +141,16 @@ async function run(request: ConstructRequest, engineAddress: string | undefined,
     request.getOrganization(),
   );
   await settings.awaitFeatureSupport();
+  maskSecretsInSdkLogs();
   pulumi.runtime.setAllConfig(Object.fromEntries(request.getConfigMap().entries()), request.getConfigsecretkeysList());
   const name: string = request.getName();
   refuseKnownBadRotation(name, fromStruct(request.getInputs()));
   const inputs = await server.deserializeInputs(request.getInputs(), request.getInputdependenciesMap());
   const { component, outputs } = build(name, inputs, componentOptions(request));
   const [serialized, dependencies] = await pulumi.runtime.serializeResourceProperties(`construct(${request.getType()}, ${name})`, outputs);
-  const response = new providerProto.ConstructResponse().setUrn(await urnOf(component));
+  const urn = await urnOf(component);
+  if (request.getDeletedwith()) context.log.warn(deletedWithWarning(name, request.getDeletedwith()), urn);
+  const response = new providerProto.ConstructResponse().setUrn(urn);
   response.setState(structProto.Struct.fromJavaScript(serialized));
   const dependencyMap = response.getStatedependenciesMap();
   for (const [key, resources] of dependencies) {
@@ -175,10 +186,20 @@ function componentOptions(request: ConstructRequest): pulumi.ComponentResourceOp
     providers,
     aliases,
     dependsOn: request.getDependenciesList().map((urn: string) => new pulumi.DependencyResource(urn)),
-    protect: request.getProtect(),
-    retainOnDelete: request.getRetainondelete(),
+    // Unset stays unset, for the engine to inherit from the component's own parent.
+    ...(request.hasProtect() ? { protect: request.getProtect() } : {}),
+    ...(request.hasRetainondelete() ? { retainOnDelete: request.getRetainondelete() } : {}),
+    ignoreChanges: request.getIgnorechangesList(),
+    replaceOnChanges: request.getReplaceonchangesList(),
+    ...(request.hasCustomtimeouts() ? { customTimeouts: customTimeoutsOf(request.getCustomtimeouts()) } : {}),
     ...(request.getDeletedwith() ? { deletedWith: new pulumi.DependencyResource(request.getDeletedwith()) } : {}),
   };
+}
+
+/** The request's timeouts, each one given (the generated `toObject` would name `delete` `pb_delete`). */
+function customTimeoutsOf(timeouts: ConstructRequest): pulumi.CustomTimeouts {
+  const given = { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() };
+  return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== "")) as pulumi.CustomTimeouts;
 }
 
 /** A resource's URN, which the engine always knows, previews included. */

@@ -4,6 +4,8 @@ import { engineGrpc, engineProto, grpc } from "./pulumi-protocol";
 /** Messages for the user, shown by the CLI beside the resource they concern. */
 export interface EngineLog {
   warn(message: string, urn: string): void;
+  /** An error fails the deployment once its steps in flight are done. */
+  error(message: string, urn: string): void;
 }
 
 /**
@@ -12,16 +14,14 @@ export interface EngineLog {
  * dropped: it must never fail the operation it describes.
  */
 export function engineLogAt(address: string | undefined): EngineLog {
-  if (address === undefined || !ENGINE_ADDRESS_PATTERN.test(address)) return { warn: () => undefined };
-  // Made at the first warning: most runs warn never, and the protocol modules take time to load.
+  if (address === undefined || !ENGINE_ADDRESS_PATTERN.test(address)) return { warn: () => undefined, error: () => undefined };
+  // Made at the first message: most runs send none, and the protocol modules take time to load.
   let client: InstanceType<typeof engineGrpc.EngineClient> | undefined;
-  return {
-    warn(message: string, urn: string): void {
-      client ??= new engineGrpc.EngineClient(address, grpc.credentials.createInsecure());
-      const request = new engineProto.LogRequest().setSeverity(engineProto.LogSeverity.WARNING).setMessage(message).setUrn(urn);
-      client.log(request, () => undefined);
-    },
+  const send = (severity: number) => (message: string, urn: string) => {
+    client ??= new engineGrpc.EngineClient(address, grpc.credentials.createInsecure());
+    client.log(new engineProto.LogRequest().setSeverity(severity).setMessage(message).setUrn(urn), () => undefined);
   };
+  return { warn: send(engineProto.LogSeverity.WARNING), error: send(engineProto.LogSeverity.ERROR) };
 }
 
 /** Warnings without a resource, to the engine that started this process: the dynamic front's `warn`. */

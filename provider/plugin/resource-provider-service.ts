@@ -1,6 +1,7 @@
 import type * as grpcJs from "@grpc/grpc-js";
 import { InputError } from "../errors/InputError";
 import { messageOf } from "../errors/message-of";
+import { maskRuntimeSecrets } from "../errors/runtime-secrets";
 import { PartialKeyError } from "../lifecycle/partial-key-error";
 import type { RepoApiKeyLifecycle } from "../lifecycle/repo-api-key-lifecycle";
 import { scopeOfUrn } from "../lifecycle/reservation";
@@ -171,7 +172,7 @@ export class ResourceProviderService {
   /** A component (`RotatingRepoApiKey`), registered with its children through the engine; the SDK's runtime is loaded on first use. */
   async construct(request: ProtoRequest): Promise<unknown> {
     const { construct } = await import("./construct.js");
-    return construct(request, this.engineAddress);
+    return construct(request, { engineAddress: this.engineAddress, log: this.log, redact: (text) => this.redact(text) });
   }
 
   /**
@@ -289,7 +290,12 @@ export class ResourceProviderService {
 
   /** A failure with every secret the plugin has seen masked, secret inputs included. */
   #toGrpcError(error: unknown, secretFields: readonly string[]): Partial<grpcJs.ServiceError> {
-    return toGrpcError(error, secretFields, (text) => this.lifecycle.redact(text));
+    return toGrpcError(error, secretFields, (text) => this.redact(text));
+  }
+
+  /** A text with every secret this process has seen masked: the lifecycle's, and those a Construct's SDK runtime carried. */
+  redact(text: string): string {
+    return maskRuntimeSecrets(this.lifecycle.redact(text));
   }
 
   /** Plain values and which were secret; the secret ones are masked in every message from now on. */

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { deploymentScope } from "../lifecycle/reservation";
 import { repoApiKeyProviderStub } from "../dynamic/stub";
 import { ResourceOptionError } from "../errors/ResourceOptionError";
+import { maskSecretsInSdkLogs } from "../errors/sdk-runtime-redaction";
 import { IMPORT_ID_FORMAT } from "../lifecycle/import-id";
 import { REPO_API_KEY_TOKEN } from "../plugin/schema";
 import type { AccessType } from "../types/api";
@@ -56,6 +57,8 @@ export class RepoApiKey extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: RepoApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
     refuseImport(name, opts?.import);
+    // The program's SDK runtime logs the engine's answer, the key's secret outputs included.
+    maskSecretsInSdkLogs();
     super(
       repoApiKeyProviderStub(currentDeploymentScope()),
       name,

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ROTATING_REPO_API_KEY_TOKEN } from "../plugin/schema";
 import { RepoApiKey } from "./RepoApiKey";
 import { RotationSchedule } from "./RotationSchedule";
+import { deletedWithWarning, keyOptions, scheduleOptions } from "./child-options";
 import { rotatingKeyPair, type RotatingRepoApiKeyArgs } from "./rotating-key-pair";
 
 export type { RotatingRepoApiKeyArgs };
@@ -36,9 +37,11 @@ export class RotatingRepoApiKey extends pulumi.ComponentResource {
   constructor(name: string, args: RotatingRepoApiKeyArgs, opts?: pulumi.ComponentResourceOptions) {
     super(ROTATING_REPO_API_KEY_TOKEN, name, {}, opts);
     const outputs = rotatingKeyPair(this, name, args, {
-      key: (keyName, keyArgs, keyOpts) => new RepoApiKey(keyName, keyArgs, keyOpts),
-      schedule: (scheduleName, scheduleArgs, scheduleOpts) => new RotationSchedule(scheduleName, scheduleArgs, scheduleOpts),
+      key: (keyName, keyArgs, keyOpts) => new RepoApiKey(keyName, keyArgs, { ...keyOpts, ...keyOptions(this, opts) }),
+      schedule: (scheduleName, scheduleArgs, scheduleOpts) =>
+        new RotationSchedule(scheduleName, scheduleArgs, { ...scheduleOpts, ...scheduleOptions(this, opts) }),
     });
+    if (opts?.deletedWith !== undefined) opts.deletedWith.urn.apply((target) => pulumi.log.warn(deletedWithWarning(name, target), this));
     this.currentKey = outputs.currentKey;
     this.currentSecret = outputs.currentSecret;
     this.currentKeyId = outputs.currentKeyId;

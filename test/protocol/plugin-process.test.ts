@@ -7,7 +7,7 @@ import { emptyProto, grpc, providerGrpc, providerProto, toStruct, wrapSecret, ty
 import { servePlugin } from "../../provider/plugin/serve";
 import { keyIdsIn, lifecycleFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { startFakeEngine } from "../helpers/fake-engine";
-import { REPO_ROOT } from "../helpers/run-node";
+import { REPO_ROOT, runNode } from "../helpers/run-node";
 import { stalledClock } from "../helpers/test-clocks";
 
 /*
@@ -106,6 +106,38 @@ describe("the engine's Cancel", () => {
       expect(emulator.requests.filter((request) => request.method === "PUT")).toHaveLength(1);
     } finally {
       server.forceShutdown();
+    }
+  });
+});
+
+describe("a rejection nobody handles outside any Construct", () => {
+  it("is logged to the engine as an error, redacted, and the plugin's exit code is 1, as Pulumi's own provider host does", async () => {
+    const engine = await startFakeEngine();
+    const secret = "outside-secret-5e1f0c";
+    // The secret is put together in the child, so that the command line the failure quotes does not hold it.
+    const script = `
+      const secret = "outside-secret-" + "5e1f0c";
+      const { servePlugin } = require("./dist/provider/plugin/serve");
+      const { RepoApiKeyLifecycle } = require("./dist/provider/lifecycle");
+      const lifecycle = new RepoApiKeyLifecycle({ env: {} });
+      lifecycle.treatAsSecret(secret);
+      servePlugin({ engineAddress: ${JSON.stringify(engine.address)}, lifecycle }).then(({ server }) => {
+        Promise.reject(new Error("lost near " + secret));
+        setTimeout(() => server.forceShutdown(), 500);
+      });`;
+    try {
+      const ended = await runNode(script).then(
+        () => ({ failed: false, output: "" }),
+        (error: Error) => ({ failed: true, output: error.message }),
+      );
+      expect(ended.failed).toBe(true);
+      expect(ended.output).toContain("the flashback provider failed outside any operation: lost near [redacted]");
+      expect(ended.output).not.toContain(secret);
+      expect(engine.withSeverity).toEqual([
+        { severity: 3, urn: "", message: "the flashback provider failed outside any operation: lost near [redacted]" },
+      ]);
+    } finally {
+      await engine.stop();
     }
   });
 });

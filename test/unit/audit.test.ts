@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { auditRepository, unmanagedKeys } from "../../provider/audit/judge-keys";
-import { formatAge, formatText } from "../../provider/audit/format-report";
+import { formatAge, formatJson, formatText } from "../../provider/audit/format-report";
 import { managedKeysIn, MANAGED_KEY_TYPES, StackExportError } from "../../provider/audit/stack-export";
 import { REPO_API_KEY_TYPE } from "../../provider/testing";
 import { REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
@@ -53,6 +53,25 @@ describe("managedKeysIn: the keys a `pulumi stack export` holds", () => {
       { id: "k3", urn: urn(REPO_API_KEY_TOKEN, "yaml-reader"), stack: "payments/prod", repoId: "repo-b", source: "prod.json" },
     ]);
     expect(JSON.stringify(keys)).not.toContain(SECRET);
+  });
+
+  it("marks a key that a destroy leaves working in Flashback: retainOnDelete, or deletedWith another resource", () => {
+    const text = exportOf([
+      { urn: urn(REPO_API_KEY_TOKEN, "kept"), type: REPO_API_KEY_TOKEN, id: "k1", retainOnDelete: true },
+      { urn: urn(REPO_API_KEY_TOKEN, "with"), type: REPO_API_KEY_TOKEN, id: "k2", deletedWith: urn(REPO_API_KEY_TOKEN, "anchor") },
+      { urn: urn(REPO_API_KEY_TOKEN, "plain"), type: REPO_API_KEY_TOKEN, id: "k3" },
+    ]);
+    const keys = managedKeysIn(text, "prod.json");
+    expect(keys.map((key) => [key.id, key.keptOnDelete])).toEqual([
+      ["k1", "retainOnDelete"],
+      ["k2", "deletedWith"],
+      ["k3", undefined],
+    ]);
+    const audit = auditRepository("repo-a", { listedAt: NOW, keys: [{ id: "k1", name: "kept", accessType: "READ" }] }, keys, NOW);
+    expect(formatText([audit])).toContain(
+      `managed by payments/prod (${urn(REPO_API_KEY_TOKEN, "kept")}), RETAINED on delete (retainOnDelete): a destroy leaves it working`,
+    );
+    expect(JSON.parse(formatJson([audit])).repositories[0].keys[0].managedBy[0].keptOnDelete).toBe("retainOnDelete");
   });
 
   it.each([

@@ -11,6 +11,17 @@ export interface Registration {
   /** Inputs as the program sent them, secret values still wrapped. */
   object: Props;
   additionalSecretOutputs: string[];
+  /** The resource options that mean something for a key, as the request carries them. */
+  options: RegisteredOptions;
+}
+
+export interface RegisteredOptions {
+  protect: boolean;
+  retainOnDelete: boolean;
+  deletedWith: string;
+  customTimeouts: { create: string; update: string; delete: string } | undefined;
+  ignoreChanges: string[];
+  replaceOnChanges: string[];
 }
 
 export interface RegisterResult {
@@ -18,6 +29,13 @@ export interface RegisterResult {
   id?: string;
   /** Outputs to send back; secret ones already wrapped. */
   object: Props;
+}
+
+/** A request's custom timeouts, undefined where none is set (the Node.js SDK always sends the message). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the generated stubs carry no types
+function timeoutsOf(timeouts: any): RegisteredOptions["customTimeouts"] {
+  const given = { create: timeouts?.getCreate() ?? "", update: timeouts?.getUpdate() ?? "", delete: timeouts?.getDelete() ?? "" };
+  return Object.values(given).some((value) => value !== "") ? given : undefined;
 }
 
 /** Features the Node.js SDK asks about; without `secrets` it silently drops secret markers. */
@@ -76,6 +94,14 @@ export class ResourceMonitor {
           provider: request.getProvider(),
           object: fromStruct(request.getObject()),
           additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
+          options: {
+            protect: request.getProtect(),
+            retainOnDelete: request.getRetainondelete(),
+            deletedWith: request.getDeletedwith(),
+            customTimeouts: timeoutsOf(request.getCustomtimeouts()),
+            ignoreChanges: request.getIgnorechangesList(),
+            replaceOnChanges: request.getReplaceonchangesList(),
+          },
         };
         this.registrations.push(registration);
         this.onRegister(registration).then(
