@@ -50,7 +50,7 @@ async function pluginExists(id: string, given: Props = {}): Promise<{ id: string
 /** The dynamic front's answer: the host hands the inputs over as `props` when no state came. */
 async function dynamicExists(id: string, given: Props = {}): Promise<{ id: string; properties?: Props }> {
   const result = await dynamic.read(id, { __provider: "serialized", ...given } as never);
-  return { id: result.id, ...(result.props === undefined ? {} : { properties: result.props as unknown as Props }) };
+  return { id: result.id ?? "(no id)", ...(result.props === undefined ? {} : { properties: result.props as unknown as Props }) };
 }
 
 describe.each([
