@@ -237,13 +237,8 @@ async function main(): Promise<void> {
   await bundleStandInHosts(STAND_IN_HOSTS_JS);
   const cliInPlace = cliVersion(binary) === PULUMI_CLI_VERSION && pluginsInPlace();
   const suitesInPlace =
-    existsSync(YAML_HOST) &&
-    existsSync(GEN_SDK) &&
-    pythonSdkInPlace() &&
-    releaseRegistriesInPlace() &&
-    actionlintInPlace() &&
-    oldestCliInPlace();
-  if (cliInPlace && (DEMO_ONLY || suitesInPlace)) {
+    existsSync(YAML_HOST) && existsSync(GEN_SDK) && pythonSdkInPlace() && releaseRegistriesInPlace() && actionlintInPlace();
+  if (cliInPlace && (DEMO_ONLY || (suitesInPlace && oldestCliInPlace()))) {
     step(`pulumi ${PULUMI_CLI_VERSION} is already in ${LOCAL_CLI_BIN}; nothing to do`);
     return;
   }
