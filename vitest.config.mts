@@ -3,9 +3,10 @@ import { defineConfig } from "vitest/config";
 /**
  * What also runs on the oldest Pulumi CLI supported (tools/pulumi-oldest): the demo, a YAML, a
  * Python and a Go program through up, refresh, destroy, a lost create's answer, import and encryptTo
- * (plugin-program-suite.ts), an interrupted create and its recovery, and Construct.
+ * (plugin-program-suite.ts), an interrupted create and its recovery, and Construct; and which CLI ran.
  */
 const OLDEST_CLI_SMOKE_SET = [
+  "test/e2e/cli-version.test.ts",
   "test/program/demo.test.ts",
   "test/e2e/yaml-program.test.ts",
   "test/e2e/python-program.test.ts",
