@@ -26,7 +26,7 @@ export function parseLookupId(id: string, repoId: unknown): { repoId: string; ke
   throw new InputError([
     {
       property: "id",
-      reason: `key id "${id}" alone does not say which repository holds it: pass repoId beside it, or the id as ${IMPORT_ID_FORMAT}`,
+      reason: `key id "${id}" alone does not say which repository holds it: give it as ${IMPORT_ID_FORMAT}, e.g. repo-123/${id}, or pass repoId beside it`,
     },
   ]);
 }

@@ -80,7 +80,7 @@ describe.each([
   it("refuses a key id with no repository, naming the id and the forms it may take", async () => {
     await expect(exists(MISSING_KEY)).rejects.toThrow(
       new RegExp(
-        `key id "${MISSING_KEY}" alone does not say which repository holds it: pass repoId beside it, or the id as <repoId>/<keyId>`,
+        `key id "${MISSING_KEY}" alone does not say which repository holds it: give it as <repoId>/<keyId>, e.g. repo-123/${MISSING_KEY}, or pass repoId beside it`,
       ),
     );
   });
