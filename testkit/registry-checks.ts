@@ -24,7 +24,7 @@ function isolatedEnv(home: string): NodeJS.ProcessEnv {
 function runCli(cli: string, args: string[]): { status: number | null; output: string } {
   const home = mkdtempSync(join(tmpdir(), "flashback-registry-checks-"));
   try {
-    const result = spawnSync(cli, args, { encoding: "utf8", env: isolatedEnv(home) });
+    const result = spawnSync(cli, [...args, "--color", "never"], { encoding: "utf8", env: isolatedEnv(home) });
     return { status: result.status, output: `${result.stdout ?? ""}${result.stderr ?? ""}${result.error?.message ?? ""}` };
   } finally {
     rmSync(home, { recursive: true, force: true });
