@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 /**
  * What also runs on the oldest Pulumi CLI supported (tools/pulumi-oldest): the demo, a YAML, a
  * Python and a Go program through up, refresh, destroy, a lost create's answer, import and encryptTo
- * (plugin-program-suite.ts), an interrupted create and its recovery, and Construct; and which CLI ran.
+ * (plugin-program-suite.ts), an interrupted create and its recovery, Construct and exists(); and which CLI ran.
  */
 const OLDEST_CLI_SMOKE_SET = [
   "test/e2e/cli-version.test.ts",
@@ -13,6 +13,7 @@ const OLDEST_CLI_SMOKE_SET = [
   "test/e2e/go-program.test.ts",
   "test/e2e/interrupted.test.ts",
   "test/e2e/yaml-rotating.test.ts",
+  "test/e2e/exists.test.ts",
 ];
 
 export default defineConfig({
