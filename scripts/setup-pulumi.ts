@@ -5,7 +5,8 @@
  * the dynamic-provider plugin, Pulumi's YAML language host (from tools/pulumi-yaml) and gen-sdk;
  * and a Python virtual environment with the pinned `pulumi` package (tools/pulumi/requirements.txt)
  * for the Python programs; then what the release rehearsal and the workflow lint run: verdaccio,
- * pypiserver and twine (tools/release) and actionlint (tools/actionlint).
+ * pypiserver and twine (tools/release) and actionlint (tools/actionlint); last, the oldest CLI
+ * supported (tools/pulumi-oldest) into .pulumi-cli/oldest/bin, which a smoke set also runs on.
  *
  * - `--demo`: only what the demo needs, the CLI and the Node.js host beside it (steps 1 to 3); the
  *   YAML host, gen-sdk, the Python environment and the Go warm-up wait for the first `npm test`.
@@ -16,12 +17,15 @@
  * - Go missing, or the module proxy refusing a module, is one line naming what is missing.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   findInstalledPulumiCli,
   LOCAL_CLI_BIN,
+  OLDEST_CLI_BIN,
+  OLDEST_CLI_MODULE_DIR,
+  OLDEST_PULUMI_CLI_VERSION,
   PULUMI_CLI_VERSION,
   requiredVersion,
   PYTHON_VENV,
@@ -61,8 +65,8 @@ const STAND_IN_HOSTS_JS = join(LOCAL_CLI_BIN, "..", "language-host");
  * SDKs with gen-sdk. It names this Node.js by its path, as Pulumi's hosts are executables of their
  * own: a PATH without `node` (the release suites', so that the plugin cannot lean on one) still runs them.
  */
-const hostCommand = (language: StandInLanguage): string =>
-  `FLASHBACK_PULUMI_CLI_VERSION=${PULUMI_CLI_VERSION} FLASHBACK_GEN_SDK="${GEN_SDK}" exec "${process.execPath}" "${join(STAND_IN_HOSTS_JS, `${language}.js`)}"`;
+const hostCommand = (language: StandInLanguage, cliVersion = PULUMI_CLI_VERSION): string =>
+  `FLASHBACK_PULUMI_CLI_VERSION=${cliVersion} FLASHBACK_GEN_SDK="${GEN_SDK}" exec "${process.execPath}" "${join(STAND_IN_HOSTS_JS, `${language}.js`)}"`;
 const PYTHON_REQUIREMENTS = join(TOOLS_MODULE_DIR, "requirements.txt");
 const PYTHON_SDK_VERSION = /^pulumi==(\S+)/m.exec(readFileSync(PYTHON_REQUIREMENTS, "utf8"))?.[1] ?? "";
 const DYNAMIC_PROVIDER_PLUGIN = require.resolve("@pulumi/pulumi/pulumi-resource-pulumi-nodejs");
@@ -71,7 +75,7 @@ const step = (text: string): void => console.log(`setup:pulumi: ${text}`);
 
 const DEMO_ONLY = process.argv.includes("--demo");
 const GO_OPTIONAL = process.argv.includes("--if-go") && process.env.CI !== "true";
-const STEPS = DEMO_ONLY ? 3 : 9;
+const STEPS = DEMO_ONLY ? 3 : 10;
 let stepsTaken = 0;
 /** The next numbered step: what it does and what it costs cold and warm, then how long it took. */
 async function nextStep(text: string, work: () => void | Promise<void>): Promise<void> {
@@ -95,14 +99,14 @@ function cliVersion(binary: string): string | undefined {
 }
 
 /** Plugins the CLI finds beside itself: the stand-in language hosts and the dynamic provider's plugin. */
-function installPlugins(): void {
-  mkdirSync(LOCAL_CLI_BIN, { recursive: true });
+function installPlugins(bin = LOCAL_CLI_BIN, cliVersion = PULUMI_CLI_VERSION): void {
+  mkdirSync(bin, { recursive: true });
   for (const language of STAND_IN_LANGUAGES) {
-    const host = join(LOCAL_CLI_BIN, `pulumi-language-${language}`);
-    writeFileSync(host, `#!/bin/sh\n${hostCommand(language)} "$@"\n`);
+    const host = join(bin, `pulumi-language-${language}`);
+    writeFileSync(host, `#!/bin/sh\n${hostCommand(language, cliVersion)} "$@"\n`);
     chmodSync(host, 0o755);
   }
-  const provider = join(LOCAL_CLI_BIN, "pulumi-resource-pulumi-nodejs");
+  const provider = join(bin, "pulumi-resource-pulumi-nodejs");
   copyFileSync(DYNAMIC_PROVIDER_PLUGIN, provider);
   chmodSync(provider, 0o755);
 }
@@ -188,11 +192,11 @@ async function warmGoPrograms(): Promise<void> {
 }
 
 /** Runs `go`, streaming its progress; on failure, the one line that names the refused module. */
-function go(args: string[], what: string, moduleDir = TOOLS_MODULE_DIR): Promise<void> {
+function go(args: string[], what: string, moduleDir = TOOLS_MODULE_DIR, bin = LOCAL_CLI_BIN): Promise<void> {
   return new Promise((resolve) => {
     const child = spawn("go", args, {
       cwd: moduleDir,
-      env: { ...process.env, GOBIN: LOCAL_CLI_BIN },
+      env: { ...process.env, GOBIN: bin },
       stdio: ["ignore", "inherit", "pipe"],
     });
     let stderr = "";
@@ -234,7 +238,7 @@ async function main(): Promise<void> {
   const cliInPlace = cliVersion(binary) === PULUMI_CLI_VERSION && pluginsInPlace();
   const suitesInPlace =
     existsSync(YAML_HOST) && existsSync(GEN_SDK) && pythonSdkInPlace() && releaseRegistriesInPlace() && actionlintInPlace();
-  if (cliInPlace && (DEMO_ONLY || suitesInPlace)) {
+  if (cliInPlace && (DEMO_ONLY || (suitesInPlace && oldestCliInPlace()))) {
     step(`pulumi ${PULUMI_CLI_VERSION} is already in ${LOCAL_CLI_BIN}; nothing to do`);
     return;
   }
@@ -293,6 +297,26 @@ async function setUpForTheSuites(): Promise<void> {
         ACTIONLINT_MODULE_DIR,
       ),
   );
+  await nextStep(
+    `compiling pulumi ${OLDEST_PULUMI_CLI_VERSION}, the oldest CLI supported, into ${OLDEST_CLI_BIN} for the smoke set (cold: about 5 minutes on 2 cores; warm: seconds)`,
+    installOldestCli,
+  );
+}
+
+const OLDEST_CLI = join(OLDEST_CLI_BIN, "pulumi");
+const OLDEST_YAML_HOST = join(OLDEST_CLI_BIN, "pulumi-language-yaml");
+
+function oldestCliInPlace(): boolean {
+  return cliVersion(OLDEST_CLI) === OLDEST_PULUMI_CLI_VERSION && existsSync(OLDEST_YAML_HOST);
+}
+
+/** The oldest CLI, from its own Go module, with plugins of its own beside it: the same hosts, reporting its version. */
+async function installOldestCli(): Promise<void> {
+  const what = `compiling pulumi ${OLDEST_PULUMI_CLI_VERSION}`;
+  await go(releaseInstall(CLI_PACKAGE, VERSION_VARIABLE, OLDEST_PULUMI_CLI_VERSION), what, OLDEST_CLI_MODULE_DIR, OLDEST_CLI_BIN);
+  installPlugins(OLDEST_CLI_BIN, OLDEST_PULUMI_CLI_VERSION);
+  rmSync(OLDEST_YAML_HOST, { force: true });
+  symlinkSync(YAML_HOST, OLDEST_YAML_HOST);
 }
 
 void main();

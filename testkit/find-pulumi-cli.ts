@@ -34,6 +34,14 @@ export function requiredVersion(moduleDir: string, modulePath: string): string {
 /** The CLI version the suites run with, as tools/pulumi/go.mod requires it. */
 export const PULUMI_CLI_VERSION = requiredVersion(TOOLS_MODULE_DIR, "github.com/pulumi/pulumi/pkg/v3");
 
+/** The Go module that pins the oldest CLI this package supports (its tools.go says why that one). */
+export const OLDEST_CLI_MODULE_DIR = join(ROOT, "tools", "pulumi-oldest");
+/** Where `npm run setup:pulumi` builds the oldest CLI, beside plugins of its own: apart from the newest. */
+export const OLDEST_CLI_BIN = join(ROOT, ".pulumi-cli", "oldest", "bin");
+export const OLDEST_PULUMI_CLI_VERSION = requiredVersion(OLDEST_CLI_MODULE_DIR, "github.com/pulumi/pulumi/pkg/v3");
+/** `FLASHBACK_PULUMI_CLI=oldest`: the suites run on the oldest supported CLI, and on no other. */
+export const wantsOldestCli = (env: NodeJS.ProcessEnv = process.env): boolean => env.FLASHBACK_PULUMI_CLI === "oldest";
+
 /**
  * A real Pulumi CLI binary installed on this machine by someone else (Pulumi's installer, a package
  * manager), or undefined. It never runs `pulumi` to find out: the npm package of that name is a
@@ -50,10 +58,14 @@ export function findInstalledPulumiCli(env: NodeJS.ProcessEnv = process.env): st
   return candidates.find((candidate): candidate is string => candidate !== undefined && isExecutable(candidate));
 }
 
-/** The CLI the suites, the demo and the bench run: one installed on the machine, else the one `setup:pulumi` built. */
+/**
+ * The CLI the suites, the demo and the bench run: one installed on the machine, else the one
+ * `setup:pulumi` built; with FLASHBACK_PULUMI_CLI=oldest, the oldest one it built.
+ */
 export function findPulumiCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
   // For the tests of what runs without a CLI (the demo's test-engine path) on a machine that has one.
   if (env.FLASHBACK_IGNORE_PULUMI_CLI === "true") return undefined;
+  if (wantsOldestCli(env)) return isExecutable(join(OLDEST_CLI_BIN, "pulumi")) ? join(OLDEST_CLI_BIN, "pulumi") : undefined;
   const local = join(LOCAL_CLI_BIN, "pulumi");
   return findInstalledPulumiCli(env) ?? (isExecutable(local) ? local : undefined);
 }
@@ -66,7 +78,9 @@ export function realCliSuite(title: string, options: { languageHost?: string } =
   const cli = findPulumiCli();
   const reason =
     cli === undefined
-      ? NO_CLI_REASON
+      ? wantsOldestCli()
+        ? `FLASHBACK_PULUMI_CLI=oldest, and no pulumi ${OLDEST_PULUMI_CLI_VERSION} in ${OLDEST_CLI_BIN}; run npm run setup:pulumi to build it`
+        : NO_CLI_REASON
       : options.languageHost !== undefined && findLanguageHost(cli, options.languageHost) === undefined
         ? `no pulumi-language-${options.languageHost} beside ${cli} or on $PATH; run npm run setup:pulumi to build it`
         : undefined;

@@ -1,5 +1,4 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { InputError } from "../errors/InputError";
 import { PartialKeyError } from "../lifecycle/partial-key-error";
 import { RepoApiKeyLifecycle, type Properties } from "../lifecycle/repo-api-key-lifecycle";
 import { processEngineWarnings } from "../plugin/engine-log";
@@ -49,15 +48,14 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
     }
   }
 
+  /**
+   * A refresh, or a Read given only an id (`exists()`): then the host hands over what the program
+   * passed beside the id in place of a stored state, which always has `key` and `secret`.
+   */
   async read(id: string, props?: RepoApiKeyOutputs): Promise<pulumi.dynamic.ReadResult<RepoApiKeyOutputs>> {
-    if (props === undefined) {
-      // Only `import` reads without stored properties, and the host cannot import a dynamic resource.
-      throw new InputError([
-        {
-          property: "id",
-          reason: `importing key "${id}" as a dynamic RepoApiKey is not supported; import it with the plugin's resource flashback:index:RepoApiKey`,
-        },
-      ]);
+    if (props === undefined || (typeof props.key !== "string" && typeof props.secret !== "string")) {
+      const found = await this.lifecycle.lookUpKey(id, props === undefined ? {} : properties(props));
+      return found === undefined ? { id: "" } : { id: found.id, props: found.outputs };
     }
     const current = await this.lifecycle.read(id, properties(props));
     // An empty id tells the engine the key is gone: it leaves the state. The inputs go back too, as

@@ -15,3 +15,18 @@ export function parseImportId(importId: string): { repoId: string; keyId: string
   }
   return { repoId, keyId };
 }
+
+/**
+ * What a Read given only an id (a generated SDK's `exists()`) names: `<repoId>/<keyId>`, or a key's
+ * own id with the `repoId` passed beside it, as the key's stored id is.
+ */
+export function parseLookupId(id: string, repoId: unknown): { repoId: string; keyId: string } {
+  if (id.includes("/")) return parseImportId(id);
+  if (typeof repoId === "string" && repoId.trim() !== "" && id.trim() !== "") return { repoId: repoId.trim(), keyId: id.trim() };
+  throw new InputError([
+    {
+      property: "id",
+      reason: `key id "${id}" alone does not say which repository holds it: give it as ${IMPORT_ID_FORMAT}, e.g. repo-123/${id}, or pass repoId beside it`,
+    },
+  ]);
+}

@@ -35,7 +35,7 @@ import {
   type ListedRepoApiKey,
   type RepoApiKeyList,
 } from "./key-lookup";
-import { parseImportId } from "./import-id";
+import { parseImportId, parseLookupId } from "./import-id";
 import type { Recipient } from "../encryption/open-recipient";
 import { openRecipientCached, sameRecipient } from "../encryption/recipient-cache";
 import { hasPrivateKeyMarker } from "../encryption/recipient-shape";
@@ -300,6 +300,20 @@ export class RepoApiKeyLifecycle {
         "Whoever holds the secret can keep using the key; to have one in this stack, rotate it: set rotateWhenChanged to a new value and run `pulumi up`. " +
         "With encryptTo, `encryptedSecret` stays empty too until that rotation: there is no secret to encrypt",
     };
+  }
+
+  /**
+   * A Read given only an id, as `exists()` sends it (ResourceMonitor.ExistsResource): the key as
+   * Flashback lists it, without its secret, or `undefined` where Flashback has none (nor the
+   * repository, nor a finished create: a reservation's key is deleted once its create's time is over).
+   */
+  async lookUpKey(id: string, given: Properties): Promise<{ id: string; outputs: RepoApiKeyOutputs } | undefined> {
+    const { repoId, keyId } = parseLookupId(id, given.repoId);
+    this.#refuseIfCancelled();
+    const listing = await this.#getClient().listApiKeys(repoId, { deadline: this.#deadline() });
+    const current = listing?.keys.find((key) => key.id === keyId);
+    if (current === undefined || isReservationName(current.name)) return undefined;
+    return { id: keyId, outputs: toImportedOutputs(repoId, current) };
   }
 
   /**

@@ -247,12 +247,19 @@ export class ResourceProviderService {
   }
 
   /**
-   * A refresh (the stored outputs come along) or an import (only the id, `<repoId>/<keyId>`). What
-   * was secret in the stored outputs or inputs stays secret in both answers.
+   * A refresh (the stored outputs come along), an `exists()` (only the id, and what the program
+   * passed beside it) or an import (only the id, `<repoId>/<keyId>`). What was secret in the stored
+   * outputs or inputs stays secret in every answer.
    */
   async read(request: ProtoRequest): Promise<unknown> {
     const { plain: stored, secretKeys } = this.#unwrap(request.getProperties());
-    const secret = [...secretKeys, ...this.#unwrap(request.getInputs()).secretKeys];
+    const given = this.#unwrap(request.getInputs());
+    const secret = [...secretKeys, ...given.secretKeys];
+    if (Object.keys(stored).length === 0 && isExistsUrn(request.getUrn())) {
+      const found = await this.lifecycle.lookUpKey(request.getId(), given.plain);
+      // No properties: the engine's "does not exist".
+      return found === undefined ? new providerProto.ReadResponse().setId("") : readResponse(found.id, found.outputs, secret);
+    }
     if (Object.keys(stored).length === 0) {
       const imported = await this.lifecycle.importKey(request.getId());
       this.log.warn(imported.warning, request.getUrn());
@@ -325,6 +332,14 @@ function requireType(urn: string): void {
  */
 export function resourceTypeOf(urn: string): string | undefined {
   return urn.split("::")[2]?.split("$").pop();
+}
+
+/**
+ * Whether the engine made this URN up for `exists()`: ResourceMonitor.ExistsResource names the
+ * resource it reads `__exists__<n>` (Pulumi's resource/deploy/source_eval.go, IsExistsURN).
+ */
+export function isExistsUrn(urn: string): boolean {
+  return urn.split("::")[3]?.startsWith("__exists__") === true;
 }
 
 /** Outputs as the engine stores them: `key`, `secret` and whatever came in secret wrapped as secrets. */

@@ -4,7 +4,7 @@ import type { RunningEmulator } from "../../emulator";
 import { sleep } from "../../provider/client/request-gate";
 import { ABANDONED_MARGIN_MS, RESERVATION_PREFIX, reservationLifetimeMs } from "../../provider/lifecycle/reservation";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
-import { realCliSuite } from "../../testkit/find-pulumi-cli";
+import { realCliSuite, wantsOldestCli } from "../../testkit/find-pulumi-cli";
 import { descendantsOf, killAll, type ProcessInfo } from "../helpers/process-tree";
 import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 import { ageToolKeyPair, type ToolKeyPair } from "../../testkit/decrypt-with-tools";
@@ -122,7 +122,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
       [INTERRUPTIONS.ctrlCTwice, INTERRUPTIONS.sigtermTwice, INTERRUPTIONS.killGroup, INTERRUPTIONS.killCli, INTERRUPTIONS.killProvider],
     ],
   ];
-  for (const [phase, interruptions] of phases) {
+  for (const [phase, interruptions] of phases.filter(([phase]) => phase === "create" || !wantsOldestCli())) {
     for (const interruption of interruptions) {
       it(`${phase}: ${interruption.describe}`, async () => {
         await runScenario(`${phase}: ${interruption.describe}`, async (stack) => {
@@ -173,48 +173,51 @@ describe.skipIf(suite.skip)(suite.title, () => {
     }
   });
 
-  it("up --continue-on-error with one key Flashback refuses (403), then up once the cause is fixed", async () => {
-    await runScenario("create: --continue-on-error, one key refused with 403", async (stack) => {
-      await stack.setConfig({ elsewhereIndex: "5", elsewhereRepoId: "repo-forbidden" });
-      const refused = await stack.run(["up", ...UNATTENDED, "--continue-on-error"]);
-      expect(refused.code).not.toBe(0);
-      expect(refused.output).toMatch(/key-5.*\n?.*answered 403/);
-      const partly = await snapshot(stack);
-      expect(partly.flashbackNames).toEqual(
-        declaredKeys("fleet")
-          .filter((key) => key.name !== "fleet-5")
-          .map((key) => key.name),
-      );
-      await stack.setConfig({ elsewhereRepoId: "repo-other" });
-      await stack.succeed("up", ...UNATTENDED);
-      const expected = declaredKeys("fleet").map((key) => (key.name === "fleet-5" ? { ...key, repoId: "repo-other" } : key));
-      return {
-        leftBehind: describeLeft(partly),
-        commands: ["pulumi up --continue-on-error", "pulumi config set elsewhereRepoId repo-other", "pulumi up"],
-        expected,
-      };
+  // The oldest CLI runs the smoke set: an interrupted create and its recovery, each way it is interrupted.
+  if (!wantsOldestCli()) {
+    it("up --continue-on-error with one key Flashback refuses (403), then up once the cause is fixed", async () => {
+      await runScenario("create: --continue-on-error, one key refused with 403", async (stack) => {
+        await stack.setConfig({ elsewhereIndex: "5", elsewhereRepoId: "repo-forbidden" });
+        const refused = await stack.run(["up", ...UNATTENDED, "--continue-on-error"]);
+        expect(refused.code).not.toBe(0);
+        expect(refused.output).toMatch(/key-5.*\n?.*answered 403/);
+        const partly = await snapshot(stack);
+        expect(partly.flashbackNames).toEqual(
+          declaredKeys("fleet")
+            .filter((key) => key.name !== "fleet-5")
+            .map((key) => key.name),
+        );
+        await stack.setConfig({ elsewhereRepoId: "repo-other" });
+        await stack.succeed("up", ...UNATTENDED);
+        const expected = declaredKeys("fleet").map((key) => (key.name === "fleet-5" ? { ...key, repoId: "repo-other" } : key));
+        return {
+          leftBehind: describeLeft(partly),
+          commands: ["pulumi up --continue-on-error", "pulumi config set elsewhereRepoId repo-other", "pulumi up"],
+          expected,
+        };
+      });
     });
-  });
 
-  it("up --target of one key while the others are pending, then up", async () => {
-    await runScenario("create: SIGKILL of the process group, then up --target of one key", async (stack) => {
-      const interrupted = await interruptWhileHeld(stack, "create", INTERRUPTIONS.killGroup);
-      const [target, ...others] = ((await stack.exportState()).pending_operations ?? []).map((operation) => operation.resource.urn);
-      expect(target, "the interruption should leave pending creates").toBeDefined();
-      expect(others.length).toBeGreaterThan(0);
-      const targeted = await recover(stack, "up", ["--target", target as string]);
-      const afterTarget = await snapshot(stack);
-      // The targeted up swept the repository: nothing of the stack's is left that its state does not hold.
-      expect(afterTarget.flashbackIds).toEqual(afterTarget.stateIds);
-      expect(afterTarget.flashbackNames).toEqual([`fleet-${(target as string).split("::key-")[1]}`]);
-      await stack.succeed("up", ...UNATTENDED);
-      return {
-        leftBehind: interrupted.leftBehind,
-        commands: [...interrupted.repairs, ...targeted, "pulumi up"],
-        expected: declaredKeys("fleet"),
-      };
+    it("up --target of one key while the others are pending, then up", async () => {
+      await runScenario("create: SIGKILL of the process group, then up --target of one key", async (stack) => {
+        const interrupted = await interruptWhileHeld(stack, "create", INTERRUPTIONS.killGroup);
+        const [target, ...others] = ((await stack.exportState()).pending_operations ?? []).map((operation) => operation.resource.urn);
+        expect(target, "the interruption should leave pending creates").toBeDefined();
+        expect(others.length).toBeGreaterThan(0);
+        const targeted = await recover(stack, "up", ["--target", target as string]);
+        const afterTarget = await snapshot(stack);
+        // The targeted up swept the repository: nothing of the stack's is left that its state does not hold.
+        expect(afterTarget.flashbackIds).toEqual(afterTarget.stateIds);
+        expect(afterTarget.flashbackNames).toEqual([`fleet-${(target as string).split("::key-")[1]}`]);
+        await stack.succeed("up", ...UNATTENDED);
+        return {
+          leftBehind: interrupted.leftBehind,
+          commands: [...interrupted.repairs, ...targeted, "pulumi up"],
+          expected: declaredKeys("fleet"),
+        };
+      });
     });
-  });
+  }
 });
 
 interface Outcome {

@@ -11,7 +11,8 @@ import { packageVersion } from "../../provider/plugin/package-version";
 import { pluginTarballName, releasedPlugin, RELEASE_DIR, sha256Of } from "../../scripts/release";
 import { readZip, writeModuleZip } from "../../scripts/go-module-zip.cjs";
 import * as names from "../../scripts/release-artifacts.cjs";
-import { escapeRegExp, realCliSuite } from "../../testkit/find-pulumi-cli";
+import { escapeRegExp, findPulumiCli, realCliSuite } from "../../testkit/find-pulumi-cli";
+import { schemaCheckFailures, schemaOfPlugin, schemaVersionDisagreement } from "../../testkit/registry-checks";
 import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 import { RELEASE_PYTHON, VERDACCIO_DIR } from "../../testkit/release-tools";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
@@ -291,5 +292,38 @@ describe.skipIf(skip)(title, () => {
 
   it("YAML: the type token and nothing else; the CLI downloads the plugin", async () => {
     await upAndDestroy("YAML", yamlProgram(join(work, "yaml"), work, REPO_API_KEY_TOKEN), true);
+  });
+});
+
+const registrySuite = realCliSuite("the registry's own checks, offline, on the released plugin");
+
+describe.skipIf(registrySuite.skip)(registrySuite.title, () => {
+  let cli: string;
+  let schema: Record<string, unknown>;
+
+  beforeAll(async () => {
+    cli = findPulumiCli() as string;
+    schema = schemaOfPlugin(cli, (await releasedPlugin()).executable);
+  });
+
+  it("pulumi schema check passes on the schema the released plugin serves; its version, package.json's and the tag agree", async () => {
+    expect(schemaCheckFailures(cli, schema)).toEqual([]);
+    expect(schemaVersionDisagreement(schema, version)).toEqual([]);
+    const tagged = await publish(["version", "--tag", `v${version}`]);
+    expect(tagged, tagged.output).toMatchObject({ status: 0, output: `${version}\n` });
+  });
+
+  it("each check fails when broken: a type reference to nowhere, a schema of another version, a tag of another version", async () => {
+    const broken = structuredClone(schema) as { resources: Record<string, { properties: Record<string, unknown> }> };
+    broken.resources[REPO_API_KEY_TOKEN]!.properties.dangling = { $ref: "#/types/flashback:index:Nowhere" };
+    expect(schemaCheckFailures(cli, broken)).toEqual([
+      expect.stringContaining("type flashback:index:Nowhere not found in package flashback"),
+    ]);
+    expect(schemaVersionDisagreement({ ...schema, version: "9.9.9" }, version)).toEqual([
+      `the plugin's schema says version "9.9.9", package.json ${version}`,
+    ]);
+    const mistagged = await publish(["version", "--tag", "v9.9.9"]);
+    expect(mistagged.status).toBe(1);
+    expect(mistagged.output).toContain(`the tag v9.9.9 does not name package.json's version ${version}`);
   });
 });

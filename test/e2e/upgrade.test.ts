@@ -8,6 +8,7 @@ import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emu
 import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 import { REPO_ROOT } from "../helpers/run-node";
+import { NEWEST_TESTED_PULUMI } from "../helpers/pulumi-sdk-range";
 
 /*
  * Sequence 12 of the real-CLI suite, as a user lives it: the package installed from its packed
@@ -17,12 +18,6 @@ import { REPO_ROOT } from "../helpers/run-node";
  */
 
 const suite = realCliSuite("12. upgrading an installed package under the real pulumi CLI");
-/**
- * The SDK the program installs beside the package: the newest of the package's range tested here
- * (every other suite runs the lockfile's, the oldest). A package that pinned its SDK exactly would
- * bring a second copy; the range lets the program's own serve it.
- */
-const NEWEST_TESTED_PULUMI = "3.276.0";
 
 let emulator: RunningEmulator;
 let work: string;

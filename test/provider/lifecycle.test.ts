@@ -200,8 +200,10 @@ describe("stored properties without a repository", () => {
     expect(emulator.requests).toEqual([]);
   });
 
-  it("says an import of a dynamic RepoApiKey goes through the plugin's resource", async () => {
-    await expect(providerFor(emulator).read("k-1")).rejects.toThrow(/import it with the plugin's resource flashback:index:RepoApiKey/);
+  it("a Read given only a key id (what exists() sends) says how to name its repository, and sends nothing", async () => {
+    await expect(providerFor(emulator).read("k-1")).rejects.toThrow(
+      /key id "k-1" alone does not say which repository holds it: give it as <repoId>\/<keyId>/,
+    );
     expect(emulator.requests).toEqual([]);
   });
 });
