@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: this provider beside a minimal docs-style dynamic provider (bench/baseline),
  * both driven over gRPC in the real dynamic-provider process as the engine drives them, against
- * the emulator with a set latency. Writes bench/results/latest.{json,md} and prints the table.
+ * the emulator with a set latency. Writes bench/results/latest.{json,md} and prints the table;
+ * `npm run bench -- --only no-change-up` runs row 14 alone into bench/results/no-change-up.{json,md}.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -476,7 +477,7 @@ function report(rows: Row[], elapsedMs: number, name = "latest"): void {
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const format = (value: number | string): string => (typeof value === "number" ? value.toFixed(value < 10 ? 2 : 0) : value);
   const lines = [
-    `Machine: ${machine}. Each figure is the median of its runs (${RUNS} for throughput, memory and lifecycle; 5 for cold start; 1 under the rate limit; ${CLI_RUNS} for the real CLI; ${NO_CHANGE_RUNS} for row 14).`,
+    `Machine: ${machine}. Each figure is the median of its runs (${name === "latest" ? `${RUNS} for throughput, memory and lifecycle; 5 for cold start; 1 under the rate limit; ${CLI_RUNS} for the real CLI; ` : ""}${NO_CHANGE_RUNS} for row 14).`,
     "",
     "| figure | ours | baseline | floor (no HTTP) | unit | against | ratio | goal | met |",
     "|---|---|---|---|---|---|---|---|---|",
