@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: this provider beside a minimal docs-style dynamic provider (bench/baseline),
  * both driven over gRPC in the real dynamic-provider process as the engine drives them, against
- * the emulator with a set latency. Writes bench/results/latest.{json,md} and prints the table.
+ * the emulator with a set latency. Writes bench/results/latest.{json,md} and prints the table;
+ * `npm run bench -- --only no-change-up` runs row 14 alone into bench/results/no-change-up.{json,md}.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -14,6 +15,7 @@ import { pluginStartFigures } from "./plugin-start";
 import { COMMANDS, realCliFigures } from "./real-cli";
 import { encryptToFigures } from "./encrypt-to";
 import { sealedCheckFigures } from "./sealed-check";
+import { FRONTS, noChangeUpFigures } from "./no-change-up";
 import { STUB_BUDGET_BYTES } from "../provider/dynamic/stub";
 
 const ROOT = resolve(__dirname, "..");
@@ -29,6 +31,8 @@ const CLI_RUNS = 2;
 const PLUGIN_START_RUNS = 10;
 const ENCRYPT_TO_KEYS = 50;
 const SEALED_CHECKS = 1000;
+const NO_CHANGE_KEYS = 1000;
+const NO_CHANGE_RUNS = 1;
 
 interface Row {
   figure: string;
@@ -44,8 +48,16 @@ interface Row {
   met?: boolean;
 }
 
+/** Groups of rows that `npm run bench -- --only <name>` runs alone, writing bench/results/<name>.{json,md}. */
+const ALONE: Record<string, () => Promise<Row[]>> = { "no-change-up": noChangeUpRows };
+
 async function main(): Promise<void> {
   const started = Date.now();
+  const only = onlyArgument();
+  if (only !== undefined) {
+    report(await only.rows(), Date.now() - started, only.name);
+    return;
+  }
   const [ours, baseline, floor] = (await serializeSubjects()) as [Subject, Subject, Subject];
   const subjects = [ours, baseline];
   const rows: Row[] = [];
@@ -134,6 +146,7 @@ async function main(): Promise<void> {
   rows.push(...(await realCliRows()));
   rows.push(...(await encryptToRows()));
   rows.push(...(await sealedCheckRows(ours)));
+  rows.push(...(await noChangeUpRows()));
 
   const plugin = await pluginStartFigures(ROOT, PLUGIN_START_RUNS);
   rows.push({
@@ -218,6 +231,38 @@ async function sealedCheckRows(ours: Subject): Promise<Row[]> {
 }
 
 const SEALED_FORMATS = ["age", "openpgp"] as const;
+
+/** 14: a no-change `pulumi up` of seeded stacks on both fronts, plain and sealed, against each front's floor (bench/no-change-up.ts). */
+async function noChangeUpRows(): Promise<Row[]> {
+  if (findPulumiCli() === undefined) return [];
+  const figures = await noChangeUpFigures({ keyCount: NO_CHANGE_KEYS, runs: NO_CHANGE_RUNS, latencyMs: LATENCY_MS });
+  return FRONTS.flatMap((front) =>
+    (["plain", ...SEALED_FORMATS] as const).map((variant): Row => {
+      const [ours, floor] = [figures.ms[front][variant], figures.ms[front].floor];
+      return {
+        figure: `14. real pulumi: up with no change, ${NO_CHANGE_KEYS} keys (${variant}), ${front === "yaml" ? "YAML through the plugin" : "TypeScript"}, seeded by stack import`,
+        ours,
+        baseline: "-",
+        floor,
+        unit: "ms",
+        reference: "floor",
+        ratio: ours / floor,
+        goal: "≤ 1.05 x floor, 0 writes",
+        met: ours <= 1.05 * floor,
+      };
+    }),
+  );
+}
+
+/** `--only <name>`: one group of rows alone; undefined when absent, an error naming the groups when unknown. */
+function onlyArgument(): { name: string; rows: () => Promise<Row[]> } | undefined {
+  const at = process.argv.indexOf("--only");
+  if (at === -1) return undefined;
+  const name = process.argv[at + 1] ?? "";
+  const rows = ALONE[name];
+  if (rows === undefined) throw new Error(`--only takes one of: ${Object.keys(ALONE).join(", ")} (got "${name}")`);
+  return { name, rows };
+}
 
 /** A sealed figure beside the same one plain; without a goal, the row only reports what `encryptTo` costs. */
 function againstPlain(
@@ -428,12 +473,13 @@ function ratioRow(figure: string, values: { ours: number[]; baseline: number[] }
   };
 }
 
-function report(rows: Row[], elapsedMs: number): void {
+function report(rows: Row[], elapsedMs: number, name = "latest"): void {
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const format = (value: number | string): string => (typeof value === "number" ? value.toFixed(value < 10 ? 2 : 0) : value);
   const date = new Date().toISOString();
+  const command = name === "latest" ? "npm run bench" : `npm run bench -- --only ${name}`;
   const lines = [
-    `Made by \`npm run bench\` on ${date}. Machine: ${machine}. Each figure is the median of its runs (${RUNS} for throughput, memory and lifecycle; 5 for cold start; 1 under the rate limit; ${CLI_RUNS} for the real CLI).`,
+    `Made by \`${command}\` on ${date}. Machine: ${machine}. Each figure is the median of its runs (${name === "latest" ? `${RUNS} for throughput, memory and lifecycle; 5 for cold start; 1 under the rate limit; ${CLI_RUNS} for the real CLI; ` : ""}${NO_CHANGE_RUNS} for row 14).`,
     "",
     "| figure | ours | baseline | floor (no HTTP) | unit | against | ratio | goal | met |",
     "|---|---|---|---|---|---|---|---|---|",
@@ -446,14 +492,16 @@ function report(rows: Row[], elapsedMs: number): void {
     "process, its gRPC calls and this driver cost on this machine. No provider that makes HTTP requests can be faster than it.",
     "Rows 7 and 8 run the real `pulumi` CLI (file backend, `--skip-preview`, so each command times the operation itself) on the same",
     "program with each provider (bench/ours, bench/baseline, bench/floor).",
+    "Row 14 seeds each stack with `pulumi stack import` (a real `up` of 2 keys, cloned to the count) and fails unless the `up` counts",
+    "every resource unchanged and Flashback saw no write; its floors are bench/floor (TypeScript) and bench/floor-plugin (YAML).",
     "",
     `Bench took ${(elapsedMs / 1000).toFixed(0)} s.`,
   ];
   const markdown = lines.join("\n");
   const directory = join(ROOT, "bench", "results");
   mkdirSync(directory, { recursive: true });
-  writeFileSync(join(directory, "latest.json"), JSON.stringify({ command: "npm run bench", machine, date, rows }, null, 2));
-  writeFileSync(join(directory, "latest.md"), `${markdown}\n`);
+  writeFileSync(join(directory, `${name}.json`), JSON.stringify({ command, machine, date, rows }, null, 2));
+  writeFileSync(join(directory, `${name}.md`), `${markdown}\n`);
   console.log(markdown);
 }
 

@@ -6,6 +6,7 @@ import { startTestEmulator } from "../helpers/emulator-provider";
 import { GO_SDK_IMPORT, packageAdd, PYTHON_SDK_IMPORT } from "../helpers/plugin-program-suite";
 import { isExecutable, PYTHON_VENV, realCliSuite } from "../../testkit/find-pulumi-cli";
 import { CliStack, UNATTENDED, type StateDeployment } from "../../testkit/pulumi-cli-stack";
+import { changesIn, unchangedIn } from "../../testkit/cli-summary";
 import { TEST_NOW_ENV } from "../../provider/schedule/schedule-now";
 import {
   EMULATOR_SEED_FILE,
@@ -40,17 +41,6 @@ interface Replay {
   up: { code: number | null; changes: number; output: string };
   /** `METHOD path` of every request that wrote to the emulator. */
   writes: string[];
-}
-
-/** The resources a `pulumi preview` or `up` summary counts as created, updated, replaced, deleted or imported: all but `unchanged`. */
-function changesIn(output: string): number {
-  const summary = output.slice(output.lastIndexOf("\nResources:"));
-  return [...summary.matchAll(/^\s*[-+~<>=]+\s*(\d+) (?!unchanged)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
-}
-
-/** The resources a summary counts as unchanged, on a line of their own or after the total ("3 changes. 11 unchanged"). */
-function unchangedIn(output: string): number {
-  return Number(/^\s*(?:\d+ changes\. )?(\d+) unchanged$/m.exec(output.slice(output.lastIndexOf("\nResources:")))?.[1] ?? 0);
 }
 
 /** The resources of an exported state that a summary counts: all but the providers. */
