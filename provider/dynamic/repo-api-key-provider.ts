@@ -3,6 +3,7 @@ import { PartialKeyError } from "../lifecycle/partial-key-error";
 import { RepoApiKeyLifecycle, type Properties } from "../lifecycle/repo-api-key-lifecycle";
 import { processEngineWarnings } from "../plugin/engine-log";
 import { pickInputs } from "../lifecycle/to-outputs";
+import { generationOfTrigger } from "../rotation/key-pair-rule";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
 
 /** The serialized provider travels with every resource under this key; partial resources must carry it too. */
@@ -60,7 +61,10 @@ export class RepoApiKeyProvider implements pulumi.dynamic.ResourceProvider<RepoA
     const current = await this.lifecycle.read(id, properties(props));
     // An empty id tells the engine the key is gone: it leaves the state. The inputs go back too, as
     // Flashback has them: the next `up` diffs against them, which is what makes `ignoreChanges` hold.
-    return current === undefined ? { id: "" } : { id: current.id, props: current.outputs, inputs: asReadInputs(current.outputs) };
+    if (current === undefined) return { id: "" };
+    // A key of a RotatingRepoApiKey: no inputs, so the engine keeps the stored ones with what the pair remembers (the host sees only outputs).
+    if (generationOfTrigger(current.outputs.rotateWhenChanged) !== undefined) return { id: current.id, props: current.outputs };
+    return { id: current.id, props: current.outputs, inputs: asReadInputs(current.outputs) };
   }
 
   async update(id: string, olds: RepoApiKeyOutputs, news: RepoApiKeyInputs): Promise<pulumi.dynamic.UpdateResult<RepoApiKeyOutputs>> {

@@ -7,7 +7,11 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** The Node `http` front: `POST` with a JSON body to any path (the audience check pins the URL), the raw bytes handed on as they came. */
 export function createRotatorServer(rotator: Rotator): Server {
   return createServer((request, response) => {
-    void handle(rotator, request, response);
+    // A client that drops its connection mid-body (anyone may) fails its own request, not the adapter.
+    handle(rotator, request, response).catch(() => {
+      if (!response.headersSent) send(response, 400, { error: "bad request", message: "the request ended before its body did" });
+      else response.destroy();
+    });
   });
 }
 

@@ -19,12 +19,15 @@ export function ownKeyName(base: string, environment: string, repoId: string, ge
   return `${base}${marker(environment, repoId)}g${generation}~${Math.ceil(untilMs / 1000)}~${randomBytes(4).toString("hex")}`;
 }
 
-/** The keys of `listed` this environment's rotations made in `repoId`: what the adapter may ever delete. */
-export function ownKeys(listed: readonly ListedApiKey[], environment: string, repoId: string): OwnKey[] {
-  const tail = marker(environment, repoId);
+/**
+ * The keys of `listed` this environment's rotations of the keys named `base` made in `repoId`:
+ * what the adapter may ever delete. Two rotators of one environment and repository (a reader and
+ * a writer) differ by their base names, and never touch each other's keys.
+ */
+export function ownKeys(listed: readonly ListedApiKey[], base: string, environment: string, repoId: string): OwnKey[] {
+  const head = `${base}${marker(environment, repoId)}`;
   return listed.flatMap((key) => {
-    const at = key.name.lastIndexOf(tail);
-    const match = at < 0 ? null : /^g(\d{1,9})~(\d{1,12})~[0-9a-f]{8}$/.exec(key.name.slice(at + tail.length));
+    const match = key.name.startsWith(head) ? /^g(\d{1,9})~(\d{1,12})~[0-9a-f]{8}$/.exec(key.name.slice(head.length)) : null;
     return match === null ? [] : [{ listed: key, generation: Number(match[1]), untilMs: Number(match[2]) * 1000 }];
   });
 }

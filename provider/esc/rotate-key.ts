@@ -44,7 +44,7 @@ export async function rotateKey(context: RotationContext, request: RotationReque
   const untilMs = clock.now() + context.timeoutMs;
   const deadline = new Deadline(clock, context.timeoutMs - margin);
   const generation = (state?.generation ?? 0) + 1;
-  const own = await listOwn(context, request.repoId, deadline);
+  const own = await listOwn(context, request, deadline);
   // The state's key is consumers' current one: never deleted here, whatever its name says of its rotation.
   const kept = own.find((key) => key.listed.id === state?.id && key.generation === generation - 1);
   // Keys the state names were answered and stored: over, whatever their names say.
@@ -56,7 +56,7 @@ export async function rotateKey(context: RotationContext, request: RotationReque
   const name = ownKeyName(request.name, environment, request.repoId, generation, untilMs);
   const made = await createOwnKey(context, request, name, deadline);
   try {
-    const after = await listOwn(context, request.repoId, deadline);
+    const after = await listOwn(context, request, deadline);
     const others = after.filter((key) => key.listed.id !== made.id);
     refuseIfRunning(others, stored, clock.now() - margin, "while it made its key, so it deleted that key");
     if (clock.now() > untilMs - margin)
@@ -82,12 +82,13 @@ function clockMarginMs(timeoutMs: number): number {
   return Math.min(5_000, timeoutMs / 4);
 }
 
-async function listOwn(context: RotationContext, repoId: string, deadline: Deadline): Promise<OwnKey[]> {
+async function listOwn(context: RotationContext, request: RotationRequest, deadline: Deadline): Promise<OwnKey[]> {
+  const { repoId } = request;
   const listing = await context.client.listApiKeys(repoId, { deadline });
   if (listing === undefined) {
     throw new RotationError(502, `Flashback answers 404 for repository "${repoId}": it does not exist or the credential cannot see it`);
   }
-  return ownKeys(listing.keys, context.environment, repoId);
+  return ownKeys(listing.keys, request.name, context.environment, repoId);
 }
 
 function refuseIfRunning(own: OwnKey[], stored: ReadonlySet<string | undefined>, nowWithMargin: number, when: string): void {

@@ -18,10 +18,23 @@ export interface StoredPair extends PairRequest {
   memory: PairMemory;
 }
 
+/** A key as Flashback lists it, as much as the pair's Check reads. */
+export interface NamedKey {
+  id: string;
+  name: string;
+  createdAt?: string;
+}
+
+/**
+ * Keys made this far apart were made by different deployments: a rotation's key is made a
+ * deployment after its sibling, while a new pair's two keys are made by the same one.
+ */
+const SEPARATE_DEPLOYMENTS_MS = 10_000;
+
 /** What the pair's Check asks of the lifecycle. */
 export interface PairCheckServices {
-  /** The ids of the keys a repository holds under any of `names` (current and former names of the sibling). */
-  listSibling: (repoId: string, names: string[]) => Promise<string[]>;
+  /** The keys a repository holds under any of `names` (the pair's current and former names). */
+  listSibling: (repoId: string, names: string[]) => Promise<NamedKey[]>;
   /** Whether the diff replaces the key whatever its generation (a new repository, a new recipient). */
   replacedAnyway: (stored: Record<string, unknown>, given: Record<string, unknown>) => Promise<boolean>;
 }
@@ -84,10 +97,17 @@ export async function checkPairedKey(
       generation !== undefined && (await services.replacedAnyway(olds, { ...inputs, rotateWhenChanged: olds.rotateWhenChanged })),
   };
   let listed: string[] | undefined;
+  let madeLast: PairFacts["madeLast"];
   if (needsSiblingListing(facts)) {
-    const names = [...new Set([request.known.siblingName, ...(stored === undefined ? [] : [stored.siblingName])])];
+    const siblingNames = [...new Set([request.known.siblingName, ...(stored === undefined ? [] : [stored.siblingName])])];
+    const ownNames = [inputs.name, olds.name].filter((name): name is string => typeof name === "string");
     try {
-      listed = await services.listSibling(inputs.repoId as string, names);
+      const keys = await services.listSibling(inputs.repoId as string, [...siblingNames, ...ownNames]);
+      listed = keys.filter((key) => siblingNames.includes(key.name)).map((key) => key.id);
+      madeLast = whichMadeLast(
+        keys.filter((key) => ownNames.includes(key.name)),
+        keys.filter((key) => siblingNames.includes(key.name)),
+      );
     } catch (error) {
       // A new pair has no sibling to find; a key that must decide a rotation or a revocation may not guess.
       if (generation !== undefined) {
@@ -97,9 +117,21 @@ export async function checkPairedKey(
       listed = [];
     }
   }
-  const decision = decidePairKey({ ...facts, ...(listed === undefined ? {} : { listedSiblingIds: listed }) });
+  const decision = decidePairKey({
+    ...facts,
+    ...(listed === undefined ? {} : { listedSiblingIds: listed }),
+    ...(madeLast === undefined ? {} : { madeLast }),
+  });
   const pair: StoredPair = { ...request.known, memory: decision.memory };
   return { ...checked, inputs: { ...inputs, rotateWhenChanged: triggerOf(decision), pair } };
+}
+
+/** Slot a's own keys against b's, by when Flashback made them: the later one, unless they were made together or a time is missing. */
+function whichMadeLast(own: NamedKey[], sibling: NamedKey[]): "a" | "b" | "together" {
+  const latest = (keys: NamedKey[]) => Math.max(...keys.map((key) => Date.parse(key.createdAt ?? "")).filter(Number.isFinite));
+  const [ofA, ofB] = [latest(own), latest(sibling)];
+  if (!Number.isFinite(ofA) || !Number.isFinite(ofB) || Math.abs(ofA - ofB) < SEPARATE_DEPLOYMENTS_MS) return "together";
+  return ofA > ofB ? "a" : "b";
 }
 
 type ReadRequest = { known: PairRequest; unknown: false } | { known: PairRequest; unknown: true } | { refusal: string };
@@ -124,7 +156,8 @@ export function readPairRequest(value: unknown): ReadRequest {
   const sibling = readSibling(fields.sibling);
   if (sibling !== undefined) request.sibling = sibling;
   if (typeof revokeKeys === "string" && revokeKeys !== UNKNOWN_VALUE) request.revokeKeys = revokeKeys as PairRequest["revokeKeys"] & string;
-  if (typeof fields.revokeWhenChanged === "string" && fields.revokeWhenChanged !== UNKNOWN_VALUE)
+  // An empty text is no revocation: a config value declared with `default: ""` asks for none.
+  if (typeof fields.revokeWhenChanged === "string" && fields.revokeWhenChanged !== UNKNOWN_VALUE && fields.revokeWhenChanged !== "")
     request.revokeWhenChanged = fields.revokeWhenChanged;
   // A sibling not known yet is a preview of a new slot a: the rule waits, as it will once a is made.
   return { known: request, unknown: unknown && fields.sibling !== UNKNOWN_VALUE };

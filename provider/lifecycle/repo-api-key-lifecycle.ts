@@ -15,7 +15,7 @@ import {
   type SettingsSources,
 } from "../settings/resolve-settings";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
-import { PairChecks } from "./pair-check";
+import { PairChecks, type NamedKey } from "./pair-check";
 import { checkInputs, encryptToFailure, isKnown, missingRecipientFailure, UNKNOWN_VALUE, type CheckedInputs } from "./check-inputs";
 import { createKeyWithoutOrphans, IncompleteKeyError } from "./create-without-orphans";
 import { diffInputs, type InputsDiff } from "./diff-inputs";
@@ -188,10 +188,10 @@ export class RepoApiKeyLifecycle {
     return { ...checked, failures: [...checked.failures, { ...failure, reason: this.redact(failure.reason) }] };
   }
 
-  /** The ids Flashback lists under `names` in a repository: a key of a RotatingRepoApiKey finding its sibling. */
-  async #siblingIds(repoId: string, names: string[]): Promise<string[]> {
+  /** The keys Flashback lists under `names` in a repository: a key of a RotatingRepoApiKey finding its sibling. */
+  async #siblingIds(repoId: string, names: string[]): Promise<NamedKey[]> {
     const listing = await this.listKeys(repoId);
-    return (listing?.keys ?? []).filter((key) => names.includes(key.name)).map((key) => key.id);
+    return (listing?.keys ?? []).filter((key) => names.includes(key.name));
   }
 
   /** The diff by the values' text alone: synchronous and library-free, for the tools and models that call it. */

@@ -268,7 +268,7 @@ export class ResourceProviderService {
     const current = await this.lifecycle.read(request.getId(), stored);
     // An empty id tells the engine the key is gone: it leaves the state.
     if (current === undefined) return new providerProto.ReadResponse().setId("");
-    return readResponse(current.id, current.outputs, secret);
+    return readResponse(current.id, current.outputs, secret, given.plain.pair);
   }
 
   async update(request: ProtoRequest): Promise<unknown> {
@@ -352,11 +352,13 @@ function definedOnly(props: Props): Props {
   return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined));
 }
 
-function readResponse(id: string, outputs: RepoApiKeyOutputs, secret: readonly string[]): unknown {
+/** The inputs go back as Flashback has them; a key of a RotatingRepoApiKey keeps what its pair remembers, which Flashback knows nothing of. */
+function readResponse(id: string, outputs: RepoApiKeyOutputs, secret: readonly string[], pair?: unknown): unknown {
+  const inputs = { ...pickInputs(outputs), ...(pair === undefined ? {} : { pair }) };
   return new providerProto.ReadResponse()
     .setId(id)
     .setProperties(toOutputsStruct(outputs, secret))
-    .setInputs(toStruct(wrapSecrets({ ...pickInputs(outputs) }, secret)));
+    .setInputs(toStruct(wrapSecrets(inputs, secret)));
 }
 
 /**

@@ -133,7 +133,8 @@ export function rotatingKeyPair(
         siblingName: `${base}-${slot === "a" ? "b" : "a"}`,
         ...(siblingKey === undefined ? {} : { sibling: siblingKey }),
         ...(revokeKeys === undefined ? {} : { revokeKeys }),
-        ...(revokeWhenChanged === undefined ? {} : { revokeWhenChanged }),
+        // An empty text is no revocation: a config value declared with `default: ""` asks for none.
+        ...(revokeWhenChanged === undefined || revokeWhenChanged === "" ? {} : { revokeWhenChanged }),
       }));
   const slotKey = (which: Slot, pair: pulumi.Output<PairRequestSent>): SlotKey =>
     children.key(

@@ -80,6 +80,11 @@ export interface PairFacts {
   replacedAnyway: boolean;
   /** Slot a: the ids Flashback lists now under b's name (current or former); undefined when not read. */
   listedSiblingIds?: string[];
+  /**
+   * Slot a of a pair made by a release that remembered nothing: which key Flashback made last,
+   * when their creations lie far enough apart to tell (a rotation is a later deployment).
+   */
+  madeLast?: Slot | "together";
 }
 
 export type PairAction = "none" | "rotate" | "revoke";
@@ -104,8 +109,8 @@ export const REMADE_GAP = 1_000_000;
 /** Whether slot a must read b's ids from Flashback before `decidePairKey` can decide (at a's birth, to tell a remake). */
 export function needsSiblingListing(facts: Omit<PairFacts, "listedSiblingIds">): boolean {
   if (facts.request.slot !== "a") return false;
-  if (facts.generation === undefined) return true;
-  const memory = facts.memory ?? memoryOfOlderRelease(facts.request, facts.generation);
+  if (facts.generation === undefined || facts.memory === undefined) return true;
+  const memory = facts.memory;
   return memory.olderSiblingIds === "next" || isRevocationAsked(facts.request, memory) || facts.request.desired > memory.seenDesired;
 }
 
@@ -120,7 +125,7 @@ function decideKept(facts: PairFacts): PairDecision {
   const { request } = facts;
   if (facts.generation === undefined) return newKey(request, facts.listedSiblingIds ?? []);
   const generation = facts.generation;
-  const memory = facts.memory ?? memoryOfOlderRelease(request, generation);
+  const memory = facts.memory ?? memoryOfOlderRelease(request, generation, facts.madeLast, facts.listedSiblingIds);
   const view = request.slot === "a" ? viewOfSlotA(memory, facts.listedSiblingIds, generation) : viewOfSlotB(request, memory, generation);
   const newest = view.older ? view.siblingGeneration : generation;
   const remember = (changes: MemoryChanges): PairMemory => rememberView(request, memory, view, changes, facts.listedSiblingIds);
@@ -190,15 +195,26 @@ function isAwaitingSiblingRevocation(request: PairRequest, memory: PairMemory, l
 }
 
 /**
- * A key made by a release that remembered nothing: its slots held the generations of the number
- * asked, a the even one and b the odd one, so the one holding that number is the newer.
+ * A key made by a release that remembered nothing: its slots held the parity generations of the
+ * number asked last, a the even one and b the odd one, the newer holding that number. Slot b knows
+ * both generations. Slot a tells by which key Flashback made last; for keys made together it
+ * takes itself as the newer, which can hold a rotation back but never deletes the current key.
+ * Either way the number last asked is the newer generation, so a rise in this deployment still counts.
  */
-function memoryOfOlderRelease(request: PairRequest, generation: number): PairMemory {
-  const memory: PairMemory = { seenDesired: request.desired };
-  if (request.slot === "a" && generation >= request.desired) memory.olderSiblingIds = "next";
-  if (request.slot === "b" && request.sibling !== undefined)
-    memory.siblingSeen = { id: request.sibling.id, generation: request.sibling.generation };
-  return memory;
+function memoryOfOlderRelease(
+  request: PairRequest,
+  generation: number,
+  madeLast: Slot | "together" | undefined,
+  listed: string[] | undefined,
+): PairMemory {
+  if (request.slot === "b") {
+    const sibling = request.sibling;
+    if (sibling === undefined) return { seenDesired: generation };
+    return { seenDesired: Math.max(generation, sibling.generation), siblingSeen: { id: sibling.id, generation: sibling.generation } };
+  }
+  const newer = madeLast !== "b";
+  if (!newer) return { seenDesired: generation + 1 };
+  return { seenDesired: generation, olderSiblingIds: listed ?? "next" };
 }
 
 interface SiblingView {

@@ -126,6 +126,13 @@ describe("a RotatingRepoApiKey's pair across deployments (the real rule, the eng
     expect(world.deploy({ desired: 1, revoke: { keys: "current", request: "incident 7" } }).replaced).toEqual([]);
   });
 
+  it("rotates the older key of a pair the previous release made, at the first rise after the upgrade (b knows both generations)", () => {
+    const sibling = { id: "a-key", generation: 4 };
+    const request = { slot: "b" as const, desired: 5, deployment: "d", siblingName: "p-a", sibling };
+    const decision = decidePairKey({ request, generation: 3, memory: undefined, replacedAnyway: false });
+    expect([decision.action, decision.generation]).toEqual(["rotate", 5]);
+  });
+
   it("replaces nothing when the number asked falls (a counter replaced by a schedule that starts at 0)", () => {
     const world = new PairWorld();
     world.deploy({ desired: 5 });
