@@ -21,8 +21,15 @@ afterAll(() => emulator?.close());
 const stackFor = (kind: string): Promise<CliStack> =>
   cliStackOnEmulator(emulator, { programDir: join(__dirname, "programs", kind), stackName: "kinds" });
 
+/**
+ * Node.js strips TypeScript's types itself from 22.18 and 23.6 on (`process.features.typescript`):
+ * there a TypeScript ES module runs as the JavaScript ones do. The programs run on this process's Node.
+ */
+const NODE_STRIPS_TYPES = Boolean((process.features as { typescript?: unknown }).typescript);
+const WORKING_KINDS = ["js-commonjs", "js-esm", ...(NODE_STRIPS_TYPES ? ["ts-esm"] : [])];
+
 describe.skipIf(suite.skip)(suite.title, () => {
-  it.each(["js-commonjs", "js-esm"])("%s: up creates the key with its secret secret, destroy removes it", async (kind) => {
+  it.each(WORKING_KINDS)("%s: up creates the key with its secret secret, destroy removes it", async (kind) => {
     const stack = await stackFor(kind);
     try {
       const up = await stack.run(["up", ...UNATTENDED]);
@@ -38,18 +45,21 @@ describe.skipIf(suite.skip)(suite.title, () => {
     }
   });
 
-  it("ts-esm: fails before any request, with the message docs/troubleshooting.md documents", async () => {
-    const stack = await stackFor("ts-esm");
-    try {
-      emulator.requests.length = 0;
-      const up = await stack.run(["up", ...UNATTENDED]);
-      expect(up.code).not.toBe(0);
-      expect(up.output).toContain(TS_ESM_MESSAGE);
-      expect(emulator.requests).toEqual([]);
-    } finally {
-      await stack.dispose();
-    }
-  });
+  it.skipIf(NODE_STRIPS_TYPES)(
+    "ts-esm on a Node.js that does not strip types: fails before any request, with the message docs/troubleshooting.md documents",
+    async () => {
+      const stack = await stackFor("ts-esm");
+      try {
+        emulator.requests.length = 0;
+        const up = await stack.run(["up", ...UNATTENDED]);
+        expect(up.code).not.toBe(0);
+        expect(up.output).toContain(TS_ESM_MESSAGE);
+        expect(emulator.requests).toEqual([]);
+      } finally {
+        await stack.dispose();
+      }
+    },
+  );
 });
 
 /**
