@@ -31,6 +31,9 @@ export interface NamedKey {
  */
 const SEPARATE_DEPLOYMENTS_MS = 10_000;
 
+/** A Check's answer: the inputs to store, and every refused field. */
+type Checked = { inputs: Record<string, unknown>; failures: InputFailure[] };
+
 /** What the pair's Check asks of the lifecycle. */
 export interface PairCheckServices {
   /** The keys a repository holds under any of `names` (the pair's current and former names). */
@@ -46,14 +49,14 @@ export interface PairCheckServices {
  * answers what the first decided for the same inputs, which name this deployment.
  */
 export class PairChecks {
-  readonly #decided = new Map<string, { inputs: Record<string, unknown>; failures: InputFailure[] }>();
+  readonly #decided = new Map<string, Checked>();
 
   async check(
     olds: Record<string, unknown>,
-    checked: { inputs: Record<string, unknown>; failures: InputFailure[] },
+    checked: Checked,
     news: Record<string, unknown>,
     services: PairCheckServices,
-  ): Promise<{ inputs: Record<string, unknown>; failures: InputFailure[] }> {
+  ): Promise<Checked> {
     if (news.pair === undefined || news.pair === null) return checked;
     const asked = JSON.stringify(news);
     const stored = Object.keys(olds).length > 0;
@@ -70,13 +73,12 @@ export class PairChecks {
  * rule (rotation/key-pair-rule.ts) sets its generation, stored as `rotateWhenChanged`, from what
  * the key stored at its last Check. Any other key's inputs pass unchanged.
  */
-export async function checkPairedKey(
+async function checkPairedKey(
   olds: Record<string, unknown>,
-  checked: { inputs: Record<string, unknown>; failures: InputFailure[] },
+  checked: Checked,
   news: Record<string, unknown>,
   services: PairCheckServices,
-): Promise<{ inputs: Record<string, unknown>; failures: InputFailure[] }> {
-  if (news.pair === undefined || news.pair === null) return checked;
+): Promise<Checked> {
   const request = readPairRequest(news.pair);
   if ("refusal" in request) return { ...checked, failures: [...checked.failures, { property: "pair", reason: request.refusal }] };
   const stored = readStoredPair(olds.pair);
