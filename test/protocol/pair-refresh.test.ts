@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningEmulator } from "../../emulator";
+import { fromStruct, providerProto, toStruct } from "../../provider/plugin/pulumi-protocol";
+import { REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
+import { lifecycleFor, providerFor, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
+import { startPluginClient, type PluginClient } from "../helpers/plugin-client";
+
+/*
+ * A refresh of a key of a RotatingRepoApiKey keeps what the key remembers (its `pair`): the engine
+ * stores the inputs a Read returns, or keeps the stored ones when it returns none (step.go's
+ * RefreshStep), and a memory lost there would let the next up misjudge which key is current.
+ */
+
+const URN = `urn:pulumi:dev::pair-refresh::flashback:index:RotatingRepoApiKey$${REPO_API_KEY_TOKEN}::partner-a`;
+const PAIR = { slot: "a", desired: 1, deployment: "d-1", siblingName: "partner-b", memory: { seenDesired: 1, olderSiblingIds: ["b-1"] } };
+
+let emulator: RunningEmulator;
+let plugin: PluginClient;
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  plugin = await startPluginClient({ lifecycle: lifecycleFor(emulator) });
+});
+afterAll(async () => {
+  await plugin?.stop();
+  await emulator?.close();
+});
+
+describe("a refresh of a pair's key", () => {
+  it("through the plugin: returns the stored pair with the inputs Flashback knows", async () => {
+    const existing = emulator.store.create(TEST_REPO, "partner-a", "READ");
+    const stored = {
+      repoId: TEST_REPO,
+      name: "partner-a",
+      accessType: "READ",
+      rotateWhenChanged: "generation 1",
+      key: existing.stored.key,
+      secret: "s",
+    };
+    const read = await plugin.call(
+      "read",
+      new providerProto.ReadRequest()
+        .setUrn(URN)
+        .setId(existing.stored.id)
+        .setProperties(toStruct(stored))
+        .setInputs(toStruct({ repoId: TEST_REPO, name: "partner-a", accessType: "READ", rotateWhenChanged: "generation 1", pair: PAIR })),
+    );
+    expect(fromStruct(read.getInputs()).pair).toEqual(PAIR);
+  });
+
+  it("through the dynamic resource: returns no inputs, so that the engine keeps the stored ones", async () => {
+    const existing = emulator.store.create(TEST_REPO, "partner-b", "READ");
+    const stored = {
+      repoId: TEST_REPO,
+      name: "partner-b",
+      accessType: "READ",
+      rotateWhenChanged: "generation 2",
+      key: existing.stored.key,
+      secret: "s",
+    };
+    const read = await providerFor(emulator).read(existing.stored.id, stored as never);
+    expect(read.id).toBe(existing.stored.id);
+    expect(read.inputs).toBeUndefined();
+    const plain = await providerFor(emulator).read(existing.stored.id, { ...stored, rotateWhenChanged: "any text" } as never);
+    expect(plain.inputs, "a key outside a pair gets its inputs back as Flashback has them").toBeDefined();
+  });
+});
