@@ -80,7 +80,8 @@ async function checkPairedKey(
   services: PairCheckServices,
 ): Promise<Checked> {
   const request = readPairRequest(news.pair);
-  if ("refusal" in request) return { ...checked, failures: [...checked.failures, { property: "pair", reason: request.refusal }] };
+  // Under no property: the engine prints a failing property's value, and `pair` holds the key's names, which may be secret.
+  if ("refusal" in request) return { ...checked, failures: [...checked.failures, { property: "", reason: request.refusal }] };
   const stored = readStoredPair(olds.pair);
   const generation = generationOfTrigger(olds.rotateWhenChanged);
   const inputs = checked.inputs;
