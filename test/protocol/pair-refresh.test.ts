@@ -26,22 +26,28 @@ afterAll(async () => {
   await emulator?.close();
 });
 
+/** A pair's key made in the emulator, and its outputs as a state holds them. */
+function storedPairKey(name: string, generation: number): { id: string; stored: Record<string, string> } {
+  const existing = emulator.store.create(TEST_REPO, name, "READ");
+  const stored = {
+    repoId: TEST_REPO,
+    name,
+    accessType: "READ",
+    rotateWhenChanged: `generation ${generation}`,
+    key: existing.stored.key,
+    secret: "s",
+  };
+  return { id: existing.stored.id, stored };
+}
+
 describe("a refresh of a pair's key", () => {
   it("through the plugin: returns the stored pair with the inputs Flashback knows", async () => {
-    const existing = emulator.store.create(TEST_REPO, "partner-a", "READ");
-    const stored = {
-      repoId: TEST_REPO,
-      name: "partner-a",
-      accessType: "READ",
-      rotateWhenChanged: "generation 1",
-      key: existing.stored.key,
-      secret: "s",
-    };
+    const { id, stored } = storedPairKey("partner-a", 1);
     const read = await plugin.call(
       "read",
       new providerProto.ReadRequest()
         .setUrn(URN)
-        .setId(existing.stored.id)
+        .setId(id)
         .setProperties(toStruct(stored))
         .setInputs(toStruct({ repoId: TEST_REPO, name: "partner-a", accessType: "READ", rotateWhenChanged: "generation 1", pair: PAIR })),
     );
@@ -49,19 +55,11 @@ describe("a refresh of a pair's key", () => {
   });
 
   it("through the dynamic resource: returns no inputs, so that the engine keeps the stored ones", async () => {
-    const existing = emulator.store.create(TEST_REPO, "partner-b", "READ");
-    const stored = {
-      repoId: TEST_REPO,
-      name: "partner-b",
-      accessType: "READ",
-      rotateWhenChanged: "generation 2",
-      key: existing.stored.key,
-      secret: "s",
-    };
-    const read = await providerFor(emulator).read(existing.stored.id, stored as never);
-    expect(read.id).toBe(existing.stored.id);
+    const { id, stored } = storedPairKey("partner-b", 2);
+    const read = await providerFor(emulator).read(id, stored as never);
+    expect(read.id).toBe(id);
     expect(read.inputs).toBeUndefined();
-    const plain = await providerFor(emulator).read(existing.stored.id, { ...stored, rotateWhenChanged: "any text" } as never);
+    const plain = await providerFor(emulator).read(id, { ...stored, rotateWhenChanged: "any text" } as never);
     expect(plain.inputs, "a key outside a pair gets its inputs back as Flashback has them").toBeDefined();
   });
 });
