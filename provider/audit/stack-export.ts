@@ -1,4 +1,4 @@
-import { PACKAGE_NAME, REPO_API_KEY_TOKEN } from "../plugin/schema";
+import { PACKAGE_NAME, REPO_API_KEY_TOKEN } from "../definitions/tokens";
 
 /**
  * The type tokens of a Flashback key in a state: the dynamic resource's (what `dynamic.Resource`

@@ -1,3 +1,4 @@
+import { LIST_FUNCTION, LOOKUP_FUNCTION } from "../definitions/tokens";
 import type { ApiKeyListing } from "../client/flashback-client";
 import { InputError, type InputFailure } from "../errors/InputError";
 import { checkRepoId, checkText } from "./check-inputs";
@@ -39,9 +40,6 @@ export interface KeyQuery {
   id?: string;
   name?: string;
 }
-
-export const LIST_FUNCTION = "getRepoApiKeys";
-export const LOOKUP_FUNCTION = "getRepoApiKey";
 
 /** The arguments of `getRepoApiKeys`, or an `InputError` naming each bad one. */
 export function checkListArgs(args: Readonly<Record<string, unknown>>): { repoId: string } {

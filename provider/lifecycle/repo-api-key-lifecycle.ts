@@ -25,16 +25,8 @@ import { PartialKeyError } from "./partial-key-error";
 import { isDeploymentScope, isReservationName, processScope } from "./reservation";
 import { ReservationSweep } from "./reservation-sweep";
 import { UnseenRepositories, unseenRepositoryReason } from "./unseen-repository";
-import {
-  checkListArgs,
-  checkLookupArgs,
-  LIST_FUNCTION,
-  LOOKUP_FUNCTION,
-  selectKey,
-  toListedKeys,
-  type ListedRepoApiKey,
-  type RepoApiKeyList,
-} from "./key-lookup";
+import { checkListArgs, checkLookupArgs, selectKey, toListedKeys, type ListedRepoApiKey, type RepoApiKeyList } from "./key-lookup";
+import { LIST_FUNCTION, LOOKUP_FUNCTION } from "../definitions/tokens";
 import { parseImportId, parseLookupId } from "./import-id";
 import type { Recipient } from "../encryption/open-recipient";
 import { openRecipientCached, sameRecipient } from "../encryption/recipient-cache";

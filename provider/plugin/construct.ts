@@ -17,7 +17,7 @@ import type { EngineLog } from "./engine-log";
 import { SECRET_OUTPUTS, type PairMade } from "../types/resource";
 import { packageVersion } from "./package-version";
 import { fromStruct, isUnknown, providerProto, structProto, type Props } from "./pulumi-protocol";
-import { PLUGIN_DOWNLOAD_URL, REPO_API_KEY_TOKEN, ROTATING_REPO_API_KEY_TOKEN, ROTATION_SCHEDULE_TOKEN } from "./schema";
+import { PLUGIN_DOWNLOAD_URL, REPO_API_KEY_TOKEN, ROTATING_REPO_API_KEY_TOKEN, ROTATION_SCHEDULE_TOKEN } from "../definitions/tokens";
 
 /*
  * The plugin's Construct: the multi-language components, run in this process with Pulumi's Node.js

@@ -2,7 +2,7 @@ import { SettingsError } from "../errors/SettingsError";
 import { describeConfigSetting, type ConfigValues } from "../settings/resolve-settings";
 import { SETTING_KEYS, type SettingName } from "../settings/settings-keys";
 import { isUnknown, type Props } from "./pulumi-protocol";
-import { PACKAGE_NAME } from "./schema";
+import { PACKAGE_NAME } from "../definitions/tokens";
 
 /**
  * A provider's settings as the engine hands them to CheckConfig and Configure: the provider

@@ -26,7 +26,8 @@ import {
   type Props,
 } from "./pulumi-protocol";
 import { RotationScheduleHandlers } from "./rotation-schedule-handlers";
-import { GET_REPO_API_KEY_TOKEN, GET_REPO_API_KEYS_TOKEN, packageSchema, REPO_API_KEY_TOKEN, ROTATION_SCHEDULE_TOKEN } from "./schema";
+import { packageSchema } from "./schema";
+import { GET_REPO_API_KEY_TOKEN, GET_REPO_API_KEYS_TOKEN, REPO_API_KEY_TOKEN, ROTATION_SCHEDULE_TOKEN } from "../definitions/tokens";
 
 /** A request of Pulumi's generated protobuf classes, which carry no types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -2,28 +2,20 @@ import { REVOKED_KEYS } from "../rotation/key-pair-rule";
 import { DEFAULT_API_URL, DEFAULTS, SETTING_KEYS, type SettingName } from "../settings/settings-keys";
 import { ACCESS_TYPES } from "../types/api";
 import { REPLACE_ON_ANY_CHANGE, REPLACE_ON_CHANGE } from "../lifecycle/diff-inputs";
-import { LIST_FUNCTION, LOOKUP_FUNCTION } from "../lifecycle/key-lookup";
+import {
+  ACCESS_TYPE_TYPE,
+  GET_REPO_API_KEY_TOKEN,
+  GET_REPO_API_KEYS_TOKEN,
+  LISTED_KEY_TYPE,
+  PACKAGE_NAME,
+  PLUGIN_DOWNLOAD_URL,
+  PUBLIC_REPOSITORY,
+  REPO_API_KEY_TOKEN,
+  REVOKED_KEYS_TYPE,
+  ROTATING_REPO_API_KEY_TOKEN,
+  ROTATION_SCHEDULE_TOKEN,
+} from "../definitions/tokens";
 import { MAX_EVERY_DAYS } from "../schedule/rotation-schedule";
-
-/** The package's name in Pulumi: config keys are `flashback:*`, the resource `flashback:index:RepoApiKey`. */
-export const PACKAGE_NAME = "flashback";
-export const REPO_API_KEY_TOKEN = `${PACKAGE_NAME}:index:RepoApiKey`;
-/** The component of two keys that take turns, in TypeScript and served by the plugin's Construct. */
-export const ROTATING_REPO_API_KEY_TOKEN = `${PACKAGE_NAME}:index:RotatingRepoApiKey`;
-export const ROTATION_SCHEDULE_TOKEN = `${PACKAGE_NAME}:index:RotationSchedule`;
-/** The functions' tokens, as `fn::invoke` and the SDKs name them. */
-export const GET_REPO_API_KEYS_TOKEN = `${PACKAGE_NAME}:index:${LIST_FUNCTION}`;
-export const GET_REPO_API_KEY_TOKEN = `${PACKAGE_NAME}:index:${LOOKUP_FUNCTION}`;
-const LISTED_KEY_TYPE = `${PACKAGE_NAME}:index:ListedRepoApiKey`;
-
-/**
- * The project's public home: Flashback's GitHub organization, where its official API client lives
- * (flashbacknetwork/FlashbackClient). The Go module path, the plugin's download location and the
- * repository fields all derive from it; the npm scope is Flashback's own, @flashbacktech.
- */
-export const PUBLIC_REPOSITORY = "github.com/flashbacknetwork/pulumi-flashback";
-/** Where the CLI downloads the plugin that an SDK names: the GitHub releases of the public home. */
-export const PLUGIN_DOWNLOAD_URL = `github://api.github.com/${PUBLIC_REPOSITORY.replace(/^github\.com\//, "")}`;
 
 type PropertySpec = {
   type: string;
@@ -63,7 +55,7 @@ const repoApiKeyInputs: Record<string, PropertySpec> = markReplacing({
   name: { type: "string", description: "The key's name in Flashback. A new value renames the key in place." },
   accessType: {
     type: "string",
-    $ref: "#/types/flashback:index:AccessType",
+    $ref: `#/types/${ACCESS_TYPE_TYPE}`,
     description: "What the key may do: READ, WRITE or ADMIN. Updated in place.",
   },
   rotateWhenChanged: {
@@ -181,7 +173,7 @@ function rotatingRepoApiKeySpec(): Record<string, unknown> {
     inputProperties: {
       repoId: { type: "string", description: "The repository both keys open." },
       name: { type: "string", description: "Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback." },
-      accessType: { type: "string", $ref: "#/types/flashback:index:AccessType", description: "The access level of both keys." },
+      accessType: { type: "string", $ref: `#/types/${ACCESS_TYPE_TYPE}`, description: "The access level of both keys." },
       rotation: {
         type: "integer",
         description:
@@ -203,7 +195,7 @@ function rotatingRepoApiKeySpec(): Record<string, unknown> {
       },
       revokeKeys: {
         type: "string",
-        $ref: "#/types/flashback:index:RevokedKeys",
+        $ref: `#/types/${REVOKED_KEYS_TYPE}`,
         description: "Which keys a revocation replaces: current (the default), previous or both. Used with revokeWhenChanged.",
       },
       revokeWhenChanged: {
@@ -258,12 +250,12 @@ export function packageSchema(version: string): Record<string, unknown> {
     config: { variables: settings },
     provider: { description: "The Flashback provider: where the API is and how to sign in.", inputProperties: settings },
     types: {
-      "flashback:index:AccessType": {
+      [ACCESS_TYPE_TYPE]: {
         type: "string",
         description: "A repository API key's access level.",
         enum: ACCESS_TYPES.map((value) => ({ value, name: value.charAt(0) + value.slice(1).toLowerCase() })),
       },
-      "flashback:index:RevokedKeys": {
+      [REVOKED_KEYS_TYPE]: {
         type: "string",
         description: "Which keys of a RotatingRepoApiKey a revocation replaces.",
         enum: REVOKED_KEYS.map((value) => ({ value, name: value.charAt(0).toUpperCase() + value.slice(1) })),

@@ -4,7 +4,7 @@ import { repoApiKeyProviderStub } from "../dynamic/stub";
 import { ResourceOptionError } from "../errors/ResourceOptionError";
 import { maskSecretsInSdkLogs } from "../errors/sdk-runtime-redaction";
 import { IMPORT_ID_FORMAT } from "../lifecycle/import-id";
-import { REPO_API_KEY_TOKEN } from "../plugin/schema";
+import { REPO_API_KEY_TOKEN } from "../definitions/tokens";
 import type { AccessType } from "../types/api";
 import { SECRET_OUTPUTS, type PairMade } from "../types/resource";
 import type { RepoApiKeyArgs } from "./args";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ROTATING_REPO_API_KEY_TOKEN } from "../plugin/schema";
+import { ROTATING_REPO_API_KEY_TOKEN } from "../definitions/tokens";
 import { RepoApiKey } from "./RepoApiKey";
 import { RotationSchedule } from "./RotationSchedule";
 import { deletedWithWarning, keyOptions, scheduleOptions } from "./child-options";

@@ -2,7 +2,7 @@
  * docs/_index.md, the package's overview page in Pulumi's registry: what the package is, one
  * program in every language the suites run, and the resource's properties as the schema has them.
  */
-import { REPO_API_KEY_TOKEN, ROTATION_SCHEDULE_TOKEN } from "../../provider/plugin/schema";
+import { REPO_API_KEY_TOKEN, ROTATION_SCHEDULE_TOKEN } from "../../provider/definitions/tokens";
 import { examplePrograms } from "./example-programs";
 import { chooser, frontMatter, table } from "./markdown";
 import { typeText, type SchemaView } from "./schema-view";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
+import { REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 import {
   ABANDONED_AGE_MS,
   cliStackOnEmulator,

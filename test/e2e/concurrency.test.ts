@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { grpc, providerGrpc, providerProto, toStruct } from "../../provider/plugin/pulumi-protocol";
-import { REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
+import { REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 import { servePlugin } from "../../provider/plugin/serve";
 import { cliStackOnEmulator, lifecycleFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { realCliSuite } from "../../testkit/find-pulumi-cli";

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { REPO_API_KEY_TOKEN as TYPE } from "../../provider/plugin/schema";
+import { REPO_API_KEY_TOKEN as TYPE } from "../../provider/definitions/tokens";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
 import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import { GO_SDK_IMPORT, packageAdd, PYTHON_SDK_IMPORT } from "../helpers/plugin-program-suite";

@@ -4,7 +4,7 @@ import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
-import { REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
+import { REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 import { packageVersion } from "../../provider/plugin/package-version";
 import { checksumsName, pluginTarballName, releasedPlugin, RELEASE_DIR, sha256Of } from "../../scripts/release";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";

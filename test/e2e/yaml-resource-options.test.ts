@@ -1,4 +1,4 @@
-import { REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
+import { REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 import { describeResourceOptions } from "../helpers/resource-options-suite";
 
 // The plugin's flashback:index:RepoApiKey, from YAML (docs/resource-options.md).

@@ -1,4 +1,4 @@
-import { REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
+import { REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 import { describeRotatingOptions } from "../helpers/rotating-options-suite";
 
 // The plugin's Construct, for every language but TypeScript.

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
+import { REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 import { cliStackOnEmulator, startTestEmulator } from "../helpers/emulator-provider";
 import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import type { CliStack } from "../../testkit/pulumi-cli-stack";

@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
-import { PUBLIC_REPOSITORY } from "../../provider/plugin/schema";
+import { PUBLIC_REPOSITORY } from "../../provider/definitions/tokens";
 import { sha256Of } from "../../scripts/release-artifacts.cjs";
 import { findPulumiCli, pathDirsOutsideNodeModules } from "../../testkit/find-pulumi-cli";
 

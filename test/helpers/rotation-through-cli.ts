@@ -1,7 +1,7 @@
 import { expect } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
-import { ROTATING_REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
+import { ROTATING_REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 import { DAY_MS } from "../../provider/schedule/rotation-schedule";
 import { TEST_NOW_ENV } from "../../provider/schedule/schedule-now";
 import { UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { REPO_API_KEY_TOKEN as TYPE } from "../../provider/plugin/schema";
+import { REPO_API_KEY_TOKEN as TYPE } from "../../provider/definitions/tokens";
 import { TEST_REPO } from "./emulator-provider";
 import { keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 

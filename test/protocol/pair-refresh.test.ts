@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { fromStruct, providerProto, toStruct } from "../../provider/plugin/pulumi-protocol";
-import { REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
+import { REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 import { lifecycleFor, providerFor, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
 import { startPluginClient, type PluginClient } from "../helpers/plugin-client";
 

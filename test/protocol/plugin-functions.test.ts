@@ -12,7 +12,7 @@ import {
   type Props,
 } from "../../provider/plugin/pulumi-protocol";
 import { servePlugin } from "../../provider/plugin/serve";
-import { GET_REPO_API_KEY_TOKEN, GET_REPO_API_KEYS_TOKEN, REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
+import { GET_REPO_API_KEY_TOKEN, GET_REPO_API_KEYS_TOKEN, REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 import { stringsIn } from "../helpers/function-results";
 import { ABANDONED_AGE_MS, lifecycleFor, plantReservation, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 

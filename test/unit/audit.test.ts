@@ -3,7 +3,7 @@ import { auditRepository, unmanagedKeys } from "../../provider/audit/judge-keys"
 import { formatAge, formatJson, formatText } from "../../provider/audit/format-report";
 import { managedKeysIn, MANAGED_KEY_TYPES, StackExportError } from "../../provider/audit/stack-export";
 import { REPO_API_KEY_TYPE } from "../../provider/testing";
-import { REPO_API_KEY_TOKEN } from "../../provider/plugin/schema";
+import { REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 
 /* The audit's pure parts: what a state export says is managed, and what the report says of each key. */
 
