@@ -6,7 +6,7 @@
  * it is not re-exported here.
  */
 export { RepoApiKey, SECRET_OUTPUTS } from "./resources/RepoApiKey";
-export type { RepoApiKeyArgs } from "./resources/args";
+export type { RepoApiKeyArgs } from "./definitions/repo-api-key";
 export { RotatingRepoApiKey, type RotatingRepoApiKeyArgs } from "./resources/RotatingRepoApiKey";
 export { rotationNumber } from "./resources/rotation";
 export { REVOKED_KEYS, type RevokedKeys } from "./rotation/key-pair-rule";
@@ -15,7 +15,7 @@ export { getRepoApiKeys, getRepoApiKeysOutput, type GetRepoApiKeysArgs, type Get
 export type { ListedRepoApiKey, ReservationState } from "./functions/get-repo-api-keys";
 export { getRepoApiKey, getRepoApiKeyOutput, type GetRepoApiKeyArgs, type GetRepoApiKeyOutputArgs } from "./functions/get-repo-api-key";
 export { ACCESS_TYPES, type AccessType } from "./types/api";
-export type { RepoApiKeyInputs, RepoApiKeyOutputs } from "./types/resource";
+export type { RepoApiKeyInputs, RepoApiKeyOutputs } from "./definitions/repo-api-key";
 export { FlashbackError } from "./errors/FlashbackError";
 export { FlashbackApiError, type ApiFailure } from "./errors/FlashbackApiError";
 export { SettingsError } from "./errors/SettingsError";

@@ -4,7 +4,7 @@ import { RepoApiKeyLifecycle, type Properties } from "../lifecycle/repo-api-key-
 import { processEngineWarnings } from "../plugin/engine-log";
 import { pickInputs } from "../lifecycle/to-outputs";
 import { generationOfTrigger } from "../rotation/key-pair-rule";
-import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
+import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../definitions/repo-api-key";
 
 /** The serialized provider travels with every resource under this key; partial resources must carry it too. */
 const PROVIDER_KEY = "__provider";

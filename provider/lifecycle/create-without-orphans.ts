@@ -6,7 +6,7 @@ import { FlashbackApiError } from "../errors/FlashbackApiError";
 import { FlashbackError } from "../errors/FlashbackError";
 import { messageOf } from "../errors/message-of";
 import { isFlashbackApiError } from "../errors/type-guards";
-import type { RepoApiKeyInputs } from "../types/resource";
+import type { RepoApiKeyInputs } from "../definitions/repo-api-key";
 import { ClaimWindow } from "./claim-window";
 import type { EngineProbe } from "./engine-liveness";
 import type { Recipient } from "../encryption/open-recipient";

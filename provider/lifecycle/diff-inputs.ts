@@ -1,16 +1,18 @@
-import type { RepoApiKeyOutputs } from "../types/resource";
-import { UNKNOWN_VALUE } from "./check-inputs";
+import type { RepoApiKeyOutputs } from "../definitions/repo-api-key";
+import { UNKNOWN_VALUE } from "../engine/unknown-value";
+import { changingBy } from "../definitions/property";
+import { REPO_API_KEY } from "../definitions/repo-api-key";
 import { isNonEmptyString } from "../utils/is-non-empty-string";
 
-/** A key cannot move to another repository: a new repoId makes a new key; a new rotation trigger asks for one. */
-export const REPLACE_ON_CHANGE = ["repoId", "rotateWhenChanged"] as const;
+/** A new value replaces the key (it cannot move to another repository; a new rotation trigger asks for one); removal does not. */
+export const REPLACE_ON_CHANGE = changingBy(REPO_API_KEY.inputs, "replace");
 /**
  * The recipient replaces the key whichever way it changes, removal and first setting included: the
  * provider keeps no plaintext to encrypt again, and a key made sealed never gets a plain secret.
  */
-export const REPLACE_ON_ANY_CHANGE = ["encryptTo"] as const;
-/** Flashback's PUT replaces these two in place, key and secret unchanged. */
-export const UPDATE_IN_PLACE = ["name", "accessType"] as const;
+export const REPLACE_ON_ANY_CHANGE = changingBy(REPO_API_KEY.inputs, "replace-always");
+/** Flashback's PUT changes these in place, key and secret unchanged. */
+export const UPDATE_IN_PLACE = changingBy(REPO_API_KEY.inputs, "update");
 /** Outputs that an in-place update never changes. */
 export const STABLE_OUTPUTS = ["key", "secret", "encryptedSecret"] as const;
 
@@ -38,8 +40,9 @@ export interface DiffFacts {
  * updated in the same deployment never hold a revoked key.
  */
 export function diffInputs(olds: Partial<RepoApiKeyOutputs>, news: Record<string, unknown>, facts: DiffFacts = {}): InputsDiff {
-  const changed = (field: keyof RepoApiKeyOutputs): boolean =>
-    news[field] === UNKNOWN_VALUE || (news[field] !== olds[field] && !(field === "encryptTo" && facts.sameRecipient === true));
+  const changed = (field: string): boolean =>
+    news[field] === UNKNOWN_VALUE ||
+    (news[field] !== (olds as Record<string, unknown>)[field] && !(field === "encryptTo" && facts.sameRecipient === true));
   // Dropping the rotation trigger stops rotating; it is no reason to replace a working key.
   const replaces: string[] = REPLACE_ON_CHANGE.filter((field) => changed(field) && news[field] !== undefined);
   // An imported key has no secret to seal or expose: a new recipient is only recorded.

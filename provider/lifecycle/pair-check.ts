@@ -11,7 +11,7 @@ import {
   type PairRequest,
   type SiblingKey,
 } from "../rotation/key-pair-rule";
-import { UNKNOWN_VALUE } from "./check-inputs";
+import { UNKNOWN_VALUE } from "../engine/unknown-value";
 
 /** What a key of a RotatingRepoApiKey stores under `pair`: what its component asked, and what it remembers. */
 export interface StoredPair extends PairRequest {

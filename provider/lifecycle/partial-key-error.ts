@@ -1,5 +1,5 @@
 import { FlashbackError } from "../errors/FlashbackError";
-import type { RepoApiKeyOutputs } from "../types/resource";
+import type { RepoApiKeyOutputs } from "../definitions/repo-api-key";
 
 /**
  * A key Flashback made that the create could neither hand over whole nor delete. Each front reports

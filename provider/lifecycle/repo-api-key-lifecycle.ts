@@ -14,7 +14,7 @@ import {
   type Settings,
   type SettingsSources,
 } from "../settings/resolve-settings";
-import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
+import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../definitions/repo-api-key";
 import { PairChecks, type NamedKey } from "./pair-check";
 import { checkInputs, encryptToFailure, isKnown, missingRecipientFailure, UNKNOWN_VALUE, type CheckedInputs } from "./check-inputs";
 import { createKeyWithoutOrphans, IncompleteKeyError } from "./create-without-orphans";

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { parseZonedTimestamp } from "../client/flashback-time";
+import { RESERVATION_PREFIX } from "../definitions/rules";
 
-/**
+/*
  * A key is created under a reservation name and renamed to its declared name only once the engine
  * can receive it (create-without-orphans.ts). A reservation that outlives its create is therefore a
  * key whose secret nobody holds, and its name says so to whoever reads Flashback's console:
@@ -13,7 +14,6 @@ import { parseZonedTimestamp } from "../client/flashback-time";
  * deployments of any stacks, organizations or backends, and several provider processes of one
  * program, write to one repository at once.
  */
-export const RESERVATION_PREFIX = "pulumi-pending-";
 
 /**
  * Added to a reservation's lifetime before it counts as abandoned. It covers the one-second

@@ -1,5 +1,5 @@
 import { type AccessType, type CreateApiKeyResponse, type ListedApiKey } from "../types/api";
-import type { PairMade, RepoApiKeyInputs, RepoApiKeyOutputs } from "../types/resource";
+import { REPO_API_KEY, type PairMade, type RepoApiKeyInputs, type RepoApiKeyOutputs } from "../definitions/repo-api-key";
 import { isNonEmptyString } from "../utils/is-non-empty-string";
 
 /** What a create hands over: with `encryptTo`, `secret` is empty and `encryptedSecret` holds it sealed. */
@@ -35,10 +35,11 @@ function pairMadeOf(pair: unknown): PairMade | undefined {
 
 /** The documented input fields, the rotation trigger and the recipient only when there is one. */
 export function pickInputs(inputs: RepoApiKeyInputs): RepoApiKeyInputs {
-  const picked: RepoApiKeyInputs = { repoId: inputs.repoId, name: inputs.name, accessType: inputs.accessType };
-  if (typeof inputs.rotateWhenChanged === "string") picked.rotateWhenChanged = inputs.rotateWhenChanged;
-  if (typeof inputs.encryptTo === "string") picked.encryptTo = inputs.encryptTo;
-  return picked;
+  const given = inputs as unknown as Record<string, unknown>;
+  const names = Object.entries(REPO_API_KEY.inputs)
+    .filter(([name, property]) => "required" in property || (given[name] !== undefined && given[name] !== null))
+    .map(([name]) => name);
+  return Object.fromEntries(names.map((name) => [name, given[name]])) as unknown as RepoApiKeyInputs;
 }
 
 /**

@@ -14,7 +14,7 @@ import { maskSecretsInSdkLogs } from "../errors/sdk-runtime-redaction";
 import { messageOf } from "../errors/message-of";
 import { runConstructScoped } from "./construct-scope";
 import type { EngineLog } from "./engine-log";
-import { SECRET_OUTPUTS, type PairMade } from "../types/resource";
+import { SECRET_OUTPUTS, type PairMade } from "../definitions/repo-api-key";
 import { packageVersion } from "./package-version";
 import { fromStruct, isUnknown, providerProto, structProto, type Props } from "./pulumi-protocol";
 import { PLUGIN_DOWNLOAD_URL, REPO_API_KEY_TOKEN, ROTATING_REPO_API_KEY_TOKEN, ROTATION_SCHEDULE_TOKEN } from "../definitions/tokens";

@@ -7,8 +7,8 @@ import type { RepoApiKeyLifecycle } from "../lifecycle/repo-api-key-lifecycle";
 import { scopeOfUrn } from "../lifecycle/reservation";
 import { pickInputs } from "../lifecycle/to-outputs";
 import { settingsFailures } from "../settings/resolve-settings";
-import { SECRET_OUTPUTS } from "../types/resource";
-import type { RepoApiKeyOutputs } from "../types/resource";
+import { SECRET_OUTPUTS } from "../definitions/repo-api-key";
+import type { RepoApiKeyOutputs } from "../definitions/repo-api-key";
 import type { EngineLog } from "./engine-log";
 import { knownOnly, providerConfig, requireKnownSettings } from "./provider-config";
 import {

@@ -1,7 +1,8 @@
 import { REVOKED_KEYS } from "../rotation/key-pair-rule";
 import { DEFAULT_API_URL, DEFAULTS, SETTING_KEYS, type SettingName } from "../settings/settings-keys";
 import { ACCESS_TYPES } from "../types/api";
-import { REPLACE_ON_ANY_CHANGE, REPLACE_ON_CHANGE } from "../lifecycle/diff-inputs";
+import { requiredNames, type Definition, type Properties } from "../definitions/property";
+import { REPO_API_KEY } from "../definitions/repo-api-key";
 import {
   ACCESS_TYPE_TYPE,
   GET_REPO_API_KEY_TOKEN,
@@ -45,32 +46,37 @@ function settingProperties(): Record<string, PropertySpec> {
 }
 
 /**
- * The resource's inputs. The plugin's Diff replaces the key when one of REPLACE_ON_CHANGE changes,
- * which `willReplaceOnChanges` documents. Not `replaceOnChanges`: that one makes every generated SDK
- * set the resource option of that name, the user's way to force a replace the provider would not
- * make (pulumi/pulumi#9017), and would duplicate in each language what the Diff already decides.
+ * A definition's properties as the schema declares them. `willReplaceOnChanges` documents what the
+ * plugin's Diff replaces. Not `replaceOnChanges`: that one makes every generated SDK set the resource
+ * option of that name, the user's way to force a replace the provider would not make
+ * (pulumi/pulumi#9017), and would duplicate in each language what the Diff already decides.
  */
-const repoApiKeyInputs: Record<string, PropertySpec> = markReplacing({
-  repoId: { type: "string", description: "The Flashback repository the key opens. A new value replaces the key." },
-  name: { type: "string", description: "The key's name in Flashback. A new value renames the key in place." },
-  accessType: {
-    type: "string",
-    $ref: `#/types/${ACCESS_TYPE_TYPE}`,
-    description: "What the key may do: READ, WRITE or ADMIN. Updated in place.",
-  },
-  rotateWhenChanged: {
-    type: "string",
-    description:
-      "Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.",
-  },
-  encryptTo: {
-    type: "string",
-    description:
-      "An age recipient (age1…, age1pq1…) or an ASCII-armored block holding exactly one OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create: " +
-      "encryptedSecret holds the ciphertext and secret stays empty. Another recipient (another age recipient, another OpenPGP primary key), added or removed, replaces the key; " +
-      "the same key exported again (a new expiry) replaces nothing.",
-  },
-});
+function schemaProperties(properties: Properties): Record<string, PropertySpec> {
+  return Object.fromEntries(
+    Object.entries(properties).map(([name, property]) => {
+      const spec: PropertySpec = {
+        type: property.type,
+        ...(property.schemaType === undefined ? {} : { $ref: `#/types/${property.schemaType}` }),
+        ...(property.secret === true ? { secret: true } : {}),
+        description: property.description,
+      };
+      if (property.onChange === "replace" || property.onChange === "replace-always") spec.willReplaceOnChanges = true;
+      return [name, spec];
+    }),
+  );
+}
+
+/** A resource's schema entry: its inputs, and its outputs after them. */
+function resourceSpec(definition: Definition): Record<string, unknown> {
+  const inputs = schemaProperties(definition.inputs);
+  return {
+    description: definition.description,
+    inputProperties: inputs,
+    requiredInputs: requiredNames(definition.inputs),
+    properties: { ...inputs, ...schemaProperties(definition.outputs) },
+    required: [...requiredNames(definition.inputs), ...requiredNames(definition.outputs)],
+  };
+}
 
 /** A RotationSchedule's inputs (schedule/rotation-schedule.ts holds its rule). */
 const scheduleInputs: Record<string, PropertySpec> = {
@@ -223,13 +229,6 @@ function rotatingRepoApiKeySpec(): Record<string, unknown> {
   };
 }
 
-function markReplacing(properties: Record<string, PropertySpec>): Record<string, PropertySpec> {
-  const replacing: readonly string[] = [...REPLACE_ON_CHANGE, ...REPLACE_ON_ANY_CHANGE];
-  return Object.fromEntries(
-    Object.entries(properties).map(([name, spec]) => [name, replacing.includes(name) ? { ...spec, willReplaceOnChanges: true } : spec]),
-  );
-}
-
 /**
  * The package schema `pulumi package add` and `gen-sdk` read. The resource's inputs and outputs are
  * the dynamic `RepoApiKey`'s; `key` and `secret` are secret, so every generated SDK marks them so.
@@ -269,39 +268,7 @@ export function packageSchema(version: string): Record<string, unknown> {
     },
     resources: {
       [REPO_API_KEY_TOKEN]: {
-        description:
-          "A Flashback repository API key. Flashback shows its secret once, at creation; the provider keeps it encrypted in the state. " +
-          "Import with `pulumi import flashback:index:RepoApiKey <name> <repoId>/<keyId>` (the secret cannot be imported).",
-        inputProperties: repoApiKeyInputs,
-        requiredInputs: ["repoId", "name", "accessType"],
-        properties: {
-          ...repoApiKeyInputs,
-          key: {
-            type: "string",
-            secret: true,
-            description:
-              "The key id a storage client sends (the S3 access key id; the client email for GCS). Empty for Azure Blob repositories.",
-          },
-          secret: {
-            type: "string",
-            secret: true,
-            description:
-              "The secret that goes with `key`. Empty for an imported key (Flashback shows it only once) and for a key with encryptTo.",
-          },
-          encryptedSecret: {
-            type: "string",
-            description:
-              "With encryptTo: the secret as armored ciphertext (age or OpenPGP) that only the recipient's private key opens. " +
-              "Not secret: print it or hand it over as it is. Empty for an imported key.",
-          },
-          importedWithoutSecret: {
-            type: "boolean",
-            description:
-              "True for a key adopted with `pulumi import`, whose secret Flashback never shows again: its empty `secret` is expected, " +
-              "so the key is kept rather than replaced. Unset for a key the provider created.",
-          },
-        },
-        required: ["repoId", "name", "accessType", "key", "secret"],
+        ...resourceSpec(REPO_API_KEY),
         // What `pulumi do flashback:index:RepoApiKey list` asks for; each key it lists is an import id.
         listInputs: { properties: { repoId: repoIdArgument }, required: ["repoId"] },
       },

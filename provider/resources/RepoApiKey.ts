@@ -6,8 +6,8 @@ import { maskSecretsInSdkLogs } from "../errors/sdk-runtime-redaction";
 import { IMPORT_ID_FORMAT } from "../lifecycle/import-id";
 import { REPO_API_KEY_TOKEN } from "../definitions/tokens";
 import type { AccessType } from "../types/api";
-import { SECRET_OUTPUTS, type PairMade } from "../types/resource";
-import type { RepoApiKeyArgs } from "./args";
+import { REPO_API_KEY, SECRET_OUTPUTS, type PairMade } from "../definitions/repo-api-key";
+import type { RepoApiKeyArgs } from "../definitions/repo-api-key";
 
 export { SECRET_OUTPUTS };
 
@@ -63,11 +63,7 @@ export class RepoApiKey extends pulumi.dynamic.Resource {
       repoApiKeyProviderStub(currentDeploymentScope()),
       name,
       {
-        repoId: args.repoId,
-        name: args.name,
-        accessType: args.accessType,
-        rotateWhenChanged: args.rotateWhenChanged,
-        encryptTo: args.encryptTo,
+        ...definedInputs(args),
         // Set only by RotatingRepoApiKey on its two keys (resources/rotating-key-pair.ts).
         pair: (args as RepoApiKeyArgs & { pair?: unknown }).pair,
         key: undefined,
@@ -110,6 +106,11 @@ function organizationOrEmpty(): string {
   } catch {
     return "";
   }
+}
+
+/** The arguments RepoApiKey's definition names, whatever else the object holds. */
+function definedInputs(args: RepoApiKeyArgs): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(REPO_API_KEY.inputs).map((name) => [name, (args as Record<string, unknown>)[name]]));
 }
 
 function mergeSecretOutputs(fromUser: string[] | undefined): string[] {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { generationOfTrigger, REVOKED_KEYS, type RevokedKeys, type Slot } from "../rotation/key-pair-rule";
 import type { AccessType } from "../types/api";
-import type { PairMade } from "../types/resource";
+import type { PairMade } from "../definitions/repo-api-key";
 import { requireRotation } from "./rotation";
 
 /** The inputs of a `RotatingRepoApiKey`, in every language. */

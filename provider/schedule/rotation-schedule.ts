@@ -1,5 +1,6 @@
 import type { InputFailure } from "../errors/InputError";
-import { describeType, UNKNOWN_VALUE } from "../lifecycle/check-inputs";
+import { UNKNOWN_VALUE } from "../engine/unknown-value";
+import { describeType } from "../utils/describe-type";
 
 /*
  * The rule of a RotationSchedule, one for both fronts: at each deployment the rotation number goes

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { REPO_API_KEY } from "../definitions/repo-api-key";
 import { newPairKeyOutputs } from "../lifecycle/pair-check";
 import { checkSchedule } from "../schedule/rotation-schedule";
 
@@ -57,8 +58,10 @@ export function fakeCredentials(name: string): { id: string; key: string; secret
 
 function fakeRepoApiKey(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
   const { id, key, secret } = fakeCredentials(args.name);
-  const { repoId, name, accessType, rotateWhenChanged, encryptTo, pair } = args.inputs as Record<string, unknown>;
-  const state = { repoId, name, accessType, rotateWhenChanged, key, secret, ...(pair === undefined ? {} : newPairKeyOutputs(pair)) };
+  const inputs = args.inputs as Record<string, unknown>;
+  const { encryptTo, pair } = inputs;
+  const given = Object.fromEntries(Object.keys(REPO_API_KEY.inputs).map((name) => [name, inputs[name]]));
+  const state = { ...given, key, secret, ...(pair === undefined ? {} : newPairKeyOutputs(pair)) };
   if (typeof encryptTo !== "string") return { id, state };
   return { id, state: { ...state, encryptTo, secret: "", encryptedSecret: fakeEncryptedSecret(encryptTo, secret) } };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../../provider/types/resource";
+import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../../provider/definitions/repo-api-key";
 import { keyIdsIn, providerFor, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
 import { stalledClock, virtualClock } from "../helpers/test-clocks";
 

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import type { RunningEmulator } from "../../emulator";
 import { loadAge, loadOpenPgp } from "../../provider/encryption/encryption-libraries";
 import type { LifecycleOptions } from "../../provider/lifecycle";
-import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../../provider/types/resource";
+import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../../provider/definitions/repo-api-key";
 import {
   ageKeyPair,
   decryptAgeInProcess,

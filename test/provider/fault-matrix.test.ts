@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmulator, type FaultRule, type RunningEmulator } from "../../emulator";
-import type { RepoApiKeyOutputs } from "../../provider/types/resource";
+import type { RepoApiKeyOutputs } from "../../provider/definitions/repo-api-key";
 import { everythingPrinted, providerFor, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { virtualClock } from "../helpers/test-clocks";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../../provider/types/resource";
+import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../../provider/definitions/repo-api-key";
 import { everythingPrinted, lifecycleFor, providerFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 
 let emulator: RunningEmulator;

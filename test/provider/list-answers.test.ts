@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { describePaging } from "../../provider/client/paging";
-import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../../provider/types/resource";
+import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../../provider/definitions/repo-api-key";
 import {
   ABANDONED_AGE_MS,
   keyIdsIn,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
-import type { RepoApiKeyInputs } from "../../provider/types/resource";
+import type { RepoApiKeyInputs } from "../../provider/definitions/repo-api-key";
 import { manualClock, virtualClock } from "../helpers/test-clocks";
 import { everythingPrinted, providerFor, TEST_REPO, TEST_TOKEN, keyIdsIn } from "../helpers/emulator-provider";
 

@@ -8,10 +8,10 @@ import {
   deploymentScope,
   isAbandoned,
   newReservationName,
-  RESERVATION_PREFIX,
   reservationLifetimeMs,
 } from "../../provider/lifecycle/reservation";
-import type { RepoApiKeyInputs } from "../../provider/types/resource";
+import { RESERVATION_PREFIX } from "../../provider/definitions/rules";
+import type { RepoApiKeyInputs } from "../../provider/definitions/repo-api-key";
 import {
   ABANDONED_AGE_MS,
   everythingPrinted,

@@ -3,7 +3,7 @@ import type { RunningEmulator } from "../../emulator";
 import { createGotTransport, type HttpTransport } from "../../provider/client/http-transport";
 import type { Clock } from "../../provider/client/clock";
 import { deploymentScope, newReservationName } from "../../provider/lifecycle/reservation";
-import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../../provider/types/resource";
+import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../../provider/definitions/repo-api-key";
 import { keyIdsIn, lifecycleFor, plantReservation, providerFor, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
 
 /*

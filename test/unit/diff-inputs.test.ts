@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UNKNOWN_VALUE } from "../../provider/lifecycle/check-inputs";
 import { diffInputs } from "../../provider/lifecycle/diff-inputs";
-import type { RepoApiKeyOutputs } from "../../provider/types/resource";
+import type { RepoApiKeyOutputs } from "../../provider/definitions/repo-api-key";
 
 const olds: RepoApiKeyOutputs = { repoId: "repo-1", name: "reader", accessType: "READ", key: "FBK1", secret: "s3cr3t-value" };
 

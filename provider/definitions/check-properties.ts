@@ -1,0 +1,59 @@
+import type { InputFailure } from "../errors/InputError";
+import { UNKNOWN_VALUE } from "../engine/unknown-value";
+import { describeType } from "../utils/describe-type";
+import type { Properties, PropertyDefinition, Rule } from "./property";
+
+/** Reports a failure of `property`; `reason` does not name it. */
+export type Fail = (property: string, reason: string) => void;
+
+/**
+ * Checks each property of `properties` in `values` by its definition, without any network call:
+ * every failure names its field and says what is allowed. Unknown values (preview) pass.
+ */
+export function checkProperties(properties: Properties, values: Readonly<Record<string, unknown>>): InputFailure[] {
+  const failures: InputFailure[] = [];
+  for (const [name, property] of Object.entries(properties)) {
+    checkProperty(name, property, values[name], (field, reason) =>
+      failures.push({ property: property.refusedUnnamed === true ? "" : field, reason: `${field} ${reason}` }),
+    );
+  }
+  return failures;
+}
+
+export function checkProperty(name: string, property: PropertyDefinition, value: unknown, fail: Fail): void {
+  if (value === UNKNOWN_VALUE) return;
+  if (property.values !== undefined) return checkOneOf(name, property.values, property.required === true, value, fail);
+  if (value === undefined || value === null) {
+    if (property.required === true)
+      fail(name, property.type === "string" ? "is required: give a non-empty string" : `is required: give a ${property.type}`);
+    return;
+  }
+  if (property.type === "string") return checkString(name, value, property.rules ?? [], fail);
+  const fits =
+    property.type === "boolean"
+      ? typeof value === "boolean"
+      : typeof value === "number" && (property.type === "number" || Number.isInteger(value));
+  if (!fits) fail(name, `must be ${property.type === "integer" ? "a whole number" : `a ${property.type}`}; got ${describeType(value)}`);
+}
+
+/** A string value (`value` not missing) against its rules; the first reason refuses it. */
+export function checkString(name: string, value: unknown, rules: readonly Rule[], fail: Fail): void {
+  if (value === UNKNOWN_VALUE) return;
+  if (value === undefined || value === null) return fail(name, "is required: give a non-empty string");
+  if (typeof value !== "string") return fail(name, `must be a string; got ${describeType(value)}`);
+  for (const rule of rules) {
+    const reason = rule(value);
+    if (reason !== undefined) return fail(name, reason);
+  }
+}
+
+function checkOneOf(name: string, allowed: readonly string[], required: boolean, value: unknown, fail: Fail): void {
+  const list = allowed.join(", ");
+  if (value === undefined || value === null) {
+    if (required) fail(name, `is required: one of ${list}`);
+    return;
+  }
+  if (!allowed.includes(value as string)) {
+    fail(name, `must be one of ${list}; got ${typeof value === "string" ? JSON.stringify(value) : describeType(value)}`);
+  }
+}

@@ -1,0 +1,83 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/*
+ * One definition per resource and function: each property's name, type, whether it is secret or
+ * required, what a change of it does, its description and its rules. The TypeScript argument types,
+ * Check, the diff's replace set, the plugin's schema (hence the SDKs and the registry pages) and the
+ * testing mocks are derived from it, so a new input is written here once.
+ */
+
+/** A property's type in Pulumi's schema; `integer` is a number that must be whole. */
+export type PropertyType = "string" | "number" | "integer" | "boolean";
+
+/**
+ * What a change of an input does to the resource: `update` in place; `replace` (a new value
+ * replaces it, removing it replaces nothing); `replace-always` (any change, removal included).
+ */
+export type OnChange = "update" | "replace" | "replace-always";
+
+/** A rule on a string value: the reason it fails, without the property's name, or undefined. */
+export type Rule = (value: string) => string | undefined;
+
+export interface PropertyDefinition {
+  readonly type: PropertyType;
+  readonly description: string;
+  readonly required?: true;
+  /** Encrypted in the state and masked, whatever the program says. */
+  readonly secret?: true;
+  /** The only values allowed, and the schema type (an enum) that names them. */
+  readonly values?: readonly string[];
+  readonly schemaType?: string;
+  readonly onChange?: OnChange;
+  /** Checked in order on a known string value; the first reason refuses it. */
+  readonly rules?: readonly Rule[];
+  /**
+   * Refusals of this input name it in their reason but fail under no property: the engine prints a
+   * failing property's value, and a value refused here may be a secret pasted by mistake.
+   */
+  readonly refusedUnnamed?: true;
+}
+
+export type Properties = Readonly<Record<string, PropertyDefinition>>;
+
+/** A resource or function: its inputs and what it answers. */
+export interface Definition {
+  readonly token: string;
+  readonly description: string;
+  readonly inputs: Properties;
+  readonly outputs: Properties;
+}
+
+type ValueOf<P extends PropertyDefinition> = P extends { values: readonly (infer V)[] }
+  ? V
+  : P["type"] extends "string"
+    ? string
+    : P["type"] extends "boolean"
+      ? boolean
+      : number;
+
+type RequiredNames<D extends Properties> = { [K in keyof D]: D[K] extends { required: true } ? K : never }[keyof D];
+type OptionalNames<D extends Properties> = Exclude<keyof D, RequiredNames<D>>;
+/** One object type rather than an intersection, as a user's editor shows it. */
+type Flat<T> = { [K in keyof T]: T[K] };
+
+/** The plain values of a definition's properties, as the lifecycle holds them once checked. */
+export type ValuesOf<D extends Properties> = Flat<
+  { -readonly [K in RequiredNames<D>]: ValueOf<D[K]> } & { -readonly [K in OptionalNames<D>]?: ValueOf<D[K]> }
+>;
+
+/** The arguments a program gives: each value may be an Output. */
+export type ArgsOf<D extends Properties> = Flat<
+  { -readonly [K in RequiredNames<D>]: pulumi.Input<ValueOf<D[K]>> } & { -readonly [K in OptionalNames<D>]?: pulumi.Input<ValueOf<D[K]>> }
+>;
+
+export function namesOf(properties: Properties, which: (property: PropertyDefinition) => boolean = () => true): string[] {
+  return Object.entries(properties)
+    .filter(([, property]) => which(property))
+    .map(([name]) => name);
+}
+
+export const requiredNames = (properties: Properties): string[] => namesOf(properties, (property) => property.required === true);
+
+export const changingBy = (properties: Properties, onChange: OnChange): string[] =>
+  namesOf(properties, (property) => property.onChange === onChange);
