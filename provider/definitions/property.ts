@@ -8,7 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
  */
 
 /** A property's type in Pulumi's schema; `integer` is a number that must be whole. */
-export type PropertyType = "string" | "number" | "integer" | "boolean";
+export type PropertyType = "string" | "number" | "integer" | "boolean" | "array";
 
 /**
  * What a change of an input does to the resource: `update` in place; `replace` (a new value
@@ -28,6 +28,8 @@ export interface PropertyDefinition {
   /** The only values allowed, and the schema type (an enum) that names them. */
   readonly values?: readonly string[];
   readonly schemaType?: string;
+  /** An array's items: the schema type (an object) each one is. */
+  readonly items?: string;
   readonly onChange?: OnChange;
   /** Checked in order on a known string value; the first reason refuses it. */
   readonly rules?: readonly Rule[];
@@ -46,6 +48,8 @@ export interface Definition {
   readonly description: string;
   readonly inputs: Properties;
   readonly outputs: Properties;
+  /** A component resource: its outputs are the resource's properties, not its inputs. */
+  readonly component?: true;
 }
 
 type ValueOf<P extends PropertyDefinition> = P extends { values: readonly (infer V)[] }
@@ -54,7 +58,9 @@ type ValueOf<P extends PropertyDefinition> = P extends { values: readonly (infer
     ? string
     : P["type"] extends "boolean"
       ? boolean
-      : number;
+      : P["type"] extends "array"
+        ? unknown[]
+        : number;
 
 type RequiredNames<D extends Properties> = { [K in keyof D]: D[K] extends { required: true } ? K : never }[keyof D];
 type OptionalNames<D extends Properties> = Exclude<keyof D, RequiredNames<D>>;

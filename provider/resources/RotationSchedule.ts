@@ -1,16 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { rotationScheduleProviderStub } from "../dynamic/schedule-stub";
+import type { RotationScheduleArgs } from "../definitions/rotation-schedule";
 
-/** The inputs of a `RotationSchedule`. */
-export interface RotationScheduleArgs {
-  /** The period, in days: greater than 0, at most 36,525; fractions allowed (`1 / 24` is an hour). */
-  everyDays: pulumi.Input<number>;
-  /**
-   * Optional: a whole number of at least 0 you may still raise by hand. The schedule starts at it;
-   * each deployment that sees it higher than the last one did steps once, whatever the period.
-   */
-  rotation?: pulumi.Input<number>;
-}
+export type { RotationScheduleArgs };
 
 /**
  * A rotation number that goes up by one when a period has passed, with nobody raising it: the

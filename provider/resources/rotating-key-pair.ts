@@ -3,47 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { generationOfTrigger, REVOKED_KEYS, type RevokedKeys, type Slot } from "../rotation/key-pair-rule";
 import type { AccessType } from "../types/api";
 import type { PairMade } from "../definitions/repo-api-key";
-import { requireRotation } from "./rotation";
+import type { RotatingRepoApiKeyArgs } from "../definitions/rotating-repo-api-key";
+import type { RotationScheduleArgs } from "../definitions/rotation-schedule";
 
-/** The inputs of a `RotatingRepoApiKey`, in every language. */
-export interface RotatingRepoApiKeyArgs {
-  /** The repository both keys open. */
-  repoId: pulumi.Input<string>;
-  /** Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback. */
-  name: pulumi.Input<string>;
-  /** The access level of both keys. */
-  accessType: pulumi.Input<AccessType>;
-  /**
-   * A whole number of at least 0 that goes up by one at each rotation: a counter you raise by
-   * hand (or a `RotationSchedule`'s `rotation`). Each step replaces the older of the two keys; the
-   * newer one stays valid for one more period. Required unless `rotateEveryDays` is given; beside it,
-   * a counter you may still raise by hand for a rotation now.
-   */
-  rotation?: pulumi.Input<number>;
-  /**
-   * A schedule: rotate when this many days have passed since the last rotation, at the next
-   * deployment, with nobody raising a number. The component keeps a `RotationSchedule` child
-   * (`<name>-schedule`) that stores when it last rotated and steps at most once per deployment.
-   */
-  rotateEveryDays?: pulumi.Input<number>;
-  /**
-   * Who may read the secrets: an age recipient or an armored OpenPGP public key, as on `RepoApiKey`.
-   * Both keys' secrets are then encrypted to it (`currentEncryptedSecret`, `previousEncryptedSecret`)
-   * and `currentSecret` and `previousSecret` stay empty. Changing it replaces both keys.
-   */
-  encryptTo?: pulumi.Input<string>;
-  /**
-   * Which keys a revocation replaces: `"current"` (the default), `"previous"` or `"both"`. Used with
-   * `revokeWhenChanged`.
-   */
-  revokeKeys?: pulumi.Input<RevokedKeys>;
-  /**
-   * For a leaked key: each new value revokes the keys `revokeKeys` names at the next `pulumi up`,
-   * which makes a new key in each one's place and deletes the old one at its end. A revoked current
-   * key's successor is current at once; a revoked previous key's successor becomes current.
-   */
-  revokeWhenChanged?: pulumi.Input<string>;
-}
+export type { RotatingRepoApiKeyArgs };
+import { requireRotation } from "./rotation";
 
 /** What a slot's key must offer the component, whichever front made it. */
 export interface SlotKey {
@@ -79,10 +43,7 @@ export interface PairRequestSent {
 }
 
 /** The inputs of the schedule a component keeps for `rotateEveryDays`: those of a `RotationSchedule`. */
-export interface ScheduleArgs {
-  everyDays: pulumi.Input<number>;
-  rotation?: pulumi.Input<number>;
-}
+export type ScheduleArgs = RotationScheduleArgs;
 
 /**
  * Makes the component's children: the dynamic `RepoApiKey` and `RotationSchedule` in a TypeScript
