@@ -1,0 +1,139 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
+import type { ArgsOf, Definition, PropertyDefinition } from "../../provider/definitions/property";
+import { REPO_API_KEY, type RepoApiKeyArgs } from "../../provider/definitions/repo-api-key";
+import { ROTATING_REPO_API_KEY, type RotatingRepoApiKeyArgs } from "../../provider/definitions/rotating-repo-api-key";
+import { ROTATION_SCHEDULE, type RotationScheduleArgs } from "../../provider/definitions/rotation-schedule";
+import { type GET_REPO_API_KEYS, type GET_REPO_API_KEY } from "../../provider/definitions/key-functions";
+import type * as RepoApiKeyDefinition from "../../provider/definitions/repo-api-key";
+import type { GetRepoApiKeyArgs, GetRepoApiKeysArgs } from "../../provider";
+
+/*
+ * Each resource and function is declared once (provider/definitions/). A throwaway optional input
+ * added to RepoApiKey's definition must reach Check, the diff, the plugin's schema, the TypeScript
+ * arguments, the dynamic resource's inputs and the testing mocks, with no other edit; and what is
+ * generated or written from the definitions (the SDKs, the user guide) must name every input.
+ */
+
+const ROOT = join(__dirname, "..", "..");
+const THROWAWAY = {
+  type: "string",
+  onChange: "update",
+  description: "A throwaway input of the drift test.",
+} as const satisfies PropertyDefinition;
+
+const valid = { repoId: "repo-1", name: "reader", accessType: "READ" };
+
+/** The modules that derive from RepoApiKey's definition, loaded afresh over a definition that has the throwaway input. */
+async function withThrowawayInput() {
+  vi.resetModules();
+  vi.doMock("../../provider/definitions/repo-api-key", async (importOriginal) => {
+    const original = await importOriginal<typeof RepoApiKeyDefinition>();
+    return { ...original, REPO_API_KEY: { ...original.REPO_API_KEY, inputs: { ...original.REPO_API_KEY.inputs, throwaway: THROWAWAY } } };
+  });
+  return {
+    check: await import("../../provider/lifecycle/check-inputs.js"),
+    diff: await import("../../provider/lifecycle/diff-inputs.js"),
+    outputs: await import("../../provider/lifecycle/to-outputs.js"),
+    schema: await import("../../provider/plugin/schema.js"),
+    testing: await import("../../provider/testing/index.js"),
+    resource: await import("../../provider/resources/RepoApiKey.js"),
+  };
+}
+
+afterEach(() => {
+  vi.doUnmock("../../provider/definitions/repo-api-key");
+  vi.resetModules();
+});
+
+describe("a throwaway optional input added to RepoApiKey's definition alone", () => {
+  it("is checked by its type and kept by Check", async () => {
+    const { check } = await withThrowawayInput();
+    expect(check.checkInputs({ ...valid, throwaway: 5 }).failures).toEqual([
+      { property: "throwaway", reason: "throwaway must be a string; got a number" },
+    ]);
+    expect(check.checkInputs({ ...valid, throwaway: "t" })).toEqual({ inputs: { ...valid, throwaway: "t" }, failures: [] });
+  });
+
+  it("is an in-place update to the diff, and stored by the lifecycle's outputs", async () => {
+    const { diff, outputs } = await withThrowawayInput();
+    const stored = { ...valid, key: "k", secret: "s" } as Parameters<typeof diff.diffInputs>[0];
+    expect(diff.diffInputs(stored, { ...valid, throwaway: "t" })).toMatchObject({ changes: true, replaces: [], updates: ["throwaway"] });
+    expect(outputs.pickInputs({ ...valid, throwaway: "t" } as Parameters<typeof outputs.pickInputs>[0])).toEqual({
+      ...valid,
+      throwaway: "t",
+    });
+  });
+
+  it("is in the plugin's schema, optional, with its description", async () => {
+    const { schema } = await withThrowawayInput();
+    const resource = (schema.packageSchema("0.0.0") as { resources: Record<string, Record<string, unknown>> }).resources[
+      REPO_API_KEY.token
+    ];
+    expect(resource?.inputProperties).toMatchObject({ throwaway: { type: "string", description: THROWAWAY.description } });
+    expect(resource?.properties).toHaveProperty("throwaway");
+    expect(resource?.requiredInputs).not.toContain("throwaway");
+  });
+
+  it("reaches the mocks through the dynamic resource a program constructs", async () => {
+    const { testing, resource } = await withThrowawayInput();
+    const seen: Record<string, unknown>[] = [];
+    await pulumi.runtime.setMocks(
+      { ...testing.repoApiKeyMocks(), newResource: (args) => (seen.push(args.inputs), testing.repoApiKeyMocks().newResource(args)) },
+      "project",
+      "stack",
+    );
+    const key = new resource.RepoApiKey("drift", { ...valid, accessType: "READ", throwaway: "t" } as RepoApiKeyArgs);
+    const state = await new Promise((resolve) => pulumi.all([key.id, key.urn]).apply(() => resolve(seen[0])));
+    expect(state).toMatchObject({ throwaway: "t" });
+    expect(
+      testing
+        .repoApiKeyMocks()
+        .newResource({ type: testing.REPO_API_KEY_TYPE, name: "m", inputs: { ...valid, throwaway: "t" }, custom: true }),
+    ).toMatchObject({ state: { throwaway: "t" } });
+  });
+
+  it("is an optional argument of the TypeScript type derived from the definition (checked by tsc)", () => {
+    type Inputs = typeof REPO_API_KEY.inputs & { readonly throwaway: typeof THROWAWAY };
+    expectTypeOf<ArgsOf<Inputs>>().toHaveProperty("throwaway");
+    expectTypeOf<ArgsOf<Inputs>["throwaway"]>().toEqualTypeOf<pulumi.Input<string> | undefined>();
+  });
+});
+
+describe("the TypeScript arguments are the definitions' inputs (checked by tsc)", () => {
+  it("for each resource and function", () => {
+    expectTypeOf<keyof RepoApiKeyArgs>().toEqualTypeOf<keyof typeof REPO_API_KEY.inputs>();
+    expectTypeOf<keyof RotatingRepoApiKeyArgs>().toEqualTypeOf<keyof typeof ROTATING_REPO_API_KEY.inputs>();
+    expectTypeOf<keyof RotationScheduleArgs>().toEqualTypeOf<keyof typeof ROTATION_SCHEDULE.inputs>();
+    // The functions' arguments are written by hand: getRepoApiKey's say "id or name, not both", which no definition expresses.
+    expectTypeOf<keyof GetRepoApiKeysArgs>().toEqualTypeOf<keyof typeof GET_REPO_API_KEYS.inputs>();
+    expectTypeOf<keyof GetRepoApiKeyArgs>().toEqualTypeOf<keyof typeof GET_REPO_API_KEY.inputs>();
+  });
+});
+
+describe("what is generated or written from the definitions names every input", () => {
+  const read = (path: string): string => readFileSync(join(ROOT, path), "utf8");
+  const snake = (name: string): string => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+  const resources: [string, Definition, string, string][] = [
+    ["RepoApiKey", REPO_API_KEY, "repo_api_key.py", "repoApiKey.go"],
+    ["RotatingRepoApiKey", ROTATING_REPO_API_KEY, "rotating_repo_api_key.py", "rotatingRepoApiKey.go"],
+    ["RotationSchedule", ROTATION_SCHEDULE, "rotation_schedule.py", "rotationSchedule.go"],
+  ];
+
+  it.each(resources)("%s: the committed Python and Go SDKs (npm run gen:sdks)", (_name, definition, python, go) => {
+    const pythonSdk = read(`sdk/python/pulumi_flashback/${python}`);
+    const goSdk = read(`sdk/go/flashback/${go}`);
+    for (const [name, property] of Object.entries(definition.inputs)) {
+      expect(pythonSdk, `${python}: ${name}`).toContain(`${snake(name)}: pulumi.Input[`);
+      expect(pythonSdk, `${python}: ${name}`).toContain(property.description);
+      expect(goSdk, `${go}: ${name}`).toContain(`pulumi:"${name}"`);
+    }
+  });
+
+  it("RepoApiKey's user guide (docs/repo-api-key.md) has a row for each input", () => {
+    const guide = read("docs/repo-api-key.md");
+    for (const name of Object.keys(REPO_API_KEY.inputs)) expect(guide).toMatch(new RegExp(`^\\| \`${name}\``, "m"));
+  });
+});
