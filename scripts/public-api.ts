@@ -109,7 +109,12 @@ function isFromLibraries(property: ts.Symbol): boolean {
   return files.length > 0 && files.every((file) => /node_modules\/(typescript\/lib|@types\/node)\//.test(file));
 }
 
+/** A mapped type's `readonly` is on its symbol, not a declaration; TypeScript tells it only through an internal. */
+const internals = ts as unknown as { getCheckFlags?: (symbol: ts.Symbol) => number; CheckFlags?: { Readonly?: number } };
+
 function isReadonly(property: ts.Symbol): boolean {
+  const mappedReadonly = internals.getCheckFlags?.(property) ?? 0;
+  if (mappedReadonly & (internals.CheckFlags?.Readonly ?? 0)) return true;
   return (property.declarations ?? []).some((declaration) => ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Readonly);
 }
 

@@ -77,6 +77,11 @@ export type ArgsOf<D extends Properties> = Flat<
   { -readonly [K in RequiredNames<D>]: pulumi.Input<ValueOf<D[K]>> } & { -readonly [K in OptionalNames<D>]?: pulumi.Input<ValueOf<D[K]>> }
 >;
 
+/** What a resource answers for its inputs: each one, read only, as an Output (undefined where an optional one is not set). */
+export type OutputsOf<D extends Properties> = {
+  readonly [K in keyof D]: pulumi.Output<D[K] extends { required: true } ? ValueOf<D[K]> : ValueOf<D[K]> | undefined>;
+};
+
 export function namesOf(properties: Properties, which: (property: PropertyDefinition) => boolean = () => true): string[] {
   return Object.entries(properties)
     .filter(([, property]) => which(property))

@@ -5,7 +5,7 @@ import { ResourceOptionError } from "../errors/ResourceOptionError";
 import { maskSecretsInSdkLogs } from "../errors/sdk-runtime-redaction";
 import { IMPORT_ID_FORMAT } from "../lifecycle/import-id";
 import { REPO_API_KEY_TOKEN } from "../definitions/tokens";
-import type { AccessType } from "../types/api";
+import type { OutputsOf } from "../definitions/property";
 import { REPO_API_KEY, SECRET_OUTPUTS, type PairMade } from "../definitions/repo-api-key";
 import type { RepoApiKeyArgs } from "../definitions/repo-api-key";
 
@@ -26,15 +26,10 @@ export { SECRET_OUTPUTS };
  * `FLASHBACK_ACCESS_TOKEN`; the endpoint from `flashback:apiUrl` or `FLASHBACK_API_URL`.
  * The resource id is Flashback's id of the key.
  */
+// The class's outputs for its inputs (repoId, name, accessType, rotateWhenChanged, encryptTo) come
+// from its definition, merged in below, so that a new input is an output of the class without an edit here.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class RepoApiKey extends pulumi.dynamic.Resource {
-  /** The repository the key opens. */
-  declare readonly repoId: pulumi.Output<string>;
-  /** The key's name, as Flashback has it. */
-  declare readonly name: pulumi.Output<string>;
-  /** The key's access level. */
-  declare readonly accessType: pulumi.Output<AccessType>;
-  /** The rotation trigger the key was created with, if any. */
-  declare readonly rotateWhenChanged: pulumi.Output<string | undefined>;
   /**
    * The key id a storage client sends (the S3 access key id; the client email for GCS). Empty for
    * Azure Blob repositories. Always a secret output.
@@ -45,8 +40,6 @@ export class RepoApiKey extends pulumi.dynamic.Resource {
    * (encrypted) state. Always a secret output. Empty when `encryptTo` is set.
    */
   declare readonly secret: pulumi.Output<string>;
-  /** The recipient the secret was encrypted to, if any. */
-  declare readonly encryptTo: pulumi.Output<string | undefined>;
   /**
    * With `encryptTo`: the secret as armored ciphertext (age or OpenPGP) that only the recipient's
    * private key opens. Not a secret output: it can be printed or handed over as it is.
@@ -77,6 +70,10 @@ export class RepoApiKey extends pulumi.dynamic.Resource {
     );
   }
 }
+
+/** The inputs as the key holds them: described in REPO_API_KEY, declared by the base class's constructor. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface RepoApiKey extends OutputsOf<typeof REPO_API_KEY.inputs> {}
 
 /**
  * Pulumi's dynamic-provider host finds a resource's code in its stored `__provider`, and a key it is

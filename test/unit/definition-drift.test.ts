@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
-import type { ArgsOf, Definition, PropertyDefinition } from "../../provider/definitions/property";
+import type { ArgsOf, Definition, OutputsOf, PropertyDefinition } from "../../provider/definitions/property";
+import type { RepoApiKey } from "../../provider/resources/RepoApiKey";
 import { REPO_API_KEY, type RepoApiKeyArgs } from "../../provider/definitions/repo-api-key";
 import { ROTATING_REPO_API_KEY, type RotatingRepoApiKeyArgs } from "../../provider/definitions/rotating-repo-api-key";
 import { ROTATION_SCHEDULE, type RotationScheduleArgs } from "../../provider/definitions/rotation-schedule";
@@ -99,12 +100,15 @@ describe("a throwaway optional input added to RepoApiKey's definition alone", ()
     type Inputs = typeof REPO_API_KEY.inputs & { readonly throwaway: typeof THROWAWAY };
     expectTypeOf<ArgsOf<Inputs>>().toHaveProperty("throwaway");
     expectTypeOf<ArgsOf<Inputs>["throwaway"]>().toEqualTypeOf<pulumi.Input<string> | undefined>();
+    expectTypeOf<OutputsOf<Inputs>["throwaway"]>().toEqualTypeOf<pulumi.Output<string | undefined>>();
   });
 });
 
 describe("the TypeScript arguments are the definitions' inputs (checked by tsc)", () => {
   it("for each resource and function", () => {
     expectTypeOf<keyof RepoApiKeyArgs>().toEqualTypeOf<keyof typeof REPO_API_KEY.inputs>();
+    // And the dynamic RepoApiKey answers each input as a read-only Output.
+    expectTypeOf<RepoApiKey>().toExtend<OutputsOf<typeof REPO_API_KEY.inputs>>();
     expectTypeOf<keyof RotatingRepoApiKeyArgs>().toEqualTypeOf<keyof typeof ROTATING_REPO_API_KEY.inputs>();
     expectTypeOf<keyof RotationScheduleArgs>().toEqualTypeOf<keyof typeof ROTATION_SCHEDULE.inputs>();
     // The functions' arguments are written by hand: getRepoApiKey's say "id or name, not both", which no definition expresses.
