@@ -16,11 +16,11 @@ export type { ListedRepoApiKey, ReservationState } from "./functions/get-repo-ap
 export { getRepoApiKey, getRepoApiKeyOutput, type GetRepoApiKeyArgs, type GetRepoApiKeyOutputArgs } from "./functions/get-repo-api-key";
 export { ACCESS_TYPES, type AccessType } from "./types/api";
 export type { RepoApiKeyInputs, RepoApiKeyOutputs } from "./definitions/repo-api-key";
-export { FlashbackError } from "./errors/FlashbackError";
-export { FlashbackApiError, type ApiFailure } from "./errors/FlashbackApiError";
-export { SettingsError } from "./errors/SettingsError";
-export { InputError, type InputFailure } from "./errors/InputError";
-export { CancelledError } from "./errors/CancelledError";
-export { ResourceOptionError } from "./errors/ResourceOptionError";
+export { FlashbackError } from "./errors/flashback-error";
+export { FlashbackApiError, type ApiFailure } from "./errors/flashback-api-error";
+export { SettingsError } from "./errors/settings-error";
+export { InputError, type InputFailure } from "./errors/input-error";
+export { CancelledError } from "./errors/cancelled-error";
+export { ResourceOptionError } from "./errors/resource-option-error";
 export { isFlashbackError, isFlashbackApiError, isSettingsError, isCancelledError } from "./errors/type-guards";
 export { SETTING_KEYS, DEFAULT_API_URL, DEFAULTS } from "./settings/settings-keys";

@@ -1,5 +1,5 @@
 import type { Clock } from "../provider/client/clock";
-import { CancelledError } from "../provider/errors/CancelledError";
+import { CancelledError } from "../provider/errors/cancelled-error";
 
 /*
  * A deterministic scheduler on virtual time, for models that drive real async code. Every point

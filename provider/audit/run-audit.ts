@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { SettingsError } from "../errors/SettingsError";
+import { SettingsError } from "../errors/settings-error";
 import { RepoApiKeyLifecycle } from "../lifecycle/repo-api-key-lifecycle";
 import { SETTING_KEYS } from "../settings/settings-keys";
 import { auditRepository, unmanagedKeys, type RepositoryAudit } from "./judge-keys";

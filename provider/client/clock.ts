@@ -1,4 +1,4 @@
-import { CancelledError } from "../errors/CancelledError";
+import { CancelledError } from "../errors/cancelled-error";
 
 /**
  * Time as the client, the gate and the create loop see it: one object, so that tests inject a fake

@@ -1,4 +1,4 @@
-import { FlashbackApiError } from "../errors/FlashbackApiError";
+import { FlashbackApiError } from "../errors/flashback-api-error";
 import type { SecretRegistry } from "../errors/redact";
 import type { Settings } from "../settings/resolve-settings";
 import type {
@@ -12,7 +12,7 @@ import type {
 } from "../types/api";
 import { API_PATHS, buildPath, type PathTemplate } from "./api-paths";
 import { createGotTransport, type HttpResult, type HttpTransport } from "./http-transport";
-import { CancelledError } from "../errors/CancelledError";
+import { CancelledError } from "../errors/cancelled-error";
 import { isCancelledError } from "../errors/type-guards";
 import { Deadline, systemClock, type Clock } from "./clock";
 import { parseHttpDate } from "./flashback-time";

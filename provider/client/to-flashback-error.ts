@@ -1,4 +1,4 @@
-import { FlashbackApiError, type ApiFailure } from "../errors/FlashbackApiError";
+import { FlashbackApiError, type ApiFailure } from "../errors/flashback-api-error";
 import type { SecretRegistry } from "../errors/redact";
 import type { Envelope } from "../types/api";
 import { isNonEmptyString } from "../utils/is-non-empty-string";

@@ -1,4 +1,4 @@
-import type { InputFailure } from "../errors/InputError";
+import type { InputFailure } from "../errors/input-error";
 import { UNKNOWN_VALUE } from "../engine/unknown-value";
 import { describeType } from "../utils/describe-type";
 import type { Properties, PropertyDefinition, Rule } from "./property";

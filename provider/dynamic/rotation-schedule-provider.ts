@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { InputError } from "../errors/InputError";
+import { InputError } from "../errors/input-error";
 import { processEngineWarnings } from "../plugin/engine-log";
 import { scheduleFields, type ScheduleState } from "../schedule/rotation-schedule";
 import { ScheduleLifecycle } from "../schedule/schedule-lifecycle";

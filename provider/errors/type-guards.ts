@@ -1,6 +1,6 @@
-import type { FlashbackApiError } from "./FlashbackApiError";
-import type { FlashbackError } from "./FlashbackError";
-import type { SettingsError } from "./SettingsError";
+import type { FlashbackApiError } from "./flashback-api-error";
+import type { FlashbackError } from "./flashback-error";
+import type { SettingsError } from "./settings-error";
 
 /*
  * The guards compare `name` as well as the prototype: the program and the provider run in different

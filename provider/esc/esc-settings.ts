@@ -1,4 +1,4 @@
-import { SettingsError } from "../errors/SettingsError";
+import { SettingsError } from "../errors/settings-error";
 import { isLoopback, resolveSettings, type Settings } from "../settings/resolve-settings";
 
 /** Pulumi Cloud's JWKS, as the external provider's docs and Pulumi's Lambda example name it. */

@@ -1,6 +1,6 @@
 import { Deadline, type Clock } from "../client/clock";
 import type { FlashbackClient } from "../client/flashback-client";
-import { FlashbackError } from "../errors/FlashbackError";
+import { FlashbackError } from "../errors/flashback-error";
 import { messageOf } from "../errors/message-of";
 import { isFlashbackApiError } from "../errors/type-guards";
 import { readCreatedKey } from "../lifecycle/to-outputs";

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from "../client/clock";
 import { FlashbackClient } from "../client/flashback-client";
-import { FlashbackError } from "../errors/FlashbackError";
+import { FlashbackError } from "../errors/flashback-error";
 import { SecretRegistry } from "../errors/redact";
 import type { EscSettings } from "./esc-settings";
 import { Refusal } from "./refusal";

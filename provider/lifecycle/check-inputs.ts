@@ -1,4 +1,4 @@
-import type { InputFailure } from "../errors/InputError";
+import type { InputFailure } from "../errors/input-error";
 import type { RepoApiKeyInputs } from "../definitions/repo-api-key";
 import { ALLOWED_RECIPIENTS, hasPrivateKeyMarker, normalizeRecipient } from "../encryption/recipient-shape";
 import { UNKNOWN_VALUE } from "../engine/unknown-value";

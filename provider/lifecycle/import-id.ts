@@ -1,4 +1,4 @@
-import { InputError } from "../errors/InputError";
+import { InputError } from "../errors/input-error";
 
 /** What `pulumi import flashback:index:RepoApiKey <name> <id>` takes as id: Flashback needs the repository to find a key. */
 export const IMPORT_ID_FORMAT = "<repoId>/<keyId>";

@@ -1,6 +1,6 @@
 import { LIST_FUNCTION, LOOKUP_FUNCTION } from "../definitions/tokens";
 import type { ApiKeyListing } from "../client/flashback-client";
-import { InputError, type InputFailure } from "../errors/InputError";
+import { InputError, type InputFailure } from "../errors/input-error";
 import { checkRepoId, checkText } from "./check-inputs";
 import { judgeReservation } from "./reservation";
 

@@ -1,4 +1,4 @@
-import type { InputFailure } from "../errors/InputError";
+import type { InputFailure } from "../errors/input-error";
 import { messageOf } from "../errors/message-of";
 import {
   decidePairKey,

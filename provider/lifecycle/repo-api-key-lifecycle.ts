@@ -3,9 +3,9 @@ import { Deadline, systemClock, type Clock } from "../client/clock";
 import { FlashbackClient, type ApiKeyListing } from "../client/flashback-client";
 import { RequestGate } from "../client/request-gate";
 import { preloadGot, type HttpTransport } from "../client/http-transport";
-import { CancelledError } from "../errors/CancelledError";
-import { InputError } from "../errors/InputError";
-import { KeyStillListedError } from "../errors/KeyStillListedError";
+import { CancelledError } from "../errors/cancelled-error";
+import { InputError } from "../errors/input-error";
+import { KeyStillListedError } from "../errors/key-still-listed-error";
 import { SecretRegistry } from "../errors/redact";
 import {
   recipientRequiredBy,

@@ -1,4 +1,4 @@
-import { FlashbackError } from "../errors/FlashbackError";
+import { FlashbackError } from "../errors/flashback-error";
 import { SETTING_KEYS } from "../settings/settings-keys";
 import type { ConfigValues, Settings } from "../settings/resolve-settings";
 

@@ -1,4 +1,4 @@
-import { SettingsError } from "../errors/SettingsError";
+import { SettingsError } from "../errors/settings-error";
 import { describeConfigSetting, type ConfigValues } from "../settings/resolve-settings";
 import { SETTING_KEYS, type SettingName } from "../settings/settings-keys";
 import { isUnknown, type Props } from "./pulumi-protocol";

@@ -1,5 +1,5 @@
 import type * as grpcJs from "@grpc/grpc-js";
-import { InputError } from "../errors/InputError";
+import { InputError } from "../errors/input-error";
 import { messageOf } from "../errors/message-of";
 import { maskRuntimeSecrets } from "../errors/runtime-secrets";
 import { PartialKeyError } from "../lifecycle/partial-key-error";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { deploymentScope } from "../lifecycle/reservation";
 import { repoApiKeyProviderStub } from "../dynamic/stub";
-import { ResourceOptionError } from "../errors/ResourceOptionError";
+import { ResourceOptionError } from "../errors/resource-option-error";
 import { maskSecretsInSdkLogs } from "../errors/sdk-runtime-redaction";
 import { IMPORT_ID_FORMAT } from "../lifecycle/import-id";
 import { REPO_API_KEY_TOKEN } from "../definitions/tokens";

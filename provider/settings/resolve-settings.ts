@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { SettingsError } from "../errors/SettingsError";
+import { SettingsError } from "../errors/settings-error";
 import { DEFAULT_API_URL, DEFAULTS, SETTING_KEYS, type SettingName } from "./settings-keys";
 
 /** Where settings come from: the stack config the engine hands to `configure` (or an explicit provider's inputs), and the environment. */

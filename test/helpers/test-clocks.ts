@@ -1,5 +1,5 @@
 import type { Clock } from "../../provider/client/clock";
-import { CancelledError } from "../../provider/errors/CancelledError";
+import { CancelledError } from "../../provider/errors/cancelled-error";
 
 /**
  * A clock whose waits take no time: each `sleep` is recorded and moves the clock on at once, so a

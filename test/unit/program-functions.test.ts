@@ -2,7 +2,7 @@ import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { InputError } from "../../provider/errors/InputError";
+import { InputError } from "../../provider/errors/input-error";
 import { getRepoApiKey, getRepoApiKeys, getRepoApiKeysOutput } from "../../provider/index";
 import { selectKey, type ListedRepoApiKey } from "../../provider/lifecycle/key-lookup";
 import { startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";

@@ -1,9 +1,9 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { FlashbackApiError } from "../../provider/errors/FlashbackApiError";
+import { FlashbackApiError } from "../../provider/errors/flashback-api-error";
 import { MAX_VENDOR_TEXT, REDACTED, redactText, redactVendorText, SecretRegistry } from "../../provider/errors/redact";
 import { isFlashbackApiError, isFlashbackError, isSettingsError } from "../../provider/errors/type-guards";
-import { SettingsError } from "../../provider/errors/SettingsError";
+import { SettingsError } from "../../provider/errors/settings-error";
 
 describe("redaction", () => {
   it("masks every occurrence of every secret, the longer one first", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SettingsError } from "../../provider/errors/SettingsError";
+import { SettingsError } from "../../provider/errors/settings-error";
 import { UNKNOWN_VALUE } from "../../provider/lifecycle/check-inputs";
 import { RepoApiKeyLifecycle } from "../../provider/lifecycle/repo-api-key-lifecycle";
 import { recipientRequiredBy, resolveSettings, settingsFailures } from "../../provider/settings/resolve-settings";

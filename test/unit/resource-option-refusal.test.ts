@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RepoApiKey } from "../../provider/resources/RepoApiKey";
 import { isFlashbackError } from "../../provider/errors/type-guards";
-import type { ResourceOptionError } from "../../provider/errors/ResourceOptionError";
+import type { ResourceOptionError } from "../../provider/errors/resource-option-error";
 
 describe("RepoApiKey resource options", () => {
   it("refuses the import option where the program sets it, naming the option and the plugin's resource", () => {

@@ -1,4 +1,4 @@
-import { FlashbackError } from "./FlashbackError";
+import { FlashbackError } from "./flashback-error";
 
 /**
  * A resource option that a `RepoApiKey` cannot honour, refused where the program sets it, before

@@ -1,4 +1,4 @@
-import { FlashbackError } from "./FlashbackError";
+import { FlashbackError } from "./flashback-error";
 
 /** What is known about a failed call to Flashback: primitives only, every text already redacted. */
 export interface ApiFailure {

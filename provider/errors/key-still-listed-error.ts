@@ -1,4 +1,4 @@
-import { FlashbackError } from "./FlashbackError";
+import { FlashbackError } from "./flashback-error";
 
 /** Flashback answered 404 to deleting a key that its list still holds: the delete is not counted as done. */
 export class KeyStillListedError extends FlashbackError {

@@ -1,4 +1,4 @@
-import { FlashbackError } from "./FlashbackError";
+import { FlashbackError } from "./flashback-error";
 
 /**
  * The deployment was cancelled (Ctrl-C: the engine's `Cancel`): the provider sends no new request

@@ -1,4 +1,4 @@
-import { FlashbackError } from "./FlashbackError";
+import { FlashbackError } from "./flashback-error";
 
 /** A setting that is missing or invalid. The message names the setting and where it was looked for, never its value. */
 export class SettingsError extends FlashbackError {

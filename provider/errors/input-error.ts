@@ -1,4 +1,4 @@
-import { FlashbackError } from "./FlashbackError";
+import { FlashbackError } from "./flashback-error";
 
 /** One refused input: the field, and a sentence that names it and says what is allowed. */
 export interface InputFailure {
