@@ -1,3 +1,4 @@
+import { StackExportError } from "../errors/stack-export-error";
 import { PACKAGE_NAME, REPO_API_KEY_TOKEN } from "../definitions/tokens";
 
 /**
@@ -25,11 +26,6 @@ export interface ManagedKey {
    * (on the key, or on the RotatingRepoApiKey that holds it) or `deletedWith` another resource.
    */
   keptOnDelete?: "retainOnDelete" | "deletedWith";
-}
-
-/** An export that cannot be read: the message names the export and what is wrong, never its content. */
-export class StackExportError extends Error {
-  override readonly name = "StackExportError";
 }
 
 /** The keys in a `pulumi stack export` (the whole `{version, deployment}` or the deployment alone). */

@@ -1,5 +1,8 @@
 import { inspect } from "node:util";
 
+/** What every `code` of this package's errors starts with: how a guard knows one from another copy of the package. */
+export const FLASHBACK_CODE_PREFIX = "FLASHBACK_";
+
 /**
  * Base of every error this package throws. Pulumi shows `message` verbatim, and users log errors
  * whole, so an error of ours holds only primitives that were chosen to be public: `toJSON` and the
@@ -7,7 +10,8 @@ import { inspect } from "node:util";
  */
 export abstract class FlashbackError extends Error {
   abstract override readonly name: string;
-  abstract readonly code: string;
+  /** Stable across releases, as Node's own `error.code`: compare it, not the message. */
+  abstract readonly code: `${typeof FLASHBACK_CODE_PREFIX}${string}`;
 
   /** The allow-listed fields that printing, logging and JSON show. */
   publicFields(): Record<string, unknown> {

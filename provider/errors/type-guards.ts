@@ -1,30 +1,57 @@
+import type { CancelledError } from "./cancelled-error";
 import type { FlashbackApiError } from "./flashback-api-error";
-import type { FlashbackError } from "./flashback-error";
+import { FLASHBACK_CODE_PREFIX, type FlashbackError } from "./flashback-error";
+import type { InputError } from "./input-error";
+import type { KeyStillListedError } from "./key-still-listed-error";
+import type { ResourceOptionError } from "./resource-option-error";
 import type { SettingsError } from "./settings-error";
+import type { StackExportError } from "./stack-export-error";
 
 /*
- * The guards compare `name` as well as the prototype: the program and the provider run in different
- * processes and may load different copies of this package, and `instanceof` fails across copies.
+ * The guards read `code` and `name` rather than the prototype: the program and the provider may load
+ * different copies of this package, and `instanceof` fails across copies.
  */
 
-const FLASHBACK_ERROR_NAMES = new Set(["FlashbackApiError", "SettingsError", "InputError", "CancelledError", "ResourceOptionError"]);
-
-/** True for any error this package throws (`FlashbackApiError`, `SettingsError`, `InputError`, `CancelledError`, `ResourceOptionError`). */
+/** True for any error this package throws: its `code` starts with `FLASHBACK_`. */
 export function isFlashbackError(error: unknown): error is FlashbackError {
-  return error instanceof Error && FLASHBACK_ERROR_NAMES.has(error.name) && "code" in error;
+  return error instanceof Error && "code" in error && typeof error.code === "string" && error.code.startsWith(FLASHBACK_CODE_PREFIX);
+}
+
+function isNamed<T extends FlashbackError>(error: unknown, name: T["name"]): error is T {
+  return isFlashbackError(error) && error.name === name;
 }
 
 /** True for a failed call to Flashback's API; `error.failure` then says what failed. */
 export function isFlashbackApiError(error: unknown): error is FlashbackApiError {
-  return isFlashbackError(error) && error.name === "FlashbackApiError";
+  return isNamed<FlashbackApiError>(error, "FlashbackApiError");
 }
 
 /** True for a missing or invalid setting; `error.setting` names it. */
 export function isSettingsError(error: unknown): error is SettingsError {
-  return isFlashbackError(error) && error.name === "SettingsError";
+  return isNamed<SettingsError>(error, "SettingsError");
 }
 
 /** True when the deployment was cancelled while the provider waited. */
-export function isCancelledError(error: unknown): boolean {
-  return isFlashbackError(error) && error.name === "CancelledError";
+export function isCancelledError(error: unknown): error is CancelledError {
+  return isNamed<CancelledError>(error, "CancelledError");
+}
+
+/** True for inputs or arguments refused before any request; `error.failures` names each field. */
+export function isInputError(error: unknown): error is InputError {
+  return isNamed<InputError>(error, "InputError");
+}
+
+/** True for a resource option a `RepoApiKey` cannot honour; `error.option` names it. */
+export function isResourceOptionError(error: unknown): error is ResourceOptionError {
+  return isNamed<ResourceOptionError>(error, "ResourceOptionError");
+}
+
+/** True for a delete Flashback answered 404 to while its list still holds the key. */
+export function isKeyStillListedError(error: unknown): error is KeyStillListedError {
+  return isNamed<KeyStillListedError>(error, "KeyStillListedError");
+}
+
+/** True for a `pulumi stack export` the audit cannot read. */
+export function isStackExportError(error: unknown): error is StackExportError {
+  return isNamed<StackExportError>(error, "StackExportError");
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { auditRepository, unmanagedKeys } from "../../provider/audit/judge-keys";
 import { formatAge, formatJson, formatText } from "../../provider/audit/format-report";
-import { managedKeysIn, MANAGED_KEY_TYPES, StackExportError } from "../../provider/audit/stack-export";
+import { managedKeysIn, MANAGED_KEY_TYPES } from "../../provider/audit/stack-export";
+import { StackExportError } from "../../provider/errors/stack-export-error";
 import { REPO_API_KEY_TYPE } from "../../provider/testing";
 import { REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 
