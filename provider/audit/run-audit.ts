@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { SettingsError } from "../errors/settings-error";
+import { UnseenRepositoryError } from "../errors/unseen-repository-error";
 import { RepoApiKeyLifecycle } from "../lifecycle/repo-api-key-lifecycle";
+import { unseenRepositoryReason } from "../lifecycle/unseen-repository";
 import { SETTING_KEYS } from "../settings/settings-keys";
 import { auditRepository, unmanagedKeys, type RepositoryAudit } from "./judge-keys";
 import { managedKeysIn } from "./stack-export";
@@ -11,11 +13,6 @@ export interface AuditRequest {
   stackExports: readonly string[];
   /** Where settings come from, as the provider reads them: `FLASHBACK_API_URL`, `FLASHBACK_ACCESS_TOKEN`, … */
   env?: NodeJS.ProcessEnv;
-}
-
-/** A repository Flashback answers 404 for: the audit cannot say anything of it. */
-export class UnseenRepositoryError extends Error {
-  override readonly name = "UnseenRepositoryError";
 }
 
 /**
@@ -32,7 +29,8 @@ export async function runAudit(request: AuditRequest): Promise<{ audits: Reposit
   for (const repoId of request.repoIds) {
     const listing = await lifecycle.listKeys(repoId);
     if (listing === undefined) {
-      throw new UnseenRepositoryError(`Flashback answers 404 for repository "${repoId}": it does not exist, or this token cannot see it`);
+      // The audit cannot say anything of a repository it does not see.
+      throw new UnseenRepositoryError(repoId, unseenRepositoryReason(repoId));
     }
     audits.push(auditRepository(repoId, listing, managed, Date.now()));
   }

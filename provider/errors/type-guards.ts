@@ -6,6 +6,7 @@ import type { KeyStillListedError } from "./key-still-listed-error";
 import type { ResourceOptionError } from "./resource-option-error";
 import type { SettingsError } from "./settings-error";
 import type { StackExportError } from "./stack-export-error";
+import type { UnseenRepositoryError } from "./unseen-repository-error";
 
 /*
  * The guards read `code` and `name` rather than the prototype: the program and the provider may load
@@ -54,4 +55,9 @@ export function isKeyStillListedError(error: unknown): error is KeyStillListedEr
 /** True for a `pulumi stack export` the audit cannot read. */
 export function isStackExportError(error: unknown): error is StackExportError {
   return isNamed<StackExportError>(error, "StackExportError");
+}
+
+/** True for a 404 for a whole repository: deleted, or hidden from the token; `error.repoId` names it. */
+export function isUnseenRepositoryError(error: unknown): error is UnseenRepositoryError {
+  return isNamed<UnseenRepositoryError>(error, "UnseenRepositoryError");
 }

@@ -1,40 +1,24 @@
-import { FlashbackError } from "../errors/flashback-error";
+import { UnseenRepositoryError } from "../errors/unseen-repository-error";
 import { SETTING_KEYS } from "../settings/settings-keys";
 import type { ConfigValues, Settings } from "../settings/resolve-settings";
 
 /**
- * Flashback answered 404 for a whole repository. That is what a deleted repository answers, and
- * also, as far as its documentation says, what a token that can no longer see it gets (another
- * organization, a revoked role), while the keys in it still work. Nothing in the answer tells the
- * two apart, so a 404 alone never drops a key from a state nor counts it as deleted: the user
- * confirms the deletion with `goneRepositories`.
+ * Why a 404 for the repository stops a refresh or a delete: a 404 alone never drops a key from a
+ * state nor counts it as deleted, since the keys may still work; the user confirms the deletion with `goneRepositories`.
  */
-export class UnseenRepositoryError extends FlashbackError {
-  override readonly name = "UnseenRepositoryError";
-  readonly code = "FLASHBACK_REPOSITORY_UNSEEN";
-
-  constructor(
-    readonly repoId: string,
-    what: string,
-    consequence: string,
-    config?: ConfigValues,
-  ) {
-    const gone = SETTING_KEYS.goneRepositories;
-    const confirm =
-      config?.explicitProvider === undefined
-        ? `\`pulumi config set ${gone.config} ${repoId}\``
-        : `the input goneRepositories: "${repoId}" of the provider "${config.explicitProvider}"`;
-    super(
-      `Flashback answers 404 for repository "${repoId}" ${what}: the repository was deleted, or this token can no longer see it (another organization, a revoked role), and Flashback's answer does not say which. ` +
-        `Its keys may still work, so the provider will not ${consequence}. If the token lost access, run the command again with one that can see the repository. ` +
-        `If the repository was deleted, confirm it: run the command again with the environment variable ${gone.env}=${repoId}, ` +
-        `or set ${confirm} and run it with --run-program (without it, refresh and destroy configure the provider as the last \`pulumi up\` did)`,
-    );
-  }
-
-  override publicFields(): Record<string, unknown> {
-    return { ...super.publicFields(), repoId: this.repoId };
-  }
+function unseenRepositoryError(repoId: string, what: string, consequence: string, config: ConfigValues | undefined): UnseenRepositoryError {
+  const gone = SETTING_KEYS.goneRepositories;
+  const confirm =
+    config?.explicitProvider === undefined
+      ? `\`pulumi config set ${gone.config} ${repoId}\``
+      : `the input goneRepositories: "${repoId}" of the provider "${config.explicitProvider}"`;
+  return new UnseenRepositoryError(
+    repoId,
+    `Flashback answers 404 for repository "${repoId}" ${what}: the repository was deleted, or this token can no longer see it (another organization, a revoked role), and Flashback's answer does not say which. ` +
+      `Its keys may still work, so the provider will not ${consequence}. If the token lost access, run the command again with one that can see the repository. ` +
+      `If the repository was deleted, confirm it: run the command again with the environment variable ${gone.env}=${repoId}, ` +
+      `or set ${confirm} and run it with --run-program (without it, refresh and destroy configure the provider as the last \`pulumi up\` did)`,
+  );
 }
 
 /** Why a lookup (an import, a function) found nothing: a repository's 404, which names it and both of its meanings. */
@@ -56,7 +40,7 @@ export class UnseenRepositories {
     const consequence = operation === "refresh" ? "drop them from the state" : "count them as deleted";
     if (!settings.goneRepositories.has(repoId)) {
       const what = operation === "refresh" ? `while refreshing key "${keyId}"` : `while deleting key "${keyId}"`;
-      throw new UnseenRepositoryError(repoId, what, consequence, config);
+      throw unseenRepositoryError(repoId, what, consequence, config);
     }
     if (this.#warned.has(`${operation} ${repoId}`)) return;
     this.#warned.add(`${operation} ${repoId}`);
