@@ -2,8 +2,10 @@ import type { CancelledError } from "./cancelled-error";
 import type { FlashbackApiError } from "./flashback-api-error";
 import { FLASHBACK_CODE_PREFIX, type FlashbackError } from "./flashback-error";
 import type { InputError } from "./input-error";
+import type { JwksUnavailableError } from "./jwks-unavailable-error";
 import type { KeyStillListedError } from "./key-still-listed-error";
 import type { ResourceOptionError } from "./resource-option-error";
+import type { RotationError } from "./rotation-error";
 import type { SettingsError } from "./settings-error";
 import type { StackExportError } from "./stack-export-error";
 import type { UnseenRepositoryError } from "./unseen-repository-error";
@@ -60,4 +62,14 @@ export function isStackExportError(error: unknown): error is StackExportError {
 /** True for a 404 for a whole repository: deleted, or hidden from the token; `error.repoId` names it. */
 export function isUnseenRepositoryError(error: unknown): error is UnseenRepositoryError {
   return isNamed<UnseenRepositoryError>(error, "UnseenRepositoryError");
+}
+
+/** True when Pulumi Cloud's JWKS could not be read, so an ESC token got no verdict. */
+export function isJwksUnavailableError(error: unknown): error is JwksUnavailableError {
+  return isNamed<JwksUnavailableError>(error, "JwksUnavailableError");
+}
+
+/** True for an ESC rotation that could not finish; `error.status` is what ESC is answered. */
+export function isRotationError(error: unknown): error is RotationError {
+  return isNamed<RotationError>(error, "RotationError");
 }

@@ -1,25 +1,12 @@
 import { Deadline, type Clock } from "../client/clock";
 import type { FlashbackClient } from "../client/flashback-client";
-import { FlashbackError } from "../errors/flashback-error";
+import { RotationError } from "../errors/rotation-error";
 import { messageOf } from "../errors/message-of";
 import { isFlashbackApiError } from "../errors/type-guards";
 import { readCreatedKey } from "../lifecycle/to-outputs";
 import type { ListedApiKey } from "../types/api";
 import { ownKeyName, ownKeys, type OwnKey } from "./key-names";
 import type { RotationAnswer, RotationRequest } from "./rotation-request";
-
-/** A rotation that could not finish: what ESC is answered (409 another rotation runs, 502 Flashback failed), nothing stored. */
-export class RotationError extends FlashbackError {
-  override readonly name = "RotationError";
-  readonly code = "FLASHBACK_ESC_ROTATION_FAILED";
-
-  constructor(
-    readonly status: 409 | 502 | 503,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface RotationContext {
   client: FlashbackClient;

@@ -1,12 +1,14 @@
 import { systemClock, type Clock } from "../client/clock";
 import { FlashbackClient } from "../client/flashback-client";
 import { FlashbackError } from "../errors/flashback-error";
+import { JwksUnavailableError } from "../errors/jwks-unavailable-error";
 import { SecretRegistry } from "../errors/redact";
+import { RotationError } from "../errors/rotation-error";
 import type { EscSettings } from "./esc-settings";
 import { Refusal } from "./refusal";
-import { rotateKey, RotationError } from "./rotate-key";
+import { rotateKey } from "./rotate-key";
 import { parseRotationBody, type FlashbackCredential, type RotationAnswer } from "./rotation-request";
-import { JwksUnavailableError, TokenVerifier } from "./verify-token";
+import { TokenVerifier } from "./verify-token";
 
 /** What the adapter answers ESC: 200 with the rotated key, or an error ESC records without storing anything. */
 export interface EscAnswer {

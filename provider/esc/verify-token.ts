@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { JWTPayload } from "jose" with { "resolution-mode": "import" };
+import { JwksUnavailableError } from "../errors/jwks-unavailable-error";
 import type { EscSettings } from "./esc-settings";
 import { loadJose, type JoseLibrary } from "./jose-library";
 import { unauthorized, type CheckName, type Refusal } from "./refusal";
@@ -15,11 +16,6 @@ const REQUIRED_CLAIMS = ["iss", "sub", "aud", "exp", "iat", "jti", "org", "curre
 export interface VerifiedCaller {
   organization: string;
   environment: string;
-}
-
-/** The JWKS could not be fetched: no verdict on the token, so the answer is 503, not 401. */
-export class JwksUnavailableError extends Error {
-  override readonly name = "JwksUnavailableError";
 }
 
 /**
