@@ -4,6 +4,7 @@ import { FLASHBACK_CODE_PREFIX, type FlashbackError } from "./flashback-error";
 import type { InputError } from "./input-error";
 import type { JwksUnavailableError } from "./jwks-unavailable-error";
 import type { KeyStillListedError } from "./key-still-listed-error";
+import type { RequestRefusedError } from "./request-refused-error";
 import type { ResourceOptionError } from "./resource-option-error";
 import type { RotationError } from "./rotation-error";
 import type { SettingsError } from "./settings-error";
@@ -72,4 +73,9 @@ export function isJwksUnavailableError(error: unknown): error is JwksUnavailable
 /** True for an ESC rotation that could not finish; `error.status` is what ESC is answered. */
 export function isRotationError(error: unknown): error is RotationError {
   return isNamed<RotationError>(error, "RotationError");
+}
+
+/** True for an ESC rotation request refused by a check; `error.check` names it. */
+export function isRequestRefusedError(error: unknown): error is RequestRefusedError {
+  return isNamed<RequestRefusedError>(error, "RequestRefusedError");
 }

@@ -3,9 +3,9 @@ import { FlashbackClient } from "../client/flashback-client";
 import { FlashbackError } from "../errors/flashback-error";
 import { JwksUnavailableError } from "../errors/jwks-unavailable-error";
 import { SecretRegistry } from "../errors/redact";
+import { RequestRefusedError } from "../errors/request-refused-error";
 import { RotationError } from "../errors/rotation-error";
 import type { EscSettings } from "./esc-settings";
-import { Refusal } from "./refusal";
 import { rotateKey } from "./rotate-key";
 import { parseRotationBody, type FlashbackCredential, type RotationAnswer } from "./rotation-request";
 import { TokenVerifier } from "./verify-token";
@@ -100,7 +100,8 @@ async function signedInClient(settings: EscSettings, credential: FlashbackCreden
 
 /** Refusals name their check; failures say what went wrong, redacted of every credential this request carried. */
 function failureAnswer(error: unknown, secrets: SecretRegistry): { status: number; body: ErrorBody } {
-  if (error instanceof Refusal) return { status: error.status, body: { error: "refused", check: error.check, message: error.message } };
+  if (error instanceof RequestRefusedError)
+    return { status: error.status, body: { error: "refused", check: error.check, message: error.message } };
   if (error instanceof JwksUnavailableError) return { status: 503, body: { error: "unavailable", message: error.message } };
   const status = error instanceof RotationError ? error.status : 502;
   const message = error instanceof FlashbackError ? error.message : "the rotation failed unexpectedly";

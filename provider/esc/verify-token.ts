@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import type { JWTPayload } from "jose" with { "resolution-mode": "import" };
 import { JwksUnavailableError } from "../errors/jwks-unavailable-error";
+import type { CheckName, RequestRefusedError } from "../errors/request-refused-error";
 import type { EscSettings } from "./esc-settings";
 import { loadJose, type JoseLibrary } from "./jose-library";
-import { unauthorized, type CheckName, type Refusal } from "./refusal";
+import { unauthorized } from "./refusal";
 import { ReplayCache } from "./replay-cache";
 
 /** Clock difference tolerated between Pulumi Cloud and this adapter, on `exp` and `iat`. */
@@ -21,7 +22,7 @@ export interface VerifiedCaller {
 /**
  * Verifies ESC's `Authorization: Bearer <JWT>` against Pulumi Cloud's JWKS with jose, then binds it
  * to the raw body (`body_hash`), refuses a `jti` seen before and a caller not allowed. Throws a
- * `Refusal` naming the first failed check.
+ * `RequestRefusedError` naming the first failed check.
  */
 export class TokenVerifier {
   readonly #replays = new ReplayCache();
@@ -94,7 +95,7 @@ export function bodyHashOf(rawBody: Buffer): string {
 }
 
 /** jose's verdict as the check it names; its messages are not passed on, as some quote claim values. */
-function refusalOf(jose: JoseLibrary, error: unknown): Refusal | JwksUnavailableError {
+function refusalOf(jose: JoseLibrary, error: unknown): RequestRefusedError | JwksUnavailableError {
   const { errors } = jose;
   if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
     return unauthorized("kid", "no key of Pulumi Cloud's JWKS has the token's kid, even after fetching the set again");
@@ -110,7 +111,7 @@ function refusalOf(jose: JoseLibrary, error: unknown): Refusal | JwksUnavailable
   return new JwksUnavailableError("Pulumi Cloud's JWKS could not be fetched or read, so the token could not be verified");
 }
 
-function claimRefusal(claim: string, reason: string): Refusal {
+function claimRefusal(claim: string, reason: string): RequestRefusedError {
   const checks: Record<string, CheckName> = { iss: "iss", aud: "aud", iat: "iat", exp: "exp", nbf: "iat" };
   const check = checks[claim];
   if (reason === "missing" || check === undefined) return unauthorized("claims", `the token lacks the claim ${claim} or it is invalid`);

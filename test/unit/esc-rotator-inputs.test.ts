@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PULUMI_ISSUERS, PULUMI_JWKS_URL, resolveEscSettings } from "../../provider/esc/esc-settings";
 import { parseRotationBody } from "../../provider/esc/rotation-request";
-import { Refusal } from "../../provider/esc/refusal";
+import { RequestRefusedError } from "../../provider/errors/request-refused-error";
 
 const required = { FLASHBACK_ESC_ORGS: "acme", FLASHBACK_ESC_AUDIENCE: "https://rotator.example/rotate" };
 
@@ -61,9 +61,9 @@ describe("the body ESC sends", () => {
     } catch (error) {
       refusal = error;
     }
-    expect(refusal).toBeInstanceOf(Refusal);
-    expect((refusal as Refusal).status).toBe(400);
-    expect((refusal as Refusal).message).toContain(says);
-    expect((refusal as Refusal).message).not.toMatch(/SECRET|ROOT/);
+    expect(refusal).toBeInstanceOf(RequestRefusedError);
+    expect((refusal as RequestRefusedError).status).toBe(400);
+    expect((refusal as RequestRefusedError).message).toContain(says);
+    expect((refusal as RequestRefusedError).message).not.toMatch(/SECRET|ROOT/);
   });
 });
