@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { PartialKeyError } from "../lifecycle/partial-key-error";
+import { PartialKeyError } from "../errors/partial-key-error";
 import { RepoApiKeyLifecycle, type Properties } from "../lifecycle/repo-api-key-lifecycle";
 import { processEngineWarnings } from "../plugin/engine-log";
 import { pickInputs } from "../lifecycle/to-outputs";

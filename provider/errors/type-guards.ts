@@ -3,7 +3,9 @@ import type { FlashbackApiError } from "./flashback-api-error";
 import { FLASHBACK_CODE_PREFIX, type FlashbackError } from "./flashback-error";
 import type { InputError } from "./input-error";
 import type { JwksUnavailableError } from "./jwks-unavailable-error";
+import type { KeyNotHandedOverError } from "./key-not-handed-over-error";
 import type { KeyStillListedError } from "./key-still-listed-error";
+import type { PartialKeyError } from "./partial-key-error";
 import type { RequestRefusedError } from "./request-refused-error";
 import type { ResourceOptionError } from "./resource-option-error";
 import type { RotationError } from "./rotation-error";
@@ -78,4 +80,14 @@ export function isRotationError(error: unknown): error is RotationError {
 /** True for an ESC rotation request refused by a check; `error.check` names it. */
 export function isRequestRefusedError(error: unknown): error is RequestRefusedError {
   return isNamed<RequestRefusedError>(error, "RequestRefusedError");
+}
+
+/** True for a key Flashback made that was deleted instead of handed over. */
+export function isKeyNotHandedOverError(error: unknown): error is KeyNotHandedOverError {
+  return isNamed<KeyNotHandedOverError>(error, "KeyNotHandedOverError");
+}
+
+/** True for a key neither handed over whole nor deleted: the state records it, `error.id` names it. */
+export function isPartialKeyError(error: unknown): error is PartialKeyError {
+  return isNamed<PartialKeyError>(error, "PartialKeyError");
 }

@@ -3,10 +3,11 @@ import { Deadline, type Clock } from "../client/clock";
 import type { FlashbackClient } from "../client/flashback-client";
 import { jitteredBackoff } from "../client/retry-policy";
 import { FlashbackApiError } from "../errors/flashback-api-error";
-import { FlashbackError } from "../errors/flashback-error";
+import { KeyNotHandedOverError } from "../errors/key-not-handed-over-error";
 import { messageOf } from "../errors/message-of";
+import { PartialKeyError } from "../errors/partial-key-error";
 import { isFlashbackApiError } from "../errors/type-guards";
-import type { RepoApiKeyInputs } from "../definitions/repo-api-key";
+import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../definitions/repo-api-key";
 import { ClaimWindow } from "./claim-window";
 import type { EngineProbe } from "./engine-liveness";
 import type { Recipient } from "../encryption/open-recipient";
@@ -30,30 +31,6 @@ export interface CreateContext {
   operationTimeoutMs: number;
   /** `encryptTo`, opened: the secret is sealed to it the moment Flashback's answer is read. */
   recipient?: Recipient;
-}
-
-/** A key Flashback made that could not be handed over whole, and that could not be deleted either. */
-export class IncompleteKeyError extends FlashbackError {
-  override readonly name = "IncompleteKeyError";
-  readonly code = "FLASHBACK_INCOMPLETE_KEY";
-
-  constructor(
-    message: string,
-    readonly keyId: string,
-    readonly key: string,
-  ) {
-    super(message);
-  }
-
-  override publicFields(): Record<string, unknown> {
-    return { ...super.publicFields(), keyId: this.keyId };
-  }
-}
-
-/** A key Flashback made that was deleted instead of handed over: the engine had gone, or the create ran out of time. */
-export class KeyNotHandedOverError extends FlashbackError {
-  override readonly name = "KeyNotHandedOverError";
-  readonly code = "FLASHBACK_KEY_NOT_HANDED_OVER";
 }
 
 /**
@@ -199,10 +176,10 @@ async function deleteUnclaimedKey(
       );
     }
   } catch (error) {
-    throw new IncompleteKeyError(
+    throw new PartialKeyError(
       `Flashback created API key "${reserved.id}" in repository "${inputs.repoId}" but naming it "${inputs.name}" failed (${messageOf(cause)}), and deleting it failed too (${messageOf(error)}). It is recorded in the state, and the next \`pulumi up\` replaces it`,
       reserved.id,
-      reserved.key,
+      partialOutputs(inputs, reserved.key),
     );
   }
 }
@@ -220,14 +197,19 @@ async function deleteIncompleteKey(
   try {
     removal = await context.client.deleteApiKey(inputs.repoId, keyId, { deadline, cleanup: true });
   } catch (error) {
-    throw new IncompleteKeyError(
+    throw new PartialKeyError(
       `${what}; deleting that unusable key failed too (${messageOf(error)}). It is recorded in the state, and the next \`pulumi up\` replaces it`,
       keyId,
-      key,
+      partialOutputs(inputs, key),
     );
   }
   // Thrown as a lost answer, so that the loop above tries again with a fresh key.
   throw incompleteAnswer(inputs, missing, `${what}; that unusable key ${removedUnderReservation(removal)}`);
+}
+
+/** What the state records of a key that could be neither handed over nor deleted: no secret, so the next `up` replaces it. */
+function partialOutputs(inputs: RepoApiKeyInputs, key: string): RepoApiKeyOutputs {
+  return { ...inputs, key, secret: "" };
 }
 
 /**

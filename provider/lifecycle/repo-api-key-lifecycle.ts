@@ -17,11 +17,10 @@ import {
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../definitions/repo-api-key";
 import { PairChecks, type NamedKey } from "./pair-check";
 import { checkInputs, encryptToFailure, isKnown, missingRecipientFailure, UNKNOWN_VALUE, type CheckedInputs } from "./check-inputs";
-import { createKeyWithoutOrphans, IncompleteKeyError } from "./create-without-orphans";
+import { createKeyWithoutOrphans } from "./create-without-orphans";
 import { diffInputs, type InputsDiff } from "./diff-inputs";
 import { engineProbeFromArgv, type EngineProbe } from "./engine-liveness";
 import { ListCache } from "./list-cache";
-import { PartialKeyError } from "./partial-key-error";
 import { isDeploymentScope, isReservationName, processScope } from "./reservation";
 import { ReservationSweep } from "./reservation-sweep";
 import { UnseenRepositories, unseenRepositoryReason } from "./unseen-repository";
@@ -240,15 +239,8 @@ export class RepoApiKeyLifecycle {
       signal: this.#cancellation.signal,
       operationTimeoutMs: this.#settings().operationTimeoutMs,
     };
-    try {
-      const created = await this.#writing(valid.repoId, () => createKeyWithoutOrphans(context, valid));
-      return { id: created.id, outputs: toCreatedOutputs(valid, created) };
-    } catch (error) {
-      if (error instanceof IncompleteKeyError) {
-        throw new PartialKeyError(error.message, error.keyId, { ...valid, key: error.key, secret: "" });
-      }
-      throw error;
-    }
+    const created = await this.#writing(valid.repoId, () => createKeyWithoutOrphans(context, valid));
+    return { id: created.id, outputs: toCreatedOutputs(valid, created) };
   }
 
   /** A refresh: the key as Flashback lists it now, or `undefined` when it is gone. */

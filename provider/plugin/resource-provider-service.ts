@@ -2,7 +2,7 @@ import type * as grpcJs from "@grpc/grpc-js";
 import { InputError } from "../errors/input-error";
 import { messageOf } from "../errors/message-of";
 import { maskRuntimeSecrets } from "../errors/runtime-secrets";
-import { PartialKeyError } from "../lifecycle/partial-key-error";
+import { PartialKeyError } from "../errors/partial-key-error";
 import type { RepoApiKeyLifecycle } from "../lifecycle/repo-api-key-lifecycle";
 import { scopeOfUrn } from "../lifecycle/reservation";
 import { pickInputs } from "../lifecycle/to-outputs";

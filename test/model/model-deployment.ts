@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { PartialKeyError } from "../../provider/lifecycle/partial-key-error";
+import { PartialKeyError } from "../../provider/errors/partial-key-error";
 import { RepoApiKeyLifecycle } from "../../provider/lifecycle/repo-api-key-lifecycle";
 import type { Machine, VirtualTimeScheduler } from "../../testkit/virtual-time-scheduler";
 import type { LifecycleFault } from "./model-faults";

@@ -1,4 +1,4 @@
-import { FlashbackError } from "../errors/flashback-error";
+import { FlashbackError } from "./flashback-error";
 import type { RepoApiKeyOutputs } from "../definitions/repo-api-key";
 
 /**
