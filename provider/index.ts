@@ -22,5 +22,12 @@ export { SettingsError } from "./errors/settings-error";
 export { InputError, type InputFailure } from "./errors/input-error";
 export { CancelledError } from "./errors/cancelled-error";
 export { ResourceOptionError } from "./errors/resource-option-error";
-export { isFlashbackError, isFlashbackApiError, isSettingsError, isCancelledError } from "./errors/type-guards";
+export {
+  isFlashbackError,
+  isFlashbackApiError,
+  isSettingsError,
+  isCancelledError,
+  isInputError,
+  isResourceOptionError,
+} from "./errors/type-guards";
 export { SETTING_KEYS, DEFAULT_API_URL, DEFAULTS } from "./settings/settings-keys";
