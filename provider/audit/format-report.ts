@@ -1,9 +1,6 @@
 import { unmanagedKeys, type AuditedKey, type KeyStatus, type RepositoryAudit } from "./judge-keys";
 import type { ManagedKey } from "./stack-export";
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "../utils/time-units";
 
 const RESERVATION_TEXT: Record<Extract<KeyStatus, { kind: "reservation" }>["judgement"], string> = {
   abandoned: "leftover reservation, abandoned: its create is over and nobody holds its secret; the next deployment's sweep deletes it",
@@ -56,9 +53,9 @@ export function formatJson(audits: readonly RepositoryAudit[]): string {
 /** `3d 4h`, `2h 30m`, `12m`, `45s`: whole units, rounded down; `unknown` where the date names no zone. */
 export function formatAge(ageMs: number | undefined): string {
   if (ageMs === undefined) return "unknown";
-  if (ageMs >= DAY) return `${Math.floor(ageMs / DAY)}d ${Math.floor((ageMs % DAY) / HOUR)}h`;
-  if (ageMs >= HOUR) return `${Math.floor(ageMs / HOUR)}h ${Math.floor((ageMs % HOUR) / MINUTE)}m`;
-  if (ageMs >= MINUTE) return `${Math.floor(ageMs / MINUTE)}m`;
+  if (ageMs >= DAY_MS) return `${Math.floor(ageMs / DAY_MS)}d ${Math.floor((ageMs % DAY_MS) / HOUR_MS)}h`;
+  if (ageMs >= HOUR_MS) return `${Math.floor(ageMs / HOUR_MS)}h ${Math.floor((ageMs % HOUR_MS) / MINUTE_MS)}m`;
+  if (ageMs >= MINUTE_MS) return `${Math.floor(ageMs / MINUTE_MS)}m`;
   return `${Math.floor(ageMs / 1000)}s`;
 }
 

@@ -1,5 +1,4 @@
-/** Milliseconds in a day, for schedules given in days. */
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../utils/time-units";
 
 /**
  * The rotation number for a fixed schedule: how many whole periods of `everyDays` have passed since

@@ -1,6 +1,7 @@
 import type { InputFailure } from "../errors/input-error";
 import { UNKNOWN_VALUE } from "../engine/unknown-value";
 import { describeType } from "../utils/describe-type";
+import { DAY_MS } from "../utils/time-units";
 
 /*
  * The rule of a RotationSchedule, one for both fronts: at each deployment the rotation number goes
@@ -10,8 +11,6 @@ import { describeType } from "../utils/describe-type";
  * would replace both keys of a RotatingRepoApiKey at once and lose the overlap.
  */
 
-/** Milliseconds in a day: periods are given in days. */
-export const DAY_MS = 86_400_000;
 /** A hundred years: far beyond any key's life, and keeps every date inside what `Date` can write. */
 export const MAX_EVERY_DAYS = 36_525;
 

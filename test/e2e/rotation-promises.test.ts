@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { DAY_MS } from "../../provider/schedule/rotation-schedule";
+import { DAY_MS } from "../../provider/utils/time-units";
 import { TEST_NOW_ENV } from "../../provider/schedule/schedule-now";
 import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import { UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";

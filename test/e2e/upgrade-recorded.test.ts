@@ -21,6 +21,7 @@ import {
   STATE_FILE,
   type RecordedStack,
 } from "../../testkit/upgrade-fixtures";
+import { DAY_MS } from "../../provider/utils/time-units";
 
 /*
  * Upgrades that replace nothing: each stack an earlier build recorded (test/fixtures/upgrade, made
@@ -31,7 +32,6 @@ import {
  */
 
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-const DAY_MS = 86_400_000;
 const totals = { stacks: 0, previews: 0, changes: 0, writes: 0 };
 
 interface Replay {

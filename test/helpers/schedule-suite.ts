@@ -5,8 +5,8 @@ import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import type { CliResult, CliStack } from "../../testkit/pulumi-cli-stack";
 import { cliStackOnEmulator, startTestEmulator } from "./emulator-provider";
 import { sequentialSteps } from "./sequential-steps";
+import { DAY_MS } from "../../provider/utils/time-units";
 
-const DAY_MS = 86_400_000;
 const START = Date.parse("2030-01-01T00:00:00Z");
 const daysOn = (days: number): string => new Date(START + days * DAY_MS).toISOString();
 

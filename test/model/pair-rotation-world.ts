@@ -1,6 +1,7 @@
 import { checkSchedule } from "../../provider/schedule/rotation-schedule";
 import { PairWorld, type DeploymentPlan } from "./pair-deployments";
 import type { PairView, RotationMove, RotationObservation, RotationWorld, RotationWorldFactory } from "./rotation-world";
+import { DAY_MS } from "../../provider/utils/time-units";
 
 /*
  * A RotatingRepoApiKey with its RotationSchedule on virtual time: the real schedule rule
@@ -9,7 +10,6 @@ import type { PairView, RotationMove, RotationObservation, RotationWorld, Rotati
  * A leak is answered by README's runbook: a new `revokeWhenChanged`, kept set.
  */
 
-const DAY_MS = 86_400_000;
 const START_MS = Date.parse("2031-01-01T00:00:00Z");
 
 class PairRotationWorld implements RotationWorld {

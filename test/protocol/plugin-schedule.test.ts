@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { fromStruct, isSecret, providerProto, toStruct, wrapSecret, type Props } from "../../provider/plugin/pulumi-protocol";
 import { TEST_NOW_ENV } from "../../provider/schedule/schedule-now";
 import { startPluginClient, type PluginClient, type ProtoResponse } from "../helpers/plugin-client";
+import { DAY_MS } from "../../provider/utils/time-units";
 
 /*
  * The plugin's flashback:index:RotationSchedule over a real socket, called as the engine calls it:
@@ -10,7 +11,6 @@ import { startPluginClient, type PluginClient, type ProtoResponse } from "../hel
  */
 
 const URN = "urn:pulumi:dev::plugin-test::my:index:Pair$flashback:index:RotationSchedule::pair-schedule";
-const DAY_MS = 86_400_000;
 const START = Date.parse("2030-01-01T00:00:00Z");
 
 let plugin: PluginClient;

@@ -1,15 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { UNKNOWN_VALUE } from "../../provider/lifecycle/check-inputs";
-import {
-  changedScheduleFields,
-  checkSchedule,
-  DAY_MS,
-  MAX_EVERY_DAYS,
-  periodMs,
-  stepSchedule,
-} from "../../provider/schedule/rotation-schedule";
+import { changedScheduleFields, checkSchedule, MAX_EVERY_DAYS, periodMs, stepSchedule } from "../../provider/schedule/rotation-schedule";
 import { readScheduleNow, TEST_NOW_ENV } from "../../provider/schedule/schedule-now";
+import { DAY_MS } from "../../provider/utils/time-units";
 import { ScheduleLifecycle } from "../../provider/schedule/schedule-lifecycle";
 
 const START = Date.parse("2030-01-01T00:00:00Z");
