@@ -22,7 +22,7 @@ export const REVOKED_KEYS: readonly RevokedKeys[] = ["current", "previous", "bot
 export interface SiblingKey {
   id: string;
   generation: number;
-  /** The deployment that made this key, and the generation its slot held before: set by keys made by this release. */
+  /** The deployment that made this key, and the generation its slot held before: absent from states earlier releases wrote. */
   made?: MadeIn;
 }
 
@@ -74,14 +74,14 @@ export interface PairFacts {
   request: PairRequest;
   /** The key's stored generation; undefined for a key not made yet. */
   generation: number | undefined;
-  /** Undefined for a key not made yet, or made before keys remembered anything (an older release). */
+  /** Undefined for a key not made yet, or one whose state holds no memory (as earlier releases wrote it). */
   memory: PairMemory | undefined;
   /** Replaced whatever this rule says (a new repository, a new recipient): it starts over as a new key. */
   replacedAnyway: boolean;
   /** Slot a: the ids Flashback lists now under b's name (current or former); undefined when not read. */
   listedSiblingIds?: string[];
   /**
-   * Slot a of a pair made by a release that remembered nothing: which key Flashback made last,
+   * Slot a of a pair whose states hold no memory (earlier releases wrote none): which key Flashback made last,
    * when their creations lie far enough apart to tell (a rotation is a later deployment).
    */
   madeLast?: Slot | "together";
@@ -195,7 +195,7 @@ function isAwaitingSiblingRevocation(request: PairRequest, memory: PairMemory, l
 }
 
 /**
- * A key made by a release that remembered nothing: its slots held the parity generations of the
+ * A key whose state holds no memory, as earlier releases wrote it: its slots hold the parity generations of the
  * number asked last, a the even one and b the odd one, the newer holding that number. Slot b knows
  * both generations. Slot a tells by which key Flashback made last; for keys made together it
  * takes itself as the newer, which can hold a rotation back but never deletes the current key.

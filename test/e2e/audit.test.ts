@@ -18,7 +18,7 @@ import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import { DYNAMIC_KEY_TYPE, keysInState, UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 
 /*
- * The done-when case of the audit (issue 23): one repository holding the keys of two stacks made
+ * The audit end to end: one repository holding the keys of two stacks made
  * with the real CLI (a TypeScript stack on the dynamic RepoApiKey, with a RotatingRepoApiKey, and a
  * YAML stack on the plugin), one key made by hand and one leftover reservation; the stacks read from
  * `pulumi stack export`, one of them exported with --show-secrets.

@@ -138,7 +138,7 @@ describe.skipIf(skip)(title, () => {
     );
   });
 
-  it("refuses to hand twine the release's other files, as the old workflow did, and uploads nothing", async () => {
+  it("refuses to hand twine any file but the Python wheel and sdist (the whole artifacts folder, say), and uploads nothing", async () => {
     const everyFile = readdirSync(artifacts).map((file) => join(artifacts, file));
     const refused = await publish(["pypi", ...everyFile, "--repository-url", pypi.url, "--python", RELEASE_PYTHON], {
       TWINE_USERNAME: "rehearsal",

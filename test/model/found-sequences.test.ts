@@ -41,8 +41,7 @@ const FOUND: Array<Kept & { broke: string; cause: string }> = [
   {
     name: "a declared name shaped like a reservation",
     broke: "key lost: the final sweep deleted a key the stack holds",
-    cause:
-      "check accepted pulumi-pending-<hex>-<hex>-5, and the sweep deletes any such name once older than 5 s + margin (issue 21, point 1)",
+    cause: "check accepted pulumi-pending-<hex>-<hex>-5, and the sweep deletes any such name once older than 5 s + margin",
     interleaving: "the check refuses the name, before any key is made",
     happens: (trace) =>
       eventsOf(trace, "refused", (event) => /pulumi-pending/.test(event.reason)).length > 0 &&
@@ -59,7 +58,7 @@ const FOUND: Array<Kept & { broke: string; cause: string }> = [
   {
     name: "an import of a key made by hand under a reservation's name",
     broke: "key lost: the final sweep deleted the key the stack had just adopted",
-    cause: "importKey adopted a key whose name the sweep deletes once older than its lifetime (issue 21, point 1)",
+    cause: "importKey adopted a key whose name the sweep deletes once older than its lifetime",
     interleaving: "the import lists the key under its reservation name and refuses it",
     happens: (trace) => eventsOf(trace, "failed", (event) => event.step.kind === "import" && /reservation/.test(event.error)).length > 0,
     world: plainWorld({
@@ -70,8 +69,7 @@ const FOUND: Array<Kept & { broke: string; cause: string }> = [
   {
     name: "a refresh after a rename in the console into a reservation's shape",
     broke: "key lost (at the next sweep): the refresh handed the state a key under a name the sweep deletes",
-    cause:
-      "read returned whatever name Flashback listed (issue 21, point 1); the command the run drops as a second one for the stack was taken out by hand",
+    cause: "read returned whatever name Flashback listed; the command the run drops as a second one for the stack was taken out by hand",
     interleaving: "the console's rename, then the refresh that lists the key under it and refuses it",
     happens: (trace) =>
       happensInOrder(trace, [
@@ -91,7 +89,7 @@ const FOUND: Array<Kept & { broke: string; cause: string }> = [
   {
     name: "a refresh while the token cannot see the repository (404 on lists)",
     broke: "key orphaned: the refresh dropped a live key from the state",
-    cause: "listApiKeys took any 404 for a deleted repository, and read answered 'gone' (issue 21, point 3)",
+    cause: "listApiKeys took any 404 for a deleted repository, and read answered 'gone'",
     interleaving: "the key made, then the refresh's listing answered 404",
     happens: (trace) =>
       happensInOrder(trace, [
@@ -109,7 +107,7 @@ const FOUND: Array<Kept & { broke: string; cause: string }> = [
   {
     name: "a destroy while the token cannot see the repository (404 on everything)",
     broke: "key orphaned: the destroy counted a live key as deleted",
-    cause: "deleteApiKey took the repository's 404 for 'absent' (issue 21, point 3)",
+    cause: "deleteApiKey took the repository's 404 for 'absent'",
     interleaving: "the key made, then the destroy's DELETE answered 404",
     happens: (trace) =>
       happensInOrder(trace, [
@@ -126,8 +124,7 @@ const FOUND: Array<Kept & { broke: string; cause: string }> = [
   {
     name: "createdAt without a zone, read in Tokyo, two providers of one program",
     broke: "key lost: one process's sweep deleted the key the other had just handed over",
-    cause:
-      "Date.parse read the zoneless createdAt as Tokyo time, so a reservation made a moment ago looked 9 hours old (issue 21, point 2)",
+    cause: "Date.parse read the zoneless createdAt as Tokyo time, so a reservation made a moment ago looked 9 hours old",
     interleaving: "one process's POST, the other process's listing of the repository, then the first one's claim",
     happens: (trace) =>
       happensInOrder(trace, [
@@ -147,7 +144,7 @@ const FOUND: Array<Kept & { broke: string; cause: string }> = [
     name: "createdAt without a zone, read in Los Angeles, a create killed between its POST and its claim",
     broke: "key orphaned: the reservation it left was never swept, and nothing said so",
     cause:
-      "Date.parse read the zoneless createdAt as Los Angeles time, 8 hours ahead, so the leftover never looked old enough; no warning said the sweep had no proof (issue 21, point 2)",
+      "Date.parse read the zoneless createdAt as Los Angeles time, 8 hours ahead, so the leftover never looked old enough; no warning said the sweep had no proof",
     interleaving:
       "the create killed with its POST in flight, which still reaches Flashback; no claim; then the warning that the leftover cannot be proved abandoned",
     happens: (trace) => {
@@ -175,7 +172,7 @@ const FOUND: Array<Kept & { broke: string; cause: string }> = [
     name: "a laptop sleep between a create's POST and its answer, beside another stack writing in the repository",
     broke: "key lost: the other stack's sweep deleted the key this one was handed",
     cause:
-      "the claim's deadline ran on the monotonic clock alone, which stood still through the 16.6 s sleep, while the sweep judged the reservation on Flashback's clock (issue 21, point 2)",
+      "the claim's deadline ran on the monotonic clock alone, which stood still through the 16.6 s sleep, while the sweep judged the reservation on Flashback's clock",
     interleaving: "the dev stack's POST acted on, its machine's sleep, the POST's answer, then the prod stack's write in the repository",
     happens: (trace) =>
       happensInOrder(trace, [

@@ -119,7 +119,7 @@ export class ModelLedger {
     }
   }
 
-  /** What a refresh or an import hands a state: never a key under a name the sweep deletes (issue 21, point 1). */
+  /** What a refresh or an import hands a state: never a key under a name the sweep deletes */
   recordHandedOver(where: string, id: string, outputs: Record<string, unknown>): void {
     if (typeof outputs.name === "string" && isReservationShaped(outputs.name)) {
       this.#lost.set(id, `${id}: ${where} handed the state a key named "${outputs.name}", which the next sweep deletes`);

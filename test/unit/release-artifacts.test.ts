@@ -25,7 +25,7 @@ describe("release artifacts, by kind", () => {
   it.each([
     ["another version's wheel", "pulumi_flashback-0.0.9-py3-none-any.whl"],
     ["a platform Pulumi does not build", "pulumi-resource-flashback-v0.1.0-freebsd-amd64.tar.gz"],
-    ["the Go module as the tarball it used to be", "pulumi-flashback-sdk-go-v0.1.0.tar.gz"],
+    ["the Go module as a tarball, not the zip it ships as", "pulumi-flashback-sdk-go-v0.1.0.tar.gz"],
     ["a stray file", "notes.txt"],
   ])("%s is refused, by name", (_, name) => {
     expect(classify(name, PACKAGE, "0.1.0")).toEqual({ name, refused: `${name} is no artifact of release 0.1.0` });
