@@ -1,7 +1,12 @@
-import type { InputFailure } from "../errors/input-error";
 import { UNKNOWN_VALUE } from "../engine/unknown-value";
 import { describeType } from "../utils/describe-type";
 import type { Properties, PropertyDefinition, Rule } from "./property";
+
+/** One refused input: the field, and a sentence that names it and says what is allowed. */
+export interface InputFailure {
+  property: string;
+  reason: string;
+}
 
 /** Reports a failure of `property`; `reason` does not name it. */
 export type Fail = (property: string, reason: string) => void;

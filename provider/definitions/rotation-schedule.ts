@@ -1,6 +1,8 @@
-import { MAX_EVERY_DAYS } from "../schedule/rotation-schedule";
 import type { ArgsOf, Definition } from "./property";
 import { ROTATION_SCHEDULE_TOKEN } from "./tokens";
+
+/** A hundred years: far beyond any key's life, and keeps every date inside what `Date` can write. */
+export const MAX_EVERY_DAYS = 36_525;
 
 /** `RotationSchedule`: outputs known at preview, updated in place, never replaced; its rule is schedule/rotation-schedule.ts. */
 export const ROTATION_SCHEDULE = {

@@ -1,10 +1,7 @@
+import type { InputFailure } from "../definitions/check-properties";
 import { FlashbackError } from "./flashback-error";
 
-/** One refused input: the field, and a sentence that names it and says what is allowed. */
-export interface InputFailure {
-  property: string;
-  reason: string;
-}
+export type { InputFailure };
 
 /**
  * Inputs that `check` would have refused. The engine always calls `check` first, so this only

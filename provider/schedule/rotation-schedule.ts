@@ -1,4 +1,5 @@
 import type { InputFailure } from "../errors/input-error";
+import { MAX_EVERY_DAYS } from "../definitions/rotation-schedule";
 import { UNKNOWN_VALUE } from "../engine/unknown-value";
 import { describeType } from "../utils/describe-type";
 import { DAY_MS } from "../utils/time-units";
@@ -10,9 +11,6 @@ import { DAY_MS } from "../utils/time-units";
  * left undeployed for many periods, or a period changed, moves one step, never two: a jump of two
  * would replace both keys of a RotatingRepoApiKey at once and lose the overlap.
  */
-
-/** A hundred years: far beyond any key's life, and keeps every date inside what `Date` can write. */
-export const MAX_EVERY_DAYS = 36_525;
 
 /** What a schedule stores: its checked inputs and its outputs are the same record. */
 export interface ScheduleState {

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { UNKNOWN_VALUE } from "../../provider/lifecycle/check-inputs";
-import { changedScheduleFields, checkSchedule, MAX_EVERY_DAYS, periodMs, stepSchedule } from "../../provider/schedule/rotation-schedule";
+import { MAX_EVERY_DAYS } from "../../provider/definitions/rotation-schedule";
+import { changedScheduleFields, checkSchedule, periodMs, stepSchedule } from "../../provider/schedule/rotation-schedule";
 import { readScheduleNow, TEST_NOW_ENV } from "../../provider/schedule/schedule-now";
 import { DAY_MS } from "../../provider/utils/time-units";
 import { ScheduleLifecycle } from "../../provider/schedule/schedule-lifecycle";
