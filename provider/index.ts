@@ -5,12 +5,12 @@
  * `@flashbacktech/pulumi/lifecycle`; it is loaded by the provider process, never by the program, so
  * it is not re-exported here.
  */
-export { RepoApiKey, SECRET_OUTPUTS } from "./resources/RepoApiKey";
+export { RepoApiKey, SECRET_OUTPUTS } from "./resources/repo-api-key";
 export type { RepoApiKeyArgs } from "./definitions/repo-api-key";
-export { RotatingRepoApiKey, type RotatingRepoApiKeyArgs } from "./resources/RotatingRepoApiKey";
+export { RotatingRepoApiKey, type RotatingRepoApiKeyArgs } from "./resources/rotating-repo-api-key";
 export { rotationNumber } from "./resources/rotation";
 export { REVOKED_KEYS, type RevokedKeys } from "./rotation/key-pair-rule";
-export { RotationSchedule, type RotationScheduleArgs } from "./resources/RotationSchedule";
+export { RotationSchedule, type RotationScheduleArgs } from "./resources/rotation-schedule";
 export { getRepoApiKeys, getRepoApiKeysOutput, type GetRepoApiKeysArgs, type GetRepoApiKeysResult } from "./functions/get-repo-api-keys";
 export type { ListedRepoApiKey, ReservationState } from "./functions/get-repo-api-keys";
 export { getRepoApiKey, getRepoApiKeyOutput, type GetRepoApiKeyArgs, type GetRepoApiKeyOutputArgs } from "./functions/get-repo-api-key";

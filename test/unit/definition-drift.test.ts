@@ -3,7 +3,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import type { ArgsOf, Definition, OutputsOf, PropertyDefinition } from "../../provider/definitions/property";
-import type { RepoApiKey } from "../../provider/resources/RepoApiKey";
+import type { RepoApiKey } from "../../provider/resources/repo-api-key";
 import { REPO_API_KEY, type RepoApiKeyArgs } from "../../provider/definitions/repo-api-key";
 import { ROTATING_REPO_API_KEY, type RotatingRepoApiKeyArgs } from "../../provider/definitions/rotating-repo-api-key";
 import { ROTATION_SCHEDULE, type RotationScheduleArgs } from "../../provider/definitions/rotation-schedule";
@@ -40,7 +40,7 @@ async function withThrowawayInput() {
     outputs: await import("../../provider/lifecycle/to-outputs.js"),
     schema: await import("../../provider/plugin/schema.js"),
     testing: await import("../../provider/testing/index.js"),
-    resource: await import("../../provider/resources/RepoApiKey.js"),
+    resource: await import("../../provider/resources/repo-api-key.js"),
   };
 }
 

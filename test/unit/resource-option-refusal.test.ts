@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RepoApiKey } from "../../provider/resources/RepoApiKey";
+import { RepoApiKey } from "../../provider/resources/repo-api-key";
 import { isFlashbackError } from "../../provider/errors/type-guards";
 import type { ResourceOptionError } from "../../provider/errors/resource-option-error";
 

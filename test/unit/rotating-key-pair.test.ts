@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fakeCredentials, REPO_API_KEY_TYPE, repoApiKeyMocks, ROTATION_SCHEDULE_TYPE } from "../../provider/testing";
-import { RotatingRepoApiKey } from "../../provider/resources/RotatingRepoApiKey";
+import { RotatingRepoApiKey } from "../../provider/resources/rotating-repo-api-key";
 
 /* The TypeScript RotatingRepoApiKey's two rotation inputs, under Pulumi's mocks: the counter, and the schedule it keeps as a child. */
 

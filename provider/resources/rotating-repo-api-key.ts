@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ROTATING_REPO_API_KEY_TOKEN } from "../definitions/tokens";
-import { RepoApiKey } from "./RepoApiKey";
-import { RotationSchedule } from "./RotationSchedule";
+import { RepoApiKey } from "./repo-api-key";
+import { RotationSchedule } from "./rotation-schedule";
 import { deletedWithWarning, keyOptions, scheduleOptions } from "./child-options";
 import { rotatingKeyPair, type RotatingRepoApiKeyArgs } from "./rotating-key-pair";
 
