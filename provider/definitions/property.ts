@@ -84,6 +84,11 @@ export type OutputsOf<D extends Properties> = {
   readonly [K in keyof D]: pulumi.Output<D[K] extends { required: true } ? ValueOf<D[K]> : ValueOf<D[K]> | undefined>;
 };
 
+/** The values `given` holds for each of `properties`, undefined where it has none; nothing else it holds. */
+export function pickProperties(properties: Properties, given: object): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(properties).map((name) => [name, (given as Record<string, unknown>)[name]]));
+}
+
 export function namesOf(properties: Properties, which: (property: PropertyDefinition) => boolean = () => true): string[] {
   return Object.entries(properties)
     .filter(([, property]) => which(property))

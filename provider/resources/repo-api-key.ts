@@ -5,7 +5,7 @@ import { ResourceOptionError } from "../errors/resource-option-error";
 import { maskSecretsInSdkLogs } from "../errors/sdk-runtime-redaction";
 import { IMPORT_ID_FORMAT } from "../lifecycle/import-id";
 import { REPO_API_KEY_TOKEN } from "../definitions/tokens";
-import type { OutputsOf } from "../definitions/property";
+import { pickProperties, type OutputsOf } from "../definitions/property";
 import { REPO_API_KEY, SECRET_OUTPUTS, type PairMade } from "../definitions/repo-api-key";
 import type { RepoApiKeyArgs } from "../definitions/repo-api-key";
 
@@ -56,7 +56,7 @@ export class RepoApiKey extends pulumi.dynamic.Resource {
       repoApiKeyProviderStub(currentDeploymentScope()),
       name,
       {
-        ...definedInputs(args),
+        ...pickProperties(REPO_API_KEY.inputs, args),
         // Set only by RotatingRepoApiKey on its two keys (resources/rotating-key-pair.ts).
         pair: (args as RepoApiKeyArgs & { pair?: unknown }).pair,
         key: undefined,
@@ -103,11 +103,6 @@ function organizationOrEmpty(): string {
   } catch {
     return "";
   }
-}
-
-/** The arguments RepoApiKey's definition names, whatever else the object holds. */
-function definedInputs(args: RepoApiKeyArgs): Record<string, unknown> {
-  return Object.fromEntries(Object.keys(REPO_API_KEY.inputs).map((name) => [name, (args as Record<string, unknown>)[name]]));
 }
 
 function mergeSecretOutputs(fromUser: string[] | undefined): string[] {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { rotationScheduleProviderStub } from "../dynamic/schedule-stub";
-import type { RotationScheduleArgs } from "../definitions/rotation-schedule";
+import { pickProperties } from "../definitions/property";
+import { ROTATION_SCHEDULE, type RotationScheduleArgs } from "../definitions/rotation-schedule";
 
 export type { RotationScheduleArgs };
 
@@ -28,7 +29,7 @@ export class RotationSchedule extends pulumi.dynamic.Resource {
     super(
       rotationScheduleProviderStub(),
       name,
-      { everyDays: args.everyDays, rotation: args.rotation, rotatedAt: undefined, nextRotationAfter: undefined },
+      { ...pickProperties(ROTATION_SCHEDULE.inputs, args), rotatedAt: undefined, nextRotationAfter: undefined },
       opts,
       "flashback",
       "RotationSchedule",

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { pickProperties } from "../definitions/property";
 import { REPO_API_KEY } from "../definitions/repo-api-key";
 import { newPairKeyOutputs } from "../lifecycle/pair-check";
 import { checkSchedule } from "../schedule/rotation-schedule";
@@ -60,8 +61,7 @@ function fakeRepoApiKey(args: pulumi.runtime.MockResourceArgs): { id: string; st
   const { id, key, secret } = fakeCredentials(args.name);
   const inputs = args.inputs as Record<string, unknown>;
   const { encryptTo, pair } = inputs;
-  const given = Object.fromEntries(Object.keys(REPO_API_KEY.inputs).map((name) => [name, inputs[name]]));
-  const state = { ...given, key, secret, ...(pair === undefined ? {} : newPairKeyOutputs(pair)) };
+  const state = { ...pickProperties(REPO_API_KEY.inputs, inputs), key, secret, ...(pair === undefined ? {} : newPairKeyOutputs(pair)) };
   if (typeof encryptTo !== "string") return { id, state };
   return { id, state: { ...state, encryptTo, secret: "", encryptedSecret: fakeEncryptedSecret(encryptTo, secret) } };
 }
