@@ -5,8 +5,8 @@
  * `npm run bench -- --only no-change-up` runs row 14 alone into bench/results/no-change-up.{json,md}.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
+import { describeMachine } from "../testkit/machine";
 import { startEmulator, type RunningEmulator } from "../emulator";
 import { MiniEngine } from "../testkit/engine/mini-engine";
 import { findPulumiCli, PULUMI_CLI_VERSION } from "../testkit/find-pulumi-cli";
@@ -474,7 +474,7 @@ function ratioRow(figure: string, values: { ours: number[]; baseline: number[] }
 }
 
 function report(rows: Row[], elapsedMs: number, name = "latest"): void {
-  const machine = `${cpus().length} x ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const machine = describeMachine();
   const format = (value: number | string): string => (typeof value === "number" ? value.toFixed(value < 10 ? 2 : 0) : value);
   const date = new Date().toISOString();
   const command = name === "latest" ? "npm run bench" : `npm run bench -- --only ${name}`;

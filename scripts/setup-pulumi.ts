@@ -19,7 +19,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import {
   findInstalledPulumiCli,
   LOCAL_CLI_BIN,
@@ -40,6 +40,7 @@ import {
   RELEASE_TOOLS_SOURCE,
   VERDACCIO_DIR,
 } from "../testkit/release-tools";
+import { describeMachine } from "../testkit/machine";
 import { bundleStandInHosts, STAND_IN_LANGUAGES, type StandInLanguage } from "../testkit/stand-in-hosts";
 
 const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
@@ -77,6 +78,8 @@ const DEMO_ONLY = process.argv.includes("--demo");
 const GO_OPTIONAL = process.argv.includes("--if-go") && process.env.CI !== "true";
 const STEPS = DEMO_ONLY ? 3 : 10;
 let stepsTaken = 0;
+/** Each step taken and how long it took, written to SETUP_TIMES at the end. */
+const stepTimes: { step: string; seconds: number }[] = [];
 /** The next numbered step: what it does and what it costs cold and warm, then how long it took. */
 async function nextStep(text: string, work: () => void | Promise<void>): Promise<void> {
   const number = `[${(stepsTaken += 1)}/${STEPS}]`;
@@ -84,6 +87,30 @@ async function nextStep(text: string, work: () => void | Promise<void>): Promise
   const started = Date.now();
   await work();
   step(`${number} done in ${seconds(started)}`);
+  stepTimes.push({ step: `${number} ${text.replace(/ \(cold:.*\)$/, "")}`, seconds: Math.round((Date.now() - started) / 1000) });
+}
+
+/** Where the set-up's measured times go (CONTRIBUTING.md points there): the last run that took a step, on this machine. */
+const SETUP_TIMES = join(ROOT, "bench", "results", "setup");
+
+function recordStepTimes(totalSeconds: number): void {
+  if (stepTimes.length === 0) return;
+  const command = `npm run setup:pulumi${DEMO_ONLY ? " -- --demo" : ""}`;
+  const date = new Date().toISOString();
+  const machine = describeMachine();
+  const rows = stepTimes.map(({ step: what, seconds: taken }) => `| ${what.replaceAll("|", "\\|")} | ${taken} |`);
+  const markdown = [
+    `Made by \`${command}\` on ${date}. Machine: ${machine}.`,
+    "",
+    "| step | seconds |",
+    "|---|---|",
+    ...rows,
+    "",
+    `Set-up took ${totalSeconds} s.`,
+  ];
+  mkdirSync(dirname(SETUP_TIMES), { recursive: true });
+  writeFileSync(`${SETUP_TIMES}.md`, `${markdown.join("\n")}\n`);
+  writeFileSync(`${SETUP_TIMES}.json`, JSON.stringify({ command, date, machine, steps: stepTimes, totalSeconds }, null, 2));
 }
 
 const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(0)} s`;
@@ -265,6 +292,7 @@ async function main(): Promise<void> {
   const installed = cliVersion(binary);
   if (installed !== PULUMI_CLI_VERSION) fail(`the built CLI reports ${installed ?? "no version"} instead of ${PULUMI_CLI_VERSION}`);
   step(`pulumi ${installed} ready in ${LOCAL_CLI_BIN} (${seconds(started)})`);
+  recordStepTimes(Math.round((Date.now() - started) / 1000));
 }
 
 /** What only the suites need: Pulumi's YAML host, gen-sdk, the Python programs' environment, the Go programs' build. */
