@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { PartialKeyError } from "../errors/partial-key-error";
 import { RepoApiKeyLifecycle, type Properties } from "../lifecycle/repo-api-key-lifecycle";
-import { processEngineWarnings } from "../plugin/engine-log";
+import { processEngineWarnings } from "../engine/engine-log";
 import { pickInputs } from "../lifecycle/to-outputs";
 import { generationOfTrigger } from "../rotation/key-pair-rule";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../definitions/repo-api-key";

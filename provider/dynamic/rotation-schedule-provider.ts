@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { InputError } from "../errors/input-error";
-import { processEngineWarnings } from "../plugin/engine-log";
+import { processEngineWarnings } from "../engine/engine-log";
 import { scheduleFields, type ScheduleState } from "../schedule/rotation-schedule";
 import { ScheduleLifecycle } from "../schedule/schedule-lifecycle";
 

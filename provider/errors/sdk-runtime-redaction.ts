@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the SDK's internal runtime, named statically for the bundler */
-import { isSecret } from "../plugin/pulumi-protocol";
+import { isSecret } from "../engine/pulumi-protocol";
 import { maskRuntimeSecrets, runtimeSecrets } from "./runtime-secrets";
 
 /*

@@ -9,7 +9,7 @@ import { PartialKeyError } from "../errors/partial-key-error";
 import { isFlashbackApiError } from "../errors/type-guards";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../definitions/repo-api-key";
 import { ClaimWindow } from "./claim-window";
-import type { EngineProbe } from "./engine-liveness";
+import type { EngineProbe } from "../engine/engine-liveness";
 import type { Recipient } from "../encryption/open-recipient";
 import { newReservationName } from "./reservation";
 import { readCreatedKey, type CreatedKey } from "./to-outputs";

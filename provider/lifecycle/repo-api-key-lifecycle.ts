@@ -19,7 +19,7 @@ import { PairChecks, type NamedKey } from "./pair-check";
 import { checkInputs, encryptToFailure, isKnown, missingRecipientFailure, UNKNOWN_VALUE, type CheckedInputs } from "./check-inputs";
 import { createKeyWithoutOrphans } from "./create-without-orphans";
 import { diffInputs, type InputsDiff } from "./diff-inputs";
-import { engineProbeFromArgv, type EngineProbe } from "./engine-liveness";
+import { engineProbeFromArgv, type EngineProbe } from "../engine/engine-liveness";
 import { ListCache } from "./list-cache";
 import { isDeploymentScope, isReservationName, processScope } from "./reservation";
 import { ReservationSweep } from "./reservation-sweep";

@@ -13,10 +13,10 @@ import { deletedWithWarning, keyOptions, scheduleOptions } from "../resources/ch
 import { maskSecretsInSdkLogs } from "../errors/sdk-runtime-redaction";
 import { messageOf } from "../errors/message-of";
 import { runConstructScoped } from "./construct-scope";
-import type { EngineLog } from "./engine-log";
+import type { EngineLog } from "../engine/engine-log";
 import { SECRET_OUTPUTS, type PairMade } from "../definitions/repo-api-key";
 import { packageVersion } from "./package-version";
-import { fromStruct, isUnknown, providerProto, structProto, type Props } from "./pulumi-protocol";
+import { fromStruct, isUnknown, providerProto, structProto, type Props } from "../engine/pulumi-protocol";
 import { PLUGIN_DOWNLOAD_URL, REPO_API_KEY_TOKEN, ROTATING_REPO_API_KEY_TOKEN, ROTATION_SCHEDULE_TOKEN } from "../definitions/tokens";
 
 /*

@@ -4,7 +4,7 @@
  * address after its flags and reads the port it serves from the first line of stdout, so
  * nothing may be printed before that line.
  */
-import { processEngineAddress } from "../lifecycle/engine-address";
+import { processEngineAddress } from "../engine/engine-address";
 import { servePlugin } from "./serve";
 
 servePlugin({ engineAddress: processEngineAddress() }).then(

@@ -1,7 +1,7 @@
 import { SettingsError } from "../errors/settings-error";
 import { describeConfigSetting, type ConfigValues } from "../settings/resolve-settings";
 import { SETTING_KEYS, type SettingName } from "../settings/settings-keys";
-import { isUnknown, type Props } from "./pulumi-protocol";
+import { isUnknown, type Props } from "../engine/pulumi-protocol";
 import { PACKAGE_NAME } from "../definitions/tokens";
 
 /**

@@ -9,7 +9,7 @@ import { pickInputs } from "../lifecycle/to-outputs";
 import { settingsFailures } from "../settings/resolve-settings";
 import { SECRET_OUTPUTS } from "../definitions/repo-api-key";
 import type { RepoApiKeyOutputs } from "../definitions/repo-api-key";
-import type { EngineLog } from "./engine-log";
+import type { EngineLog } from "../engine/engine-log";
 import { knownOnly, providerConfig, requireKnownSettings } from "./provider-config";
 import {
   anyProto,
@@ -24,7 +24,7 @@ import {
   unwrapSecrets,
   wrapSecrets,
   type Props,
-} from "./pulumi-protocol";
+} from "../engine/pulumi-protocol";
 import { RotationScheduleHandlers } from "./rotation-schedule-handlers";
 import { packageSchema } from "./schema";
 import { GET_REPO_API_KEY_TOKEN, GET_REPO_API_KEYS_TOKEN, REPO_API_KEY_TOKEN, ROTATION_SCHEDULE_TOKEN } from "../definitions/tokens";

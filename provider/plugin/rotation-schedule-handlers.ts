@@ -1,6 +1,6 @@
 import { scheduleFields } from "../schedule/rotation-schedule";
 import { ScheduleLifecycle } from "../schedule/schedule-lifecycle";
-import { emptyProto, fromStruct, providerProto, toStruct, unwrapSecrets, wrapSecrets, type Props } from "./pulumi-protocol";
+import { emptyProto, fromStruct, providerProto, toStruct, unwrapSecrets, wrapSecrets, type Props } from "../engine/pulumi-protocol";
 
 /** A request of Pulumi's generated protobuf classes, which carry no types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,8 +1,8 @@
-import { engineProbeAt } from "../lifecycle/engine-liveness";
+import { engineProbeAt } from "../engine/engine-liveness";
 import { RepoApiKeyLifecycle } from "../lifecycle/repo-api-key-lifecycle";
 import { routeUnhandledRejections, unhandledRejectionMessage } from "./construct-scope";
-import { engineLogAt, type EngineLog } from "./engine-log";
-import { grpc, providerGrpc } from "./pulumi-protocol";
+import { engineLogAt, type EngineLog } from "../engine/engine-log";
+import { grpc, providerGrpc } from "../engine/pulumi-protocol";
 import { ResourceProviderService } from "./resource-provider-service";
 import { packageVersion } from "./package-version";
 

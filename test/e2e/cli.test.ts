@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RecordedRequest, RunningEmulator } from "../../emulator";
-import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
+import { SECRET_SIG } from "../../provider/engine/pulumi-protocol";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { expectLookupsThroughCli } from "../helpers/function-results";
 import { realCliSuite } from "../../testkit/find-pulumi-cli";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { grpc, providerGrpc, providerProto, toStruct } from "../../provider/plugin/pulumi-protocol";
+import { grpc, providerGrpc, providerProto, toStruct } from "../../provider/engine/pulumi-protocol";
 import { REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 import { servePlugin } from "../../provider/plugin/serve";
 import { cliStackOnEmulator, lifecycleFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";

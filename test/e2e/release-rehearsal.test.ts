@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
+import { SECRET_SIG } from "../../provider/engine/pulumi-protocol";
 import { packageSchema } from "../../provider/plugin/schema";
 import { REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 import { packageVersion } from "../../provider/plugin/package-version";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
+import { SECRET_SIG } from "../../provider/engine/pulumi-protocol";
 import { REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 import { packageVersion } from "../../provider/plugin/package-version";
 import { checksumsName, pluginTarballName, releasedPlugin, RELEASE_DIR, sha256Of } from "../../scripts/release";

@@ -1,4 +1,4 @@
-import { emptyProto, engineGrpc, grpc } from "../../provider/plugin/pulumi-protocol";
+import { emptyProto, engineGrpc, grpc } from "../../provider/engine/pulumi-protocol";
 
 /** What a plugin sent to the engine's Log service. */
 export interface LoggedMessage {

@@ -1,4 +1,4 @@
-import { grpc, providerGrpc } from "../../provider/plugin/pulumi-protocol";
+import { grpc, providerGrpc } from "../../provider/engine/pulumi-protocol";
 import { servePlugin, type ServeOptions } from "../../provider/plugin/serve";
 
 /** A response of Pulumi's generated protobuf classes, which carry no types. */

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
+import { SECRET_SIG } from "../../provider/engine/pulumi-protocol";
 import { REPO_API_KEY_TOKEN as TYPE } from "../../provider/definitions/tokens";
 import { cliStackOnEmulator, startTestEmulator, TEST_REPO, TEST_TOKEN } from "./emulator-provider";
 import { realCliSuite } from "../../testkit/find-pulumi-cli";

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { SECRET_SIG } from "../../provider/plugin/pulumi-protocol";
+import { SECRET_SIG } from "../../provider/engine/pulumi-protocol";
 import { ROTATING_REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 import { DAY_MS } from "../../provider/utils/time-units";
 import { TEST_NOW_ENV } from "../../provider/schedule/schedule-now";

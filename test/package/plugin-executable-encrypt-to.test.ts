@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { grpc, providerGrpc, providerProto, toStruct } from "../../provider/plugin/pulumi-protocol";
+import { grpc, providerGrpc, providerProto, toStruct } from "../../provider/engine/pulumi-protocol";
 import { releasedPlugin } from "../../scripts/release";
 import { ageKeyPair, openPgpKeyPair } from "../../testkit/encryption-keys";
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { grpc, structProto } from "../../provider/plugin/pulumi-protocol";
+import { grpc, structProto } from "../../provider/engine/pulumi-protocol";
 import { bundleStandInHosts } from "../../testkit/stand-in-hosts";
 import { REPO_ROOT } from "../helpers/run-node";
 import { announcedPlugin, languageGrpc, languageProto } from "../../tools/pulumi/language-host/serve";

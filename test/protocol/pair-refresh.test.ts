@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { fromStruct, providerProto, toStruct } from "../../provider/plugin/pulumi-protocol";
+import { fromStruct, providerProto, toStruct } from "../../provider/engine/pulumi-protocol";
 import { REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 import { lifecycleFor, providerFor, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
 import { startPluginClient, type PluginClient } from "../helpers/plugin-client";

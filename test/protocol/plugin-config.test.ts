@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { providerProto, toStruct, UNKNOWN, wrapSecret, type Props } from "../../provider/plugin/pulumi-protocol";
+import { providerProto, toStruct, UNKNOWN, wrapSecret, type Props } from "../../provider/engine/pulumi-protocol";
 import { REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 import { lifecycleFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { startPluginClient, type PluginClient } from "../helpers/plugin-client";

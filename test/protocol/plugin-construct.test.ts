@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { fromStruct, providerProto, SECRET_SIG, toStruct, unwrapSecrets, wrapSecret } from "../../provider/plugin/pulumi-protocol";
+import { fromStruct, providerProto, SECRET_SIG, toStruct, unwrapSecrets, wrapSecret } from "../../provider/engine/pulumi-protocol";
 import { REPO_API_KEY_TOKEN, ROTATING_REPO_API_KEY_TOKEN, ROTATION_SCHEDULE_TOKEN } from "../../provider/definitions/tokens";
 import { ResourceMonitor, type Registration } from "../../testkit/engine/resource-monitor";
 import { startFakeEngine, type LoggedWithSeverity } from "../helpers/fake-engine";

@@ -11,7 +11,7 @@ import {
   UNKNOWN,
   wrapSecret,
   type Props,
-} from "../../provider/plugin/pulumi-protocol";
+} from "../../provider/engine/pulumi-protocol";
 import {
   ageKeyPair,
   decryptAgeInProcess,

@@ -10,7 +10,7 @@ import {
   UNKNOWN,
   wrapSecret,
   type Props,
-} from "../../provider/plugin/pulumi-protocol";
+} from "../../provider/engine/pulumi-protocol";
 import { servePlugin } from "../../provider/plugin/serve";
 import { GET_REPO_API_KEY_TOKEN, GET_REPO_API_KEYS_TOKEN, REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 import { stringsIn } from "../helpers/function-results";

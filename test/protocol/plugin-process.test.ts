@@ -3,7 +3,7 @@ import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { emptyProto, grpc, providerGrpc, providerProto, toStruct, wrapSecret, type Props } from "../../provider/plugin/pulumi-protocol";
+import { emptyProto, grpc, providerGrpc, providerProto, toStruct, wrapSecret, type Props } from "../../provider/engine/pulumi-protocol";
 import { servePlugin } from "../../provider/plugin/serve";
 import { keyIdsIn, lifecycleFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { startFakeEngine } from "../helpers/fake-engine";

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { fromStruct, isSecret, providerProto, toStruct, wrapSecret, type Props } from "../../provider/plugin/pulumi-protocol";
+import { fromStruct, isSecret, providerProto, toStruct, wrapSecret, type Props } from "../../provider/engine/pulumi-protocol";
 import { TEST_NOW_ENV } from "../../provider/schedule/schedule-now";
 import { startPluginClient, type PluginClient, type ProtoResponse } from "../helpers/plugin-client";
 import { DAY_MS } from "../../provider/utils/time-units";

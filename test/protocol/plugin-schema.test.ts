@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { fromStruct, providerProto, toStruct, UNKNOWN, wrapSecret, type Props } from "../../provider/plugin/pulumi-protocol";
+import { fromStruct, providerProto, toStruct, UNKNOWN, wrapSecret, type Props } from "../../provider/engine/pulumi-protocol";
 import { REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 import { lifecycleFor, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
 import { startPluginClient, type PluginClient } from "../helpers/plugin-client";

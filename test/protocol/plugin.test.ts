@@ -12,7 +12,7 @@ import {
   UNKNOWN,
   wrapSecret,
   type Props,
-} from "../../provider/plugin/pulumi-protocol";
+} from "../../provider/engine/pulumi-protocol";
 import { servePlugin } from "../../provider/plugin/serve";
 import { ABANDONED_AGE_MS, plantReservation, lifecycleFor, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
 import { startFakeEngine } from "../helpers/fake-engine";

@@ -1,8 +1,8 @@
 import { createServer, type AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { engineAddressFromArgs } from "../../provider/lifecycle/engine-address";
-import { engineProbeFromArgv } from "../../provider/lifecycle/engine-liveness";
+import { engineAddressFromArgs } from "../../provider/engine/engine-address";
+import { engineProbeFromArgv } from "../../provider/engine/engine-liveness";
 import {
   ABANDONED_MARGIN_MS,
   deploymentScope,

@@ -1,7 +1,7 @@
-import { pulumiRequire } from "../../provider/plugin/pulumi-modules";
+import { pulumiRequire } from "../../provider/engine/pulumi-modules";
 
 /*
- * The protocol helpers are the provider plugin's (provider/plugin/pulumi-protocol.ts); the mini
+ * The protocol helpers are the provider's engine I/O (provider/engine/pulumi-protocol.ts); the mini
  * engine adds the resource monitor's messages and the SDK's own entry points. These are internals
  * of the exactly pinned SDK, not public API.
  */
@@ -21,7 +21,7 @@ export {
   wrapSecret,
   unwrapSecrets,
   type Props,
-} from "../../provider/plugin/pulumi-protocol";
+} from "../../provider/engine/pulumi-protocol";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export const resourceProto: any = pulumiRequire("./proto/resource_pb");

@@ -13,8 +13,8 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import type * as grpcJs from "@grpc/grpc-js";
-import { pulumiRequire } from "../../../provider/plugin/pulumi-modules";
-import { emptyProto, grpc, pluginProto } from "../../../provider/plugin/pulumi-protocol";
+import { pulumiRequire } from "../../../provider/engine/pulumi-modules";
+import { emptyProto, grpc, pluginProto } from "../../../provider/engine/pulumi-protocol";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the generated protobuf stubs carry no types */
 export const languageProto: any = pulumiRequire("./proto/language_pb");

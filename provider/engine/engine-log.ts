@@ -1,4 +1,4 @@
-import { ENGINE_ADDRESS_PATTERN, processEngineAddress } from "../lifecycle/engine-address";
+import { ENGINE_ADDRESS_PATTERN, processEngineAddress } from "./engine-address";
 import { engineGrpc, engineProto, grpc } from "./pulumi-protocol";
 
 /** Messages for the user, shown by the CLI beside the resource they concern. */

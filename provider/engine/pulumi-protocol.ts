@@ -1,4 +1,4 @@
-import { UNKNOWN_VALUE } from "../engine/unknown-value";
+import { UNKNOWN_VALUE } from "./unknown-value";
 import { pulumiModules } from "./pulumi-modules";
 
 /*
