@@ -13,7 +13,7 @@ export const { grpc, structProto, emptyProto, anyProto, providerProto, providerG
 export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 export const SECRET_MARKER = "1b47061264138c4ac30d75fd1eb44270";
 /** What the engine sends for a value not known during preview (check-inputs.ts tolerates it). */
-export { UNKNOWN_VALUE as UNKNOWN } from "../lifecycle/check-inputs";
+export { UNKNOWN_VALUE as UNKNOWN } from "./unknown-value";
 
 /**
  * Every placeholder the engine sends for an unknown value: one per type it knows the value will
