@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
-import { RepoApiKeyLifecycle, RepoApiKeyProvider, type LifecycleOptions } from "../../provider/lifecycle";
+import { RepoApiKeyLifecycle, RepoApiKeyProvider, type LifecycleOptions } from "../../provider/lifecycle-entry";
 import { newReservationName } from "../../provider/lifecycle/reservation";
 import { CliStack, type CliStackOptions } from "../../testkit/pulumi-cli-stack";
 

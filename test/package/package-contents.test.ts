@@ -34,7 +34,7 @@ describe("npm pack", () => {
     for (const file of [
       "dist/provider/index.js",
       "dist/provider/index.d.ts",
-      "dist/provider/lifecycle/index.js",
+      "dist/provider/lifecycle-entry.js",
       "dist/provider/dynamic/stub.js",
       "dist/provider/testing/index.js",
       "dist/emulator/index.js",

@@ -118,7 +118,7 @@ describe("a rejection nobody handles outside any Construct", () => {
     const script = `
       const secret = "outside-secret-" + "5e1f0c";
       const { servePlugin } = require("./dist/provider/plugin/serve");
-      const { RepoApiKeyLifecycle } = require("./dist/provider/lifecycle");
+      const { RepoApiKeyLifecycle } = require("./dist/provider/lifecycle/repo-api-key-lifecycle");
       const lifecycle = new RepoApiKeyLifecycle({ env: {} });
       lifecycle.treatAsSecret(secret);
       servePlugin({ engineAddress: ${JSON.stringify(engine.address)}, lifecycle }).then(({ server }) => {

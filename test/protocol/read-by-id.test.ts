@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import type { RepoApiKeyProvider } from "../../provider/lifecycle";
+import type { RepoApiKeyProvider } from "../../provider/lifecycle-entry";
 import { fromStruct, providerProto, toStruct, unwrapSecrets, type Props } from "../../provider/engine/pulumi-protocol";
 import { REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
 import { lifecycleFor, plantReservation, providerFor, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";

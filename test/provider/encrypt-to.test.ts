@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { loadAge, loadOpenPgp } from "../../provider/encryption/encryption-libraries";
-import type { LifecycleOptions } from "../../provider/lifecycle";
+import type { LifecycleOptions } from "../../provider/lifecycle-entry";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../../provider/definitions/repo-api-key";
 import {
   ageKeyPair,
