@@ -1,62 +1,28 @@
-import { setMaxListeners } from "node:events";
-import { Deadline, systemClock, type Clock } from "../client/clock";
-import { FlashbackClient, type ApiKeyListing } from "../client/flashback-client";
-import { RequestGate } from "../client/request-gate";
-import { preloadGot, type HttpTransport } from "../client/http-transport";
-import { CancelledError } from "../errors/cancelled-error";
+import type { Deadline } from "../client/clock";
+import type { ApiKeyListing } from "../client/flashback-client";
 import { InputError } from "../errors/input-error";
 import { KeyStillListedError } from "../errors/key-still-listed-error";
-import { SecretRegistry } from "../errors/redact";
-import {
-  recipientRequiredBy,
-  requireCredentials,
-  resolveSettings,
-  type Settings,
-  type SettingsSources,
-} from "../settings/resolve-settings";
+import { recipientRequiredBy } from "../settings/resolve-settings";
 import type { RepoApiKeyInputs, RepoApiKeyOutputs } from "../definitions/repo-api-key";
 import { PairChecks, type NamedKey } from "./pair-check";
 import { checkInputs, encryptToFailure, isKnown, missingRecipientFailure, UNKNOWN_VALUE, type CheckedInputs } from "./check-inputs";
 import { createKeyWithoutOrphans } from "./create-without-orphans";
 import { diffInputs, type InputsDiff } from "./diff-inputs";
 import { engineProbeFromArgv, type EngineProbe } from "../engine/engine-liveness";
+import { LifecycleContext, type ConfigSource, type LifecycleOptions, type Properties } from "./lifecycle-context";
 import { ListCache } from "./list-cache";
-import { isDeploymentScope, isReservationName, processScope } from "./reservation";
+import { ListingLookups } from "./listing-lookups";
+import { isDeploymentScope, processScope } from "./reservation";
+import { refuseReservationName } from "./reservation-name-refusal";
 import { ReservationSweep } from "./reservation-sweep";
-import { UnseenRepositories, unseenRepositoryReason } from "./unseen-repository";
-import { checkListArgs, checkLookupArgs, selectKey, toListedKeys, type ListedRepoApiKey, type RepoApiKeyList } from "./key-lookup";
-import { LIST_FUNCTION, LOOKUP_FUNCTION } from "../definitions/tokens";
-import { parseImportId, parseLookupId } from "./import-id";
+import { UnseenRepositories } from "./unseen-repository";
+import type { ListedRepoApiKey, RepoApiKeyList } from "./key-lookup";
 import type { Recipient } from "../encryption/open-recipient";
 import { openRecipientCached, sameRecipient } from "../encryption/recipient-cache";
 import { hasPrivateKeyMarker } from "../encryption/recipient-shape";
-import { pickInputs, pickOutputs, toCreatedOutputs, toImportedOutputs, toRefreshedOutputs } from "./to-outputs";
+import { pickInputs, pickOutputs, toCreatedOutputs, toRefreshedOutputs } from "./to-outputs";
 
-/** Properties as the engine hands them over: plain values, not validated yet. */
-export type Properties = Readonly<Record<string, unknown>>;
-
-/** Where settings come from besides the environment: the stack config, or an explicit provider's inputs. */
-export type ConfigSource = NonNullable<SettingsSources["config"]>;
-
-/** How to build a lifecycle other than the process's own: for tests and tools. */
-export interface LifecycleOptions {
-  /** Environment to read settings from when the stack config has none; `process.env` by default. */
-  env?: NodeJS.ProcessEnv;
-  /** For tests: pinned jitter and clock. */
-  random?: () => number;
-  clock?: Clock;
-  /** For tests and models: HTTP without a network (an in-memory Flashback); got by default. */
-  transport?: HttpTransport;
-  /**
-   * The stack's reservation scope (reservation.ts), a label in reservation names. Without one the
-   * lifecycle serves no deployment (a tool, a test): it names reservations for its process and sweeps nothing.
-   */
-  deploymentScope?: string;
-  /** Whether the engine can still receive a new key; by default a probe of the address Pulumi started the process with. */
-  engineListening?: EngineProbe;
-  /** Where warnings for the user go (each front passes the engine's log); dropped by default. Every text is redacted first. */
-  warn?: (message: string) => void;
-}
+export type { ConfigSource, LifecycleOptions, Properties } from "./lifecycle-context";
 
 /**
  * What the engine asks of a `RepoApiKey`, in the lifecycle's own terms: validate, diff, preview,
@@ -66,13 +32,8 @@ export interface LifecycleOptions {
  * the token and the record of created keys are shared by every resource in the deployment.
  */
 export class RepoApiKeyLifecycle {
-  readonly #options: LifecycleOptions;
-  #sources: SettingsSources;
-  #client: FlashbackClient | undefined;
-  /** Set by `configure`: the next call resolves the settings again, and keeps the client if they are the same. */
-  #sourcesChanged = false;
-  #gate: RequestGate | undefined;
-  readonly #secrets = new SecretRegistry();
+  readonly #context: LifecycleContext;
+  readonly #lookups: ListingLookups;
   readonly #pairChecks = new PairChecks();
   readonly #listings: ListCache;
   /** The stack's reservation scope, once a stub, a URN or the options told it: then the lifecycle serves a deployment, and sweeps. */
@@ -80,22 +41,16 @@ export class RepoApiKeyLifecycle {
   readonly #processScope = processScope();
   readonly #sweep: ReservationSweep;
   readonly #engineListening: EngineProbe;
-  readonly #clock: Clock;
-  readonly #cancellation = new AbortController();
   readonly #unseenRepositories: UnseenRepositories;
-  #warn: ((message: string) => void) | undefined;
 
   constructor(options: LifecycleOptions = {}) {
-    this.#options = options;
-    // Every wait of every operation in flight listens to the one cancellation: hundreds at once are expected.
-    setMaxListeners(0, this.#cancellation.signal);
-    this.#sources = { env: options.env ?? process.env };
-    this.#clock = options.clock ?? systemClock;
-    this.#listings = new ListCache(() => this.#clock.monotonic());
+    const context = new LifecycleContext(options);
+    this.#context = context;
+    this.#lookups = new ListingLookups(context);
+    this.#listings = new ListCache(() => context.clock.monotonic());
     this.#stackScope = isDeploymentScope(options.deploymentScope) ? options.deploymentScope : undefined;
-    this.#warn = options.warn;
-    const warn = (message: string): void => this.#warn?.(this.redact(message));
-    this.#sweep = new ReservationSweep(() => this.#getClient(), warn);
+    const warn = (message: string): void => context.warn(message);
+    this.#sweep = new ReservationSweep(() => context.client(), warn);
     this.#unseenRepositories = new UnseenRepositories(warn);
     this.#engineListening = options.engineListening ?? engineProbeFromArgv();
   }
@@ -107,7 +62,7 @@ export class RepoApiKeyLifecycle {
 
   /** Where warnings go from now on: the front that serves this lifecycle passes its engine's log. */
   sendWarningsTo(warn: (message: string) => void): void {
-    this.#warn = warn;
+    this.#context.sendWarningsTo(warn);
   }
 
   /**
@@ -115,12 +70,12 @@ export class RepoApiKeyLifecycle {
    * as it masks tokens and key secrets.
    */
   treatAsSecret(...values: unknown[]): void {
-    for (const value of values) if (typeof value === "string") this.#secrets.add(value);
+    for (const value of values) if (typeof value === "string") this.#context.treatAsSecret(value);
   }
 
   /** `text` with every secret this lifecycle has seen masked. */
   redact(text: string): string {
-    return this.#secrets.redact(text);
+    return this.#context.redact(text);
   }
 
   /**
@@ -130,7 +85,7 @@ export class RepoApiKeyLifecycle {
    * reservation rules hold.
    */
   cancel(): void {
-    this.#cancellation.abort();
+    this.#context.cancel();
   }
 
   /**
@@ -139,9 +94,7 @@ export class RepoApiKeyLifecycle {
    * client (its gate, its renewed token) is kept as long as the settings stay the same.
    */
   configure(config?: ConfigSource): void {
-    this.#sources = { ...(config ? { config } : {}), env: this.#sources.env ?? process.env };
-    this.#sourcesChanged = true;
-    preloadGot();
+    this.#context.configure(config);
   }
 
   /**
@@ -150,7 +103,7 @@ export class RepoApiKeyLifecycle {
    */
   check(news: Properties): CheckedInputs {
     const { inputs, failures } = checkInputs(news);
-    const requiredBy = recipientRequiredBy(this.#sources);
+    const requiredBy = recipientRequiredBy(this.#context.sources);
     if (requiredBy !== undefined && inputs.encryptTo === undefined && !failures.some(isEncryptToFailure)) {
       failures.push(missingRecipientFailure(requiredBy));
     }
@@ -227,17 +180,17 @@ export class RepoApiKeyLifecycle {
   async create(inputs: Properties): Promise<{ id: string; outputs: RepoApiKeyOutputs }> {
     const valid = requireValid(inputs);
     const recipient = await requireRecipient(valid);
-    this.#refuseIfCancelled();
-    const client = this.#getClient();
+    this.#context.refuseIfCancelled();
+    const client = this.#context.client();
     const context = {
       ...(recipient ? { recipient } : {}),
       client,
       scope: this.#stackScope ?? this.#processScope,
       engineListening: this.#engineListening,
-      clock: this.#clock,
-      random: this.#options.random ?? Math.random,
-      signal: this.#cancellation.signal,
-      operationTimeoutMs: this.#settings().operationTimeoutMs,
+      clock: this.#context.clock,
+      random: this.#context.options.random ?? Math.random,
+      signal: this.#context.signal,
+      operationTimeoutMs: this.#context.settings().operationTimeoutMs,
     };
     const created = await this.#writing(valid.repoId, () => createKeyWithoutOrphans(context, valid));
     return { id: created.id, outputs: toCreatedOutputs(valid, created) };
@@ -246,12 +199,12 @@ export class RepoApiKeyLifecycle {
   /** A refresh: the key as Flashback lists it now, or `undefined` when it is gone. */
   async read(id: string, stored: Properties): Promise<{ id: string; outputs: RepoApiKeyOutputs } | undefined> {
     const olds = requireStored(id, stored, "read");
-    this.#refuseIfCancelled();
-    const client = this.#getClient();
-    const deadline = this.#deadline();
+    this.#context.refuseIfCancelled();
+    const client = this.#context.client();
+    const deadline = this.#context.deadline();
     const listing = await this.#listings.get(olds.repoId, () => client.listApiKeys(olds.repoId, { deadline }));
     if (listing === undefined) {
-      this.#unseenRepositories.confirmGone(client.settings, this.#sources.config, olds.repoId, id, "refresh");
+      this.#unseenRepositories.confirmGone(client.settings, this.#context.sources.config, olds.repoId, id, "refresh");
       return undefined;
     }
     const current = listing.keys.find((key) => key.id === id);
@@ -260,82 +213,36 @@ export class RepoApiKeyLifecycle {
     return { id, outputs: toRefreshedOutputs(olds, current) };
   }
 
-  /**
-   * `pulumi import` of an existing key, by `<repoId>/<keyId>`: its inputs and `key` from Flashback's
-   * list. Its secret stays empty: Flashback shows it once, at creation. The warning says so.
-   */
-  async importKey(importId: string): Promise<{ id: string; outputs: RepoApiKeyOutputs; warning: string }> {
-    const { repoId, keyId } = parseImportId(importId);
-    this.#refuseIfCancelled();
-    const listing = await this.#getClient().listApiKeys(repoId, { deadline: this.#deadline() });
-    if (listing === undefined) {
-      throw new InputError([{ property: "id", reason: unseenRepositoryReason(repoId) }]);
-    }
-    const current = listing.keys.find((key) => key.id === keyId);
-    if (current === undefined) {
-      throw new InputError([{ property: "id", reason: `Flashback has no API key "${keyId}" in repository "${repoId}"` }]);
-    }
-    refuseReservationName(current.name, keyId, repoId, "import");
-    return {
-      id: keyId,
-      outputs: toImportedOutputs(repoId, current),
-      warning:
-        `API key "${keyId}" was imported without its secret: Flashback shows a secret only once, when the key is created, so \`secret\` is empty. ` +
-        "Whoever holds the secret can keep using the key; to have one in this stack, rotate it: set rotateWhenChanged to a new value and run `pulumi up`. " +
-        "With encryptTo, `encryptedSecret` stays empty too until that rotation: there is no secret to encrypt",
-    };
+  /** `pulumi import` of an existing key, by `<repoId>/<keyId>` (listing-lookups.ts). */
+  importKey(importId: string): Promise<{ id: string; outputs: RepoApiKeyOutputs; warning: string }> {
+    return this.#lookups.importKey(importId);
   }
 
-  /**
-   * A Read given only an id, as `exists()` sends it (ResourceMonitor.ExistsResource): the key as
-   * Flashback lists it, without its secret, or `undefined` where Flashback has none (nor the
-   * repository, nor a finished create: a reservation's key is deleted once its create's time is over).
-   */
-  async lookUpKey(id: string, given: Properties): Promise<{ id: string; outputs: RepoApiKeyOutputs } | undefined> {
-    const { repoId, keyId } = parseLookupId(id, given.repoId);
-    this.#refuseIfCancelled();
-    const listing = await this.#getClient().listApiKeys(repoId, { deadline: this.#deadline() });
-    const current = listing?.keys.find((key) => key.id === keyId);
-    if (current === undefined || isReservationName(current.name)) return undefined;
-    return { id: keyId, outputs: toImportedOutputs(repoId, current) };
+  /** A Read given only an id, as `exists()` sends it (listing-lookups.ts). */
+  lookUpKey(id: string, given: Properties): Promise<{ id: string; outputs: RepoApiKeyOutputs } | undefined> {
+    return this.#lookups.lookUpKey(id, given);
   }
 
-  /**
-   * Every key of a repository as Flashback lists it now, with the time of the listing by Flashback's
-   * clock: for tools that only read (the audit, the functions). `undefined` when the repository answers 404.
-   */
-  async listKeys(repoId: string): Promise<ApiKeyListing | undefined> {
-    this.#refuseIfCancelled();
-    return this.#getClient().listApiKeys(repoId, { deadline: this.#deadline() });
+  /** Every key of a repository as Flashback lists it now, for tools that only read; `undefined` when the repository answers 404. */
+  listKeys(repoId: string): Promise<ApiKeyListing | undefined> {
+    return this.#lookups.listKeys(repoId);
   }
 
-  /**
-   * The function `getRepoApiKeys`: every key of a repository, with no secret. A repository's 404
-   * fails naming it: a lookup has no state to keep, so there is nothing to confirm (unseen-repository.ts).
-   */
-  async getRepoApiKeys(args: Properties): Promise<RepoApiKeyList> {
-    const { repoId } = checkListArgs(args);
-    return { repoId, keys: await this.#listedKeys(repoId, LIST_FUNCTION) };
+  /** The function `getRepoApiKeys` (listing-lookups.ts). */
+  getRepoApiKeys(args: Properties): Promise<RepoApiKeyList> {
+    return this.#lookups.getRepoApiKeys(args);
   }
 
-  /** The function `getRepoApiKey`: the one key of a repository with the id or the name asked for. */
-  async getRepoApiKey(args: Properties): Promise<ListedRepoApiKey> {
-    const query = checkLookupArgs(args);
-    return selectKey(await this.#listedKeys(query.repoId, LOOKUP_FUNCTION), query);
-  }
-
-  /** Not from the refresh's shared listing: a lookup answers what Flashback holds now. */
-  async #listedKeys(repoId: string, fn: string): Promise<ListedRepoApiKey[]> {
-    const listing = await this.listKeys(repoId);
-    if (listing === undefined) throw new InputError([{ property: "repoId", reason: unseenRepositoryReason(repoId) }], `${fn} arguments`);
-    return toListedKeys(repoId, listing);
+  /** The function `getRepoApiKey` (listing-lookups.ts). */
+  getRepoApiKey(args: Properties): Promise<ListedRepoApiKey> {
+    return this.#lookups.getRepoApiKey(args);
   }
 
   async update(id: string, stored: Properties, news: Properties): Promise<RepoApiKeyOutputs> {
     const olds = requireStored(id, stored, "update");
     const valid = requireValid(news);
     await this.#writing(olds.repoId, (deadline) =>
-      this.#getClient().updateApiKey(olds.repoId, id, { name: valid.name, accessType: valid.accessType }, { deadline }),
+      this.#context.client().updateApiKey(olds.repoId, id, { name: valid.name, accessType: valid.accessType }, { deadline }),
     );
     return this.previewUpdate(stored, { ...valid });
   }
@@ -348,10 +255,10 @@ export class RepoApiKeyLifecycle {
   async delete(id: string, stored: Properties): Promise<void> {
     const olds = requireStored(id, stored, "delete");
     await this.#writing(olds.repoId, async (deadline) => {
-      const client = this.#getClient();
+      const client = this.#context.client();
       const outcome = await client.deleteApiKeyConfirmed(olds.repoId, id, { deadline });
       if (outcome === "repository-unseen") {
-        return this.#unseenRepositories.confirmGone(client.settings, this.#sources.config, olds.repoId, id, "delete");
+        return this.#unseenRepositories.confirmGone(client.settings, this.#context.sources.config, olds.repoId, id, "delete");
       }
       if (outcome === "still-listed") {
         throw new KeyStillListedError(
@@ -367,49 +274,15 @@ export class RepoApiKeyLifecycle {
    * once the sweep is done: the sweep's requests are not the write's.
    */
   async #writing<T>(repoId: string, write: (deadline: Deadline) => Promise<T>): Promise<T> {
-    this.#refuseIfCancelled();
+    this.#context.refuseIfCancelled();
     if (this.#stackScope !== undefined) await this.#sweep.beforeWrite(repoId);
-    this.#refuseIfCancelled();
+    this.#context.refuseIfCancelled();
     this.#listings.invalidate(repoId);
     try {
-      return await write(this.#deadline());
+      return await write(this.#context.deadline());
     } finally {
       this.#listings.invalidate(repoId);
     }
-  }
-
-  /** One operation's deadline: `operationTimeout` bounds all its requests and retries. */
-  #deadline(): Deadline {
-    return new Deadline(this.#clock, this.#settings().operationTimeoutMs);
-  }
-
-  #settings(): Settings {
-    return this.#getClient().settings;
-  }
-
-  #refuseIfCancelled(): void {
-    if (this.#cancellation.signal.aborted) throw new CancelledError();
-  }
-
-  #getClient(): FlashbackClient {
-    if (this.#client !== undefined && !this.#sourcesChanged) return this.#client;
-    const settings = resolveSettings(this.#sources);
-    requireCredentials(settings, this.#sources.config);
-    this.#sourcesChanged = false;
-    if (this.#client !== undefined && sameSettings(this.#client.settings, settings)) return this.#client;
-    if (this.#gate === undefined || this.#client?.settings.maxConcurrency !== settings.maxConcurrency) {
-      this.#gate = new RequestGate(settings.maxConcurrency, this.#clock);
-    }
-    this.#client = new FlashbackClient({
-      settings,
-      secrets: this.#secrets,
-      gate: this.#gate,
-      clock: this.#clock,
-      signal: this.#cancellation.signal,
-      ...(this.#options.random ? { random: this.#options.random } : {}),
-      ...(this.#options.transport ? { transport: this.#options.transport } : {}),
-    });
-    return this.#client;
   }
 }
 
@@ -434,36 +307,6 @@ async function requireRecipient(inputs: RepoApiKeyInputs): Promise<Recipient | u
 
 function isEncryptToFailure(failure: { reason: string }): boolean {
   return failure.reason.startsWith("encryptTo ");
-}
-
-/**
- * A key Flashback lists under a reservation's name (renamed so in the console, say) would be deleted
- * by the next deployment's sweep once old enough: no state may be handed one.
- */
-function refuseReservationName(name: string, keyId: string, repoId: string, operation: "refresh" | "import"): void {
-  if (!isReservationName(name)) return;
-  const reason =
-    `API key "${keyId}" in repository "${repoId}" is named "${name}" in Flashback, the name of a reservation that an interrupted create left, ` +
-    "which deployments delete once its create's time is over; ";
-  if (operation === "import") {
-    throw new InputError([{ property: "id", reason: `${reason}such a key's secret is lost, so it cannot be imported` }]);
-  }
-  throw new InputError([
-    {
-      property: "name",
-      reason: `${reason}if it is in use, rename it in Flashback's console to the name this stack declares before the next deployment writes to its repository, then refresh again`,
-    },
-  ]);
-}
-
-/** Settings that would build the same client: a configure that changed none of them keeps the client. */
-function sameSettings(a: Settings, b: Settings): boolean {
-  return (Object.keys(a) as Array<keyof Settings>).every((name) => {
-    const [left, right] = [a[name], b[name]];
-    return left instanceof Set && right instanceof Set
-      ? left.size === right.size && [...left].every((id) => right.has(id))
-      : left === right;
-  });
 }
 
 /** A stored key's properties: the engine sends them with every call but an import, which goes through `importKey`. */
