@@ -27,7 +27,7 @@ export type { ConfigSource, LifecycleOptions, Properties } from "./lifecycle-con
 /**
  * What the engine asks of a `RepoApiKey`, in the lifecycle's own terms: validate, diff, preview,
  * create, read, import, update, delete. It knows neither front: the dynamic provider
- * (dynamic/repo-api-key-provider.ts) and the plugin (plugin/resource-provider-service.ts) each
+ * (dynamic/repo-api-key-provider.ts) and the plugin (plugin/repo-api-key-handlers.ts) each
  * translate their engine's messages to these calls. One instance per provider process, so the gate,
  * the token and the record of created keys are shared by every resource in the deployment.
  */

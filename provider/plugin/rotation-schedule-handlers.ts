@@ -1,10 +1,7 @@
 import { scheduleFields } from "../schedule/rotation-schedule";
 import { ScheduleLifecycle } from "../schedule/schedule-lifecycle";
 import { emptyProto, fromStruct, providerProto, toStruct, unwrapSecrets, wrapSecrets, type Props } from "../engine/pulumi-protocol";
-
-/** A request of Pulumi's generated protobuf classes, which carry no types. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type ProtoRequest = any;
+import type { ProtoRequest } from "./plugin-session";
 
 /**
  * The plugin's `flashback:index:RotationSchedule`: the protocol's Check, Diff and CRUD on the
