@@ -87,7 +87,7 @@ async function nextStep(text: string, work: () => void | Promise<void>): Promise
   const started = Date.now();
   await work();
   step(`${number} done in ${seconds(started)}`);
-  stepTimes.push({ step: `${number} ${text.replace(/ \(cold:.*\)$/, "")}`, seconds: Math.round((Date.now() - started) / 1000) });
+  stepTimes.push({ step: `${number} ${text.replace(/ \([^()]*cold:[^()]*\)$/, "")}`, seconds: Math.round((Date.now() - started) / 1000) });
 }
 
 /** Where the set-up's measured times go (CONTRIBUTING.md points there): the last run that took a step, on this machine. */
