@@ -69,14 +69,23 @@ type OptionalNames<D extends Properties> = Exclude<keyof D, RequiredNames<D>>;
 /** One object type rather than an intersection, as a user's editor shows it. */
 type Flat<T> = { [K in keyof T]: T[K] };
 
+/*
+ * The derived types map over `keyof D` (filtered with `as`), so that each property's doc comment in
+ * a definition is what a user's editor shows on the derived type's field.
+ */
+
 /** The plain values of a definition's properties, as the lifecycle holds them once checked. */
 export type ValuesOf<D extends Properties> = Flat<
-  { -readonly [K in RequiredNames<D>]: ValueOf<D[K]> } & { -readonly [K in OptionalNames<D>]?: ValueOf<D[K]> }
+  { -readonly [K in keyof D as K extends RequiredNames<D> ? K : never]: ValueOf<D[K]> } & {
+    -readonly [K in keyof D as K extends OptionalNames<D> ? K : never]?: ValueOf<D[K]>;
+  }
 >;
 
 /** The arguments a program gives: each value may be an Output. */
 export type ArgsOf<D extends Properties> = Flat<
-  { -readonly [K in RequiredNames<D>]: pulumi.Input<ValueOf<D[K]>> } & { -readonly [K in OptionalNames<D>]?: pulumi.Input<ValueOf<D[K]>> }
+  { -readonly [K in keyof D as K extends RequiredNames<D> ? K : never]: pulumi.Input<ValueOf<D[K]>> } & {
+    -readonly [K in keyof D as K extends OptionalNames<D> ? K : never]?: pulumi.Input<ValueOf<D[K]>>;
+  }
 >;
 
 /** What a resource answers for its inputs: each one, read only, as an Output (undefined where an optional one is not set). */

@@ -24,6 +24,10 @@ export const REPO_API_KEY = {
     "A Flashback repository API key. Flashback shows its secret once, at creation; the provider keeps it encrypted in the state. " +
     "Import with `pulumi import flashback:index:RepoApiKey <name> <repoId>/<keyId>` (the secret cannot be imported).",
   inputs: {
+    /**
+     * The Flashback repository the key opens. Changing it replaces the key: a new key is made in the
+     * new repository before the old one is deleted.
+     */
     repoId: {
       type: "string",
       required: true,
@@ -31,6 +35,7 @@ export const REPO_API_KEY = {
       rules: REPO_ID_RULES,
       description: "The Flashback repository the key opens. A new value replaces the key.",
     },
+    /** A name for the key, shown in Flashback's console. 1 to 255 characters. Changing it updates the key in place. */
     name: {
       type: "string",
       required: true,
@@ -38,6 +43,10 @@ export const REPO_API_KEY = {
       rules: KEY_NAME_RULES,
       description: "The key's name in Flashback. A new value renames the key in place.",
     },
+    /**
+     * What the key may do: `"READ"`, `"WRITE"` or `"ADMIN"` (upper case). Changing it updates the key
+     * in place; the key and secret stay the same.
+     */
     accessType: {
       type: "string",
       required: true,
@@ -46,6 +55,12 @@ export const REPO_API_KEY = {
       schemaType: ACCESS_TYPE_TYPE,
       description: "What the key may do: READ, WRITE or ADMIN. Updated in place.",
     },
+    /**
+     * Rotation: any text (a date, a quarter, a counter) whose change replaces the key with a new one.
+     * The new key is created before the old one is deleted, so consumers updated in the same
+     * deployment never hold a revoked key. Up to 1,024 characters; leave it out for a key that never
+     * rotates.
+     */
     rotateWhenChanged: {
       type: "string",
       onChange: "replace",
@@ -53,6 +68,12 @@ export const REPO_API_KEY = {
       description:
         "Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.",
     },
+    /**
+     * Who may read the secret: an age recipient (`age1…`, from `age-keygen`) or one ASCII-armored
+     * OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create;
+     * `encryptedSecret` holds the armored ciphertext and `secret` stays empty, so nobody who reads the
+     * state can read the secret. Changing, adding or removing it replaces the key (created first).
+     */
     encryptTo: {
       type: "string",
       onChange: "replace-always",

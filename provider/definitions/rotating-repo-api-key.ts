@@ -25,8 +25,11 @@ export const ROTATING_REPO_API_KEY = {
     "Two repository API keys that take turns, `<name>-a` and `<name>-b`: each rotation replaces the older key, which makes the new one " +
     "current while the former current key stays valid as previous for one more period. Keys and secrets are secret.",
   inputs: {
+    /** The repository both keys open. */
     repoId: { type: "string", required: true, description: "The repository both keys open." },
+    /** Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback. */
     name: { type: "string", required: true, description: "Base name; the two keys are named `<name>-a` and `<name>-b` in Flashback." },
+    /** The access level of both keys. */
     accessType: {
       type: "string",
       required: true,
@@ -34,18 +37,34 @@ export const ROTATING_REPO_API_KEY = {
       schemaType: ACCESS_TYPE_TYPE,
       description: "The access level of both keys.",
     },
+    /**
+     * A whole number of at least 0 that goes up by one at each rotation: a counter you raise by
+     * hand (or a `RotationSchedule`'s `rotation`). Each step replaces the older of the two keys; the
+     * newer one stays valid for one more period. Required unless `rotateEveryDays` is given; beside it,
+     * a counter you may still raise by hand for a rotation now.
+     */
     rotation: {
       type: "integer",
       description:
         "A whole number of at least 0; each rise, of any size, rotates once: the older of the two keys is replaced, at most one per deployment. " +
         "Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.",
     },
+    /**
+     * A schedule: rotate when this many days have passed since the last rotation, at the next
+     * deployment, with nobody raising a number. The component keeps a `RotationSchedule` child
+     * (`<name>-schedule`) that stores when it last rotated and steps at most once per deployment.
+     */
     rotateEveryDays: {
       type: "number",
       description:
         "A schedule: rotate at the first deployment once this many days have passed since the last rotation, with nobody raising a number. " +
         "The component keeps a RotationSchedule child, `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.",
     },
+    /**
+     * Who may read the secrets: an age recipient or an armored OpenPGP public key, as on `RepoApiKey`.
+     * Both keys' secrets are then encrypted to it (`currentEncryptedSecret`, `previousEncryptedSecret`)
+     * and `currentSecret` and `previousSecret` stay empty. Changing it replaces both keys.
+     */
     encryptTo: {
       type: "string",
       description:
@@ -53,12 +72,21 @@ export const ROTATING_REPO_API_KEY = {
         "then encrypted to it (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay empty. Another recipient replaces both keys; " +
         "the same key exported again replaces nothing.",
     },
+    /**
+     * Which keys a revocation replaces: `"current"` (the default), `"previous"` or `"both"`. Used with
+     * `revokeWhenChanged`.
+     */
     revokeKeys: {
       type: "string",
       values: REVOCATIONS,
       schemaType: REVOKED_KEYS_TYPE,
       description: "Which keys a revocation replaces: current (the default), previous or both. Used with revokeWhenChanged.",
     },
+    /**
+     * For a leaked key: each new value revokes the keys `revokeKeys` names at the next `pulumi up`,
+     * which makes a new key in each one's place and deletes the old one at its end. A revoked current
+     * key's successor is current at once; a revoked previous key's successor becomes current.
+     */
     revokeWhenChanged: {
       type: "string",
       description:

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import ts from "typescript";
 import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import type { ArgsOf, Definition, OutputsOf, PropertyDefinition } from "../../provider/definitions/property";
 import type { RepoApiKey } from "../../provider/resources/repo-api-key";
@@ -115,6 +116,46 @@ describe("the TypeScript arguments are the definitions' inputs (checked by tsc)"
     expectTypeOf<keyof GetRepoApiKeysArgs>().toEqualTypeOf<keyof typeof GET_REPO_API_KEYS.inputs>();
     expectTypeOf<keyof GetRepoApiKeyArgs>().toEqualTypeOf<keyof typeof GET_REPO_API_KEY.inputs>();
   });
+});
+
+describe("the TypeScript types a user's editor shows", () => {
+  /** Each field of each exported type, with the doc comment an editor shows on it. */
+  function fieldDocs(): Map<string, string> {
+    const entry = join(ROOT, "provider", "index.ts");
+    const program = ts.createProgram([entry], {
+      strict: true,
+      module: ts.ModuleKind.Node16,
+      moduleResolution: ts.ModuleResolutionKind.Node16,
+      skipLibCheck: true,
+      noEmit: true,
+    });
+    const checker = program.getTypeChecker();
+    const module = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
+    const docs = new Map<string, string>();
+    for (const exported of checker.getExportsOfModule(module)) {
+      const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+      for (const field of checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(symbol))) {
+        docs.set(`${exported.name}.${field.name}`, ts.displayPartsToString(field.getDocumentationComment(checker)));
+      }
+    }
+    return docs;
+  }
+
+  it("document every input on the derived arguments and the dynamic RepoApiKey's outputs, from the definitions' doc comments", () => {
+    const docs = fieldDocs();
+    const fields: [string, Definition][] = [
+      ["RepoApiKeyArgs", REPO_API_KEY],
+      ["RepoApiKey", REPO_API_KEY],
+      ["RotatingRepoApiKeyArgs", ROTATING_REPO_API_KEY],
+      ["RotationScheduleArgs", ROTATION_SCHEDULE],
+    ];
+    const undocumented = fields.flatMap(([type, definition]) =>
+      Object.keys(definition.inputs)
+        .filter((name) => (docs.get(`${type}.${name}`) ?? "").length < 20)
+        .map((name) => `${type}.${name}`),
+    );
+    expect(undocumented).toEqual([]);
+  }, 60_000);
 });
 
 describe("what is generated or written from the definitions names every input", () => {
