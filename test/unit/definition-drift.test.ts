@@ -3,7 +3,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import ts from "typescript";
 import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
-import type { ArgsOf, Definition, OutputsOf, PropertyDefinition } from "../../provider/definitions/property";
+import type { ArgsOf, Definition, OnChange, OutputsOf, PropertyDefinition } from "../../provider/definitions/property";
 import type { RepoApiKey } from "../../provider/resources/repo-api-key";
 import { REPO_API_KEY, type RepoApiKeyArgs } from "../../provider/definitions/repo-api-key";
 import { ROTATING_REPO_API_KEY, type RotatingRepoApiKeyArgs } from "../../provider/definitions/rotating-repo-api-key";
@@ -29,11 +29,11 @@ const THROWAWAY = {
 const valid = { repoId: "repo-1", name: "reader", accessType: "READ" };
 
 /** The modules that derive from RepoApiKey's definition, loaded afresh over a definition that has the throwaway input. */
-async function withThrowawayInput() {
+async function withThrowawayInput(throwaway: PropertyDefinition = THROWAWAY) {
   vi.resetModules();
   vi.doMock("../../provider/definitions/repo-api-key", async (importOriginal) => {
     const original = await importOriginal<typeof RepoApiKeyDefinition>();
-    return { ...original, REPO_API_KEY: { ...original.REPO_API_KEY, inputs: { ...original.REPO_API_KEY.inputs, throwaway: THROWAWAY } } };
+    return { ...original, REPO_API_KEY: { ...original.REPO_API_KEY, inputs: { ...original.REPO_API_KEY.inputs, throwaway } } };
   });
   return {
     check: await import("../../provider/lifecycle/check-inputs.js"),
@@ -102,6 +102,48 @@ describe("a throwaway optional input added to RepoApiKey's definition alone", ()
     expectTypeOf<ArgsOf<Inputs>>().toHaveProperty("throwaway");
     expectTypeOf<ArgsOf<Inputs>["throwaway"]>().toEqualTypeOf<pulumi.Input<string> | undefined>();
     expectTypeOf<OutputsOf<Inputs>["throwaway"]>().toEqualTypeOf<pulumi.Output<string | undefined>>();
+  });
+});
+
+describe("a throwaway input's change, as its definition says, reaches the diff and the schema", () => {
+  const stored = { ...valid, throwaway: "old", key: "k", secret: "s" };
+  const cases: [OnChange, { changed: object; removed: object; willReplaceOnChanges: boolean | undefined }][] = [
+    [
+      "update",
+      {
+        changed: { updates: ["throwaway"], replaces: [] },
+        removed: { updates: ["throwaway"], replaces: [] },
+        willReplaceOnChanges: undefined,
+      },
+    ],
+    ["replace", { changed: { replaces: ["throwaway"] }, removed: { changes: false, replaces: [] }, willReplaceOnChanges: true }],
+    ["replace-always", { changed: { replaces: ["throwaway"] }, removed: { replaces: ["throwaway"] }, willReplaceOnChanges: true }],
+  ];
+
+  it.each(cases)("%s", async (onChange, expected) => {
+    const { diff, schema } = await withThrowawayInput({ ...THROWAWAY, onChange });
+    const diffOf = (news: object) => diff.diffInputs(stored as Parameters<typeof diff.diffInputs>[0], news as Record<string, unknown>);
+    expect(diffOf({ ...valid, throwaway: "new" })).toMatchObject({ changes: true, ...expected.changed });
+    expect(diffOf(valid)).toMatchObject(expected.removed);
+    expect(diffOf({ ...valid, throwaway: "old" })).toMatchObject({ changes: false });
+    const resource = (schema.packageSchema("0.0.0") as { resources: Record<string, { inputProperties: Record<string, object> }> })
+      .resources[REPO_API_KEY.token];
+    expect(resource?.inputProperties.throwaway).toEqual({
+      type: "string",
+      description: THROWAWAY.description,
+      ...(expected.willReplaceOnChanges ? { willReplaceOnChanges: true } : {}),
+    });
+  });
+
+  it("a required one is refused when missing and required by the schema", async () => {
+    const { check, schema } = await withThrowawayInput({ ...THROWAWAY, required: true });
+    expect(check.checkInputs(valid).failures).toEqual([
+      { property: "throwaway", reason: "throwaway is required: give a non-empty string" },
+    ]);
+    const resource = (schema.packageSchema("0.0.0") as { resources: Record<string, { requiredInputs: string[] }> }).resources[
+      REPO_API_KEY.token
+    ];
+    expect(resource?.requiredInputs).toContain("throwaway");
   });
 });
 
