@@ -1,6 +1,6 @@
 import { UNKNOWN_VALUE } from "../engine/unknown-value";
 import { describeType } from "../utils/describe-type";
-import type { Properties, PropertyDefinition, Rule } from "./property";
+import { hasType, type Properties, type PropertyDefinition, type Rule } from "./property";
 
 /** One refused input: the field, and a sentence that names it and says what is allowed. */
 export interface InputFailure {
@@ -34,11 +34,8 @@ export function checkProperty(name: string, property: PropertyDefinition, value:
     return;
   }
   if (property.type === "string") return checkString(name, value, property.rules ?? [], fail);
-  const fits =
-    property.type === "boolean"
-      ? typeof value === "boolean"
-      : typeof value === "number" && (property.type === "number" || Number.isInteger(value));
-  if (!fits) fail(name, `must be ${property.type === "integer" ? "a whole number" : `a ${property.type}`}; got ${describeType(value)}`);
+  if (!hasType(property, value))
+    fail(name, `must be ${property.type === "integer" ? "a whole number" : `a ${property.type}`}; got ${describeType(value)}`);
 }
 
 /** A string value (`value` not missing) against its rules; the first reason refuses it. */

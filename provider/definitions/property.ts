@@ -93,6 +93,19 @@ export type OutputsOf<D extends Properties> = {
   readonly [K in keyof D]: pulumi.Output<D[K] extends { required: true } ? ValueOf<D[K]> : ValueOf<D[K]> | undefined>;
 };
 
+/** Whether `value` is of the property's type (an integer: a whole number). */
+export function hasType(property: PropertyDefinition, value: unknown): boolean {
+  switch (property.type) {
+    case "string":
+    case "boolean":
+      return typeof value === property.type;
+    case "array":
+      return Array.isArray(value);
+    default:
+      return typeof value === "number" && (property.type === "number" || Number.isInteger(value));
+  }
+}
+
 /** The values `given` holds for each of `properties`, undefined where it has none; nothing else it holds. */
 export function pickProperties(properties: Properties, given: object): Record<string, unknown> {
   return Object.fromEntries(Object.keys(properties).map((name) => [name, (given as Record<string, unknown>)[name]]));

@@ -1,4 +1,5 @@
 import { type AccessType, type CreateApiKeyResponse, type ListedApiKey } from "../types/api";
+import { hasType } from "../definitions/property";
 import { REPO_API_KEY, type PairMade, type RepoApiKeyInputs, type RepoApiKeyOutputs } from "../definitions/repo-api-key";
 import { isNonEmptyString } from "../utils/is-non-empty-string";
 
@@ -37,7 +38,7 @@ function pairMadeOf(pair: unknown): PairMade | undefined {
 export function pickInputs(inputs: RepoApiKeyInputs): RepoApiKeyInputs {
   const given = inputs as unknown as Record<string, unknown>;
   const names = Object.entries(REPO_API_KEY.inputs)
-    .filter(([name, property]) => "required" in property || (given[name] !== undefined && given[name] !== null))
+    .filter(([name, property]) => "required" in property || hasType(property, given[name]))
     .map(([name]) => name);
   return Object.fromEntries(names.map((name) => [name, given[name]])) as unknown as RepoApiKeyInputs;
 }

@@ -60,8 +60,9 @@ export function fakeCredentials(name: string): { id: string; key: string; secret
 function fakeRepoApiKey(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
   const { id, key, secret } = fakeCredentials(args.name);
   const inputs = args.inputs as Record<string, unknown>;
+  const { encryptTo: _sealedBelow, ...given } = pickProperties(REPO_API_KEY.inputs, inputs);
   const { encryptTo, pair } = inputs;
-  const state = { ...pickProperties(REPO_API_KEY.inputs, inputs), key, secret, ...(pair === undefined ? {} : newPairKeyOutputs(pair)) };
+  const state = { ...given, key, secret, ...(pair === undefined ? {} : newPairKeyOutputs(pair)) };
   if (typeof encryptTo !== "string") return { id, state };
   return { id, state: { ...state, encryptTo, secret: "", encryptedSecret: fakeEncryptedSecret(encryptTo, secret) } };
 }
