@@ -3,7 +3,7 @@ import { PACKAGE_NAME, REPO_API_KEY_TOKEN } from "../definitions/tokens";
 
 /**
  * The type tokens of a Flashback key in a state: the dynamic resource's (what `dynamic.Resource`
- * makes of the module and type RepoApiKey.ts gives it) and the plugin's. Keys a `RotatingRepoApiKey`
+ * makes of the module and type resources/repo-api-key.ts gives it) and the plugin's. Keys a `RotatingRepoApiKey`
  * holds are resources of one of these types too, its children.
  */
 export const MANAGED_KEY_TYPES: readonly string[] = [`pulumi-nodejs:dynamic/${PACKAGE_NAME}:RepoApiKey`, REPO_API_KEY_TOKEN];

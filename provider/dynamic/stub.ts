@@ -10,9 +10,9 @@ import type * as pulumi from "@pulumi/pulumi";
  * It carries one method, not seven. The dynamic-provider process calls `configure` on the object
  * it deserialized before anything else, once per process (`getProvider` in
  * @pulumi/pulumi/cmd/dynamic-provider), and looks the other methods up afterwards; `configure` gives
- * the object the lifecycle's methods. Each serialized function costs about 250 bytes of wrapper, and
+ * the object the lifecycle's methods. Each serialized function carries a wrapper of its own, and
  * `__provider` is stored twice per resource in a state file that the engine rewrites around every
- * step: seven methods made 2,354 bytes, one makes a few hundred.
+ * step; the bench holds its size to STUB_BUDGET_BYTES.
  *
  * The one value it captures is the stack's reservation scope, a hash: the provider process is told
  * neither the stack nor the resource's URN, and needs the stack to sweep what an interrupted

@@ -1,11 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { REPO_API_KEY } from "../definitions/repo-api-key";
+import { ROTATING_REPO_API_KEY } from "../definitions/rotating-repo-api-key";
 
 /**
  * A component's fields that its keys take as they are, and so the only ones a component's
  * `ignoreChanges` and `replaceOnChanges` can name for them; `rotation` and `rotateEveryDays` become
  * each key's `rotateWhenChanged`, which ignoring would stop rotating.
  */
-export const FIELDS_KEYS_SHARE: readonly string[] = ["repoId", "name", "accessType", "encryptTo"];
+export const FIELDS_KEYS_SHARE: readonly string[] = Object.keys(ROTATING_REPO_API_KEY.inputs).filter((name) => name in REPO_API_KEY.inputs);
 
 /**
  * The options of a component's key: those the program gave the component that mean something for

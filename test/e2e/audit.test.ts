@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
+import { HOUR_MS, MINUTE_MS } from "../../provider/utils/time-units";
 import {
   ABANDONED_AGE_MS,
   cliStackOnEmulator,
@@ -25,8 +26,6 @@ import { DYNAMIC_KEY_TYPE, keysInState, UNATTENDED, type CliStack } from "../../
  */
 
 const suite = realCliSuite("flashback-audit against a TypeScript and a YAML stack under the real CLI", { languageHost: "yaml" });
-const HOUR = 3_600_000;
-const MINUTE = 60_000;
 
 let emulator: RunningEmulator;
 let tsStack: CliStack;
@@ -86,11 +85,11 @@ describe.skipIf(suite.skip)(suite.title, () => {
     secrets.push((await yamlStack.outputs(true)).secretKey as string);
     expect(tsKeys).toHaveLength(3);
     expect(secrets.every((secret) => typeof secret === "string" && secret.length > 20)).toBe(true);
-    for (const key of [...tsKeys, yamlKey!]) backdate(key.id as string, 2 * HOUR + 30 * MINUTE + 20_000);
+    for (const key of [...tsKeys, yamlKey!]) backdate(key.id as string, 2 * HOUR_MS + 30 * MINUTE_MS + 20_000);
     const byHand = emulator.store.create(TEST_REPO, "made-by-hand", "WRITE", {
-      createdAt: new Date(Date.now() - (76 * HOUR + 30 * MINUTE)),
+      createdAt: new Date(Date.now() - (76 * HOUR_MS + 30 * MINUTE_MS)),
     }).stored;
-    const reservationId = plantReservation(emulator, { ageMs: ABANDONED_AGE_MS + 20 * MINUTE + 20_000 });
+    const reservationId = plantReservation(emulator, { ageMs: ABANDONED_AGE_MS + 20 * MINUTE_MS + 20_000 });
     const reservation = emulator.store.get(TEST_REPO, reservationId)!;
     emulator.requests.length = 0;
 
