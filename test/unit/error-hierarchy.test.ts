@@ -20,6 +20,23 @@ const SAMPLE_ARGUMENTS: Record<string, unknown[]> = {
   InputError: [[{ property: "name", reason: "name must be a non-empty string" }] satisfies InputFailure[]],
 };
 
+/** Every class's code, written out: users compare codes across releases, so changing or adding one is an edit here. */
+const CODES: Record<string, string> = {
+  CancelledError: "FLASHBACK_CANCELLED",
+  FlashbackApiError: "FLASHBACK_API_ERROR",
+  InputError: "FLASHBACK_INPUT_ERROR",
+  JwksUnavailableError: "FLASHBACK_ESC_JWKS_UNAVAILABLE",
+  KeyNotHandedOverError: "FLASHBACK_KEY_NOT_HANDED_OVER",
+  KeyStillListedError: "FLASHBACK_KEY_STILL_LISTED",
+  PartialKeyError: "FLASHBACK_PARTIAL_KEY",
+  RequestRefusedError: "FLASHBACK_ESC_REQUEST_REFUSED",
+  ResourceOptionError: "FLASHBACK_RESOURCE_OPTION_ERROR",
+  RotationError: "FLASHBACK_ESC_ROTATION_FAILED",
+  SettingsError: "FLASHBACK_SETTINGS_ERROR",
+  StackExportError: "FLASHBACK_STACK_EXPORT_UNREADABLE",
+  UnseenRepositoryError: "FLASHBACK_REPOSITORY_UNSEEN",
+};
+
 interface Found {
   file: string;
   errorClass: ErrorClass;
@@ -82,6 +99,10 @@ describe("the error hierarchy in provider/errors/", () => {
     const codes = found.map(({ instance }) => instance.code);
     for (const code of codes) expect(code).toMatch(/^FLASHBACK_[A-Z_]+$/);
     expect(new Set(codes).size).toBe(codes.length);
+  });
+
+  it("gives each class exactly the code recorded in this test", () => {
+    expect(Object.fromEntries(found.map(({ errorClass, instance }) => [errorClass.name, instance.code]))).toEqual(CODES);
   });
 
   it("has isFlashbackError recognise an instance of every class, and one from another copy of the package", () => {
