@@ -6,6 +6,7 @@
  */
 export { RepoApiKeyLifecycle, type LifecycleOptions, type Properties, type ConfigSource } from "./lifecycle/repo-api-key-lifecycle";
 export { PartialKeyError } from "./errors/partial-key-error";
+export { isPartialKeyError } from "./errors/type-guards";
 export { checkInputs, UNKNOWN_VALUE, MAX_NAME_LENGTH } from "./lifecycle/check-inputs";
 export { diffInputs } from "./lifecycle/diff-inputs";
 export { RepoApiKeyProvider, repoApiKeyProvider, adoptStub, RotationScheduleProvider, adoptScheduleStub } from "./dynamic";

@@ -5,6 +5,7 @@ import type { ApiFailure } from "../../provider/errors/flashback-api-error";
 import { FlashbackError } from "../../provider/errors/flashback-error";
 import type { InputFailure } from "../../provider/errors/input-error";
 import * as guards from "../../provider/errors/type-guards";
+import { entryPoints } from "../../scripts/public-api";
 
 const PROVIDER = join(__dirname, "..", "..", "provider");
 const ERRORS = join(PROVIDER, "errors");
@@ -62,8 +63,11 @@ function kebabCase(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
 }
 
-function guardOf(className: string): ((error: unknown) => boolean) | undefined {
-  return (guards as Record<string, unknown>)[`is${className}`] as ((error: unknown) => boolean) | undefined;
+/** What each entry point of package.json exports, loaded from its source. */
+async function entryExports(): Promise<{ entry: string; values: Record<string, unknown> }[]> {
+  return Promise.all(
+    entryPoints().map(async ({ entry, source }) => ({ entry, values: (await import(source)) as Record<string, unknown> })),
+  );
 }
 
 /** A copy of the error as another copy of the package would throw it: a plain Error with the same name and code. */
@@ -114,16 +118,25 @@ describe("the error hierarchy in provider/errors/", () => {
     expect(guards.isFlashbackError(Object.assign(new Error("node's"), { code: "ENOENT" }))).toBe(false);
   });
 
-  it("gives every class a guard in type-guards.ts that knows its instances and no other class's", () => {
+  it("exports each class's guard from every entry point that exports the class; the guard knows its instances and no other class's", async () => {
+    const exported = await entryExports();
     for (const { errorClass, instance } of found) {
-      const guard = guardOf(errorClass.name);
-      expect(guard, `is${errorClass.name}`).toBeTypeOf("function");
-      expect(guard?.(instance), errorClass.name).toBe(true);
-      expect(guard?.(fromAnotherCopy(instance)), errorClass.name).toBe(true);
-      for (const other of found.filter((entry) => entry.errorClass !== errorClass)) {
-        expect(guard?.(other.instance), `is${errorClass.name}(${other.errorClass.name})`).toBe(false);
+      for (const { entry, values } of exported.filter(({ values }) => values[errorClass.name] === errorClass)) {
+        const guard = values[`is${errorClass.name}`] as ((error: unknown) => boolean) | undefined;
+        expect(guard, `${entry} exports ${errorClass.name} without is${errorClass.name}`).toBeTypeOf("function");
+        expect(guard?.(instance), errorClass.name).toBe(true);
+        expect(guard?.(fromAnotherCopy(instance)), errorClass.name).toBe(true);
+        for (const other of found.filter((entry) => entry.errorClass !== errorClass)) {
+          expect(guard?.(other.instance), `is${errorClass.name}(${other.errorClass.name})`).toBe(false);
+        }
       }
     }
+  });
+
+  it("keeps in type-guards.ts only guards an entry point exports", async () => {
+    const reachable = new Set((await entryExports()).flatMap(({ values }) => Object.values(values)));
+    const unreachable = Object.entries(guards).filter(([, guard]) => !reachable.has(guard));
+    expect(unreachable.map(([name]) => name)).toEqual([]);
   });
 
   it("is the only place in provider/ that declares an error class", () => {
