@@ -25,7 +25,7 @@ export function checkProperties(properties: Properties, values: Readonly<Record<
   return failures;
 }
 
-export function checkProperty(name: string, property: PropertyDefinition, value: unknown, fail: Fail): void {
+function checkProperty(name: string, property: PropertyDefinition, value: unknown, fail: Fail): void {
   if (value === UNKNOWN_VALUE) return;
   if (property.values !== undefined) return checkOneOf(name, property.values, property.required === true, value, fail);
   if (value === undefined || value === null) {

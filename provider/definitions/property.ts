@@ -10,7 +10,7 @@ import type * as pulumi from "@pulumi/pulumi";
  */
 
 /** A property's type in Pulumi's schema; `integer` is a number that must be whole. */
-export type PropertyType = "string" | "number" | "integer" | "boolean" | "array";
+type PropertyType = "string" | "number" | "integer" | "boolean" | "array";
 
 /**
  * What a change of an input does to the resource: `update` in place; `replace` (a new value
@@ -111,7 +111,7 @@ export function pickProperties(properties: Properties, given: object): Record<st
   return Object.fromEntries(Object.keys(properties).map((name) => [name, (given as Record<string, unknown>)[name]]));
 }
 
-export function namesOf(properties: Properties, which: (property: PropertyDefinition) => boolean = () => true): string[] {
+function namesOf(properties: Properties, which: (property: PropertyDefinition) => boolean = () => true): string[] {
   return Object.entries(properties)
     .filter(([, property]) => which(property))
     .map(([name]) => name);
