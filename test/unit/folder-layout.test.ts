@@ -8,7 +8,8 @@ import { REPO_ROOT } from "../helpers/run-node";
  * provider/'s folders import one another in one direction: the fronts (dynamic/, plugin/,
  * resources/) over the lifecycle, the lifecycle over the client and engine/, and nothing back. A
  * cycle between folders is a layout that no longer shows which part serves which, so this reads
- * every relative import (the compiler's own pre-processor, not a regular expression) and fails on one.
+ * every import, relative or by the package's own name, and every `/// <reference path>` (the
+ * compiler's own pre-processor, not a regular expression) and fails on one.
  */
 
 const PROVIDER = join(REPO_ROOT, "provider");
@@ -28,31 +29,88 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** The file a relative specifier names: `./x`, `./x.js` (a dynamic import) or a folder's index. */
+/** The file a relative specifier names: `./x`, `./x.js` (a dynamic import), `./x.d.ts` (a reference) or a folder's index. */
 function resolveSpecifier(importer: string, specifier: string): string | undefined {
-  const base = resolve(dirname(importer), specifier.replace(/\.js$/, ""));
-  return [`${base}.ts`, join(base, "index.ts")].find((candidate) => {
+  const given = resolve(dirname(importer), specifier);
+  const base = given.replace(/\.js$/, "");
+  return [given, `${base}.ts`, join(base, "index.ts")].find((candidate) => {
     try {
-      return statSync(candidate).isFile();
+      return candidate.endsWith(".ts") && statSync(candidate).isFile();
     } catch {
       return false;
     }
   });
 }
 
-/** Every relative import between provider/'s files, as paths relative to provider/. */
+const PACKAGE = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
+  name: string;
+  exports: Record<string, string | { default?: string }>;
+};
+
+/** The source file a specifier of this package names, through package.json "exports" (dist/provider/x.js -> provider/x.ts). */
+function resolvePackageSpecifier(specifier: string): string {
+  const entry = `.${specifier.slice(PACKAGE.name.length)}`;
+  const target = PACKAGE.exports[entry];
+  const built = typeof target === "string" ? target : target?.default;
+  if (built === undefined) throw new Error(`${specifier}: no entry ${entry} in package.json "exports"`);
+  return join(REPO_ROOT, built.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts"));
+}
+
+function isPackageSpecifier(specifier: string): boolean {
+  return specifier === PACKAGE.name || specifier.startsWith(`${PACKAGE.name}/`);
+}
+
+/*
+ * The one exception: the `configure` of the stubs Pulumi serializes into every `__provider` requires
+ * the installed package by name when the provider host runs the stored copy, long after this module
+ * ran. That require is no import of this module (stub.ts says why it is a runtime one).
+ */
+const SERIALIZED_STUBS = ["dynamic/schedule-stub.ts", "dynamic/stub.ts"];
+
+/** Whether `position` of a stub file lies inside a `configure` method, the function that is serialized. */
+function isInSerializedStub(file: string, text: string, position: number): boolean {
+  if (!SERIALIZED_STUBS.includes(file)) return false;
+  const inConfigure = (node: ts.Node): boolean => {
+    if (position < node.getStart() || position >= node.getEnd()) return false;
+    if (ts.isMethodDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === "configure") return true;
+    return ts.forEachChild(node, inConfigure) ?? false;
+  };
+  return inConfigure(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true));
+}
+
+interface Specifier {
+  path: string;
+  file: string;
+  specifier: string;
+  inSerializedStub: boolean;
+}
+
+/** Every specifier a file of provider/ names: imports, requires, dynamic imports and `/// <reference path>`. */
+function providerSpecifiers(): Specifier[] {
+  return sourceFiles(PROVIDER).flatMap((path) => {
+    const text = readFileSync(path, "utf8");
+    const file = relative(PROVIDER, path).split(sep).join("/");
+    const { importedFiles, referencedFiles } = ts.preProcessFile(text, true, true);
+    // A reference's path is relative to its file whether or not it starts with "./".
+    const references = referencedFiles.map((reference) => ({ ...reference, fileName: `./${reference.fileName.replace(/^\.\//, "")}` }));
+    return [...importedFiles, ...references].map((reference) => ({
+      path,
+      file,
+      specifier: reference.fileName,
+      inSerializedStub: isInSerializedStub(file, text, reference.pos),
+    }));
+  });
+}
+
+/** Every import between provider/'s files, relative or through the package's own name, as paths relative to provider/. */
 function providerImports(): Import[] {
-  return sourceFiles(PROVIDER).flatMap((file) =>
-    ts
-      .preProcessFile(readFileSync(file, "utf8"), true, true)
-      .importedFiles.map((imported) => imported.fileName)
-      .filter((specifier) => specifier.startsWith("."))
-      .flatMap((specifier) => {
-        const target = resolveSpecifier(file, specifier);
-        if (target === undefined || !target.startsWith(PROVIDER + sep)) return [];
-        return [{ from: relative(PROVIDER, file).split(sep).join("/"), to: relative(PROVIDER, target).split(sep).join("/") }];
-      }),
-  );
+  return providerSpecifiers().flatMap(({ path, file, specifier, inSerializedStub }) => {
+    let target: string | undefined;
+    if (isPackageSpecifier(specifier)) target = inSerializedStub ? undefined : resolvePackageSpecifier(specifier);
+    else if (specifier.startsWith(".")) target = resolveSpecifier(path, specifier);
+    if (target === undefined || !target.startsWith(PROVIDER + sep)) return [];
+    return [{ from: file, to: relative(PROVIDER, target).split(sep).join("/") }];
+  });
 }
 
 function folderOf(path: string): string {
@@ -140,6 +198,15 @@ describe("provider/'s folders", () => {
 
   it("are read: the imports between them include the plugin's engine I/O", () => {
     expect(imports.map(named)).toContain("plugin/serve.ts -> engine/pulumi-protocol.ts");
+  });
+
+  it("read the package's own name through its exports, but not in the serialized stubs' require", () => {
+    expect(relative(REPO_ROOT, resolvePackageSpecifier(`${PACKAGE.name}/lifecycle`))).toBe(join("provider", "lifecycle-entry.ts"));
+    expect(relative(REPO_ROOT, resolvePackageSpecifier(PACKAGE.name))).toBe(join("provider", "index.ts"));
+    const excepted = providerSpecifiers().filter(({ inSerializedStub, specifier }) => inSerializedStub && isPackageSpecifier(specifier));
+    expect(excepted.map(({ file, specifier }) => `${file}: ${specifier}`)).toEqual(
+      SERIALIZED_STUBS.map((file) => `${file}: ${PACKAGE.name}/lifecycle`),
+    );
   });
 
   it("import one another in one direction: no cycle", () => {
