@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { entryPoints } from "../../scripts/public-api";
 import { REPO_ROOT } from "../helpers/run-node";
 
 /*
@@ -42,22 +43,18 @@ function resolveSpecifier(importer: string, specifier: string): string | undefin
   });
 }
 
-const PACKAGE = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
-  name: string;
-  exports: Record<string, string | { default?: string }>;
-};
+const PACKAGE_NAME = (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { name: string }).name;
 
 /** The source file a specifier of this package names, through package.json "exports" (dist/provider/x.js -> provider/x.ts). */
 function resolvePackageSpecifier(specifier: string): string {
-  const entry = `.${specifier.slice(PACKAGE.name.length)}`;
-  const target = PACKAGE.exports[entry];
-  const built = typeof target === "string" ? target : target?.default;
-  if (built === undefined) throw new Error(`${specifier}: no entry ${entry} in package.json "exports"`);
-  return join(REPO_ROOT, built.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts"));
+  const entry = `.${specifier.slice(PACKAGE_NAME.length)}`;
+  const source = entryPoints().find((point) => point.entry === entry)?.source;
+  if (source === undefined) throw new Error(`${specifier}: no entry ${entry} in package.json "exports"`);
+  return source;
 }
 
 function isPackageSpecifier(specifier: string): boolean {
-  return specifier === PACKAGE.name || specifier.startsWith(`${PACKAGE.name}/`);
+  return specifier === PACKAGE_NAME || specifier.startsWith(`${PACKAGE_NAME}/`);
 }
 
 /*
@@ -201,11 +198,11 @@ describe("provider/'s folders", () => {
   });
 
   it("read the package's own name through its exports, but not in the serialized stubs' require", () => {
-    expect(relative(REPO_ROOT, resolvePackageSpecifier(`${PACKAGE.name}/lifecycle`))).toBe(join("provider", "lifecycle-entry.ts"));
-    expect(relative(REPO_ROOT, resolvePackageSpecifier(PACKAGE.name))).toBe(join("provider", "index.ts"));
+    expect(relative(REPO_ROOT, resolvePackageSpecifier(`${PACKAGE_NAME}/lifecycle`))).toBe(join("provider", "lifecycle-entry.ts"));
+    expect(relative(REPO_ROOT, resolvePackageSpecifier(PACKAGE_NAME))).toBe(join("provider", "index.ts"));
     const excepted = providerSpecifiers().filter(({ inSerializedStub, specifier }) => inSerializedStub && isPackageSpecifier(specifier));
     expect(excepted.map(({ file, specifier }) => `${file}: ${specifier}`)).toEqual(
-      SERIALIZED_STUBS.map((file) => `${file}: ${PACKAGE.name}/lifecycle`),
+      SERIALIZED_STUBS.map((file) => `${file}: ${PACKAGE_NAME}/lifecycle`),
     );
   });
 
