@@ -1,6 +1,6 @@
 import { UNKNOWN_VALUE } from "../engine/unknown-value";
 import { describeType } from "../utils/describe-type";
-import { hasType, type Properties, type PropertyDefinition, type Rule } from "./property";
+import { hasType, type PropertyDefinitions, type PropertyDefinition, type Rule } from "./property";
 
 /** One refused input: the field, and a sentence that names it and says what is allowed. */
 export interface InputFailure {
@@ -15,7 +15,7 @@ export type Fail = (property: string, reason: string) => void;
  * Checks each property of `properties` in `values` by its definition, without any network call:
  * every failure names its field and says what is allowed. Unknown values (preview) pass.
  */
-export function checkProperties(properties: Properties, values: Readonly<Record<string, unknown>>): InputFailure[] {
+export function checkProperties(properties: PropertyDefinitions, values: Readonly<Record<string, unknown>>): InputFailure[] {
   const failures: InputFailure[] = [];
   for (const [name, property] of Object.entries(properties)) {
     checkProperty(name, property, values[name], (field, reason) =>

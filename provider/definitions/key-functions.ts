@@ -1,4 +1,4 @@
-import type { Definition, Properties, PropertyDefinition } from "./property";
+import type { Definition, PropertyDefinitions, PropertyDefinition } from "./property";
 import { GET_REPO_API_KEY_TOKEN, GET_REPO_API_KEYS_TOKEN, LISTED_KEY_TYPE } from "./tokens";
 
 /*
@@ -41,7 +41,7 @@ export const LISTED_REPO_API_KEY = {
         "in-flight (its create may still claim it) or no-proof (Flashback's answer lacks the dates to tell).",
     },
   },
-} as const satisfies { token: string; description: string; properties: Properties };
+} as const satisfies { token: string; description: string; properties: PropertyDefinitions };
 
 export const GET_REPO_API_KEYS = {
   token: GET_REPO_API_KEYS_TOKEN,

@@ -42,14 +42,14 @@ export interface PropertyDefinition {
   readonly refusedUnnamed?: true;
 }
 
-export type Properties = Readonly<Record<string, PropertyDefinition>>;
+export type PropertyDefinitions = Readonly<Record<string, PropertyDefinition>>;
 
 /** A resource or function: its inputs and what it answers. */
 export interface Definition {
   readonly token: string;
   readonly description: string;
-  readonly inputs: Properties;
-  readonly outputs: Properties;
+  readonly inputs: PropertyDefinitions;
+  readonly outputs: PropertyDefinitions;
   /** A component resource: its outputs are the resource's properties, not its inputs. */
   readonly component?: true;
 }
@@ -64,8 +64,8 @@ type ValueOf<P extends PropertyDefinition> = P extends { values: readonly (infer
         ? unknown[]
         : number;
 
-type RequiredNames<D extends Properties> = { [K in keyof D]: D[K] extends { required: true } ? K : never }[keyof D];
-type OptionalNames<D extends Properties> = Exclude<keyof D, RequiredNames<D>>;
+type RequiredNames<D extends PropertyDefinitions> = { [K in keyof D]: D[K] extends { required: true } ? K : never }[keyof D];
+type OptionalNames<D extends PropertyDefinitions> = Exclude<keyof D, RequiredNames<D>>;
 /** One object type rather than an intersection, as a user's editor shows it. */
 type Flat<T> = { [K in keyof T]: T[K] };
 
@@ -75,21 +75,21 @@ type Flat<T> = { [K in keyof T]: T[K] };
  */
 
 /** The plain values of a definition's properties, as the lifecycle holds them once checked. */
-export type ValuesOf<D extends Properties> = Flat<
+export type ValuesOf<D extends PropertyDefinitions> = Flat<
   { -readonly [K in keyof D as K extends RequiredNames<D> ? K : never]: ValueOf<D[K]> } & {
     -readonly [K in keyof D as K extends OptionalNames<D> ? K : never]?: ValueOf<D[K]>;
   }
 >;
 
 /** The arguments a program gives: each value may be an Output. */
-export type ArgsOf<D extends Properties> = Flat<
+export type ArgsOf<D extends PropertyDefinitions> = Flat<
   { -readonly [K in keyof D as K extends RequiredNames<D> ? K : never]: pulumi.Input<ValueOf<D[K]>> } & {
     -readonly [K in keyof D as K extends OptionalNames<D> ? K : never]?: pulumi.Input<ValueOf<D[K]>>;
   }
 >;
 
 /** What a resource answers for its inputs: each one, read only, as an Output (undefined where an optional one is not set). */
-export type OutputsOf<D extends Properties> = {
+export type OutputsOf<D extends PropertyDefinitions> = {
   readonly [K in keyof D]: pulumi.Output<D[K] extends { required: true } ? ValueOf<D[K]> : ValueOf<D[K]> | undefined>;
 };
 
@@ -107,17 +107,17 @@ export function hasType(property: PropertyDefinition, value: unknown): boolean {
 }
 
 /** The values `given` holds for each of `properties`, undefined where it has none; nothing else it holds. */
-export function pickProperties(properties: Properties, given: object): Record<string, unknown> {
+export function pickProperties(properties: PropertyDefinitions, given: object): Record<string, unknown> {
   return Object.fromEntries(Object.keys(properties).map((name) => [name, (given as Record<string, unknown>)[name]]));
 }
 
-function namesOf(properties: Properties, which: (property: PropertyDefinition) => boolean = () => true): string[] {
+function namesOf(properties: PropertyDefinitions, which: (property: PropertyDefinition) => boolean = () => true): string[] {
   return Object.entries(properties)
     .filter(([, property]) => which(property))
     .map(([name]) => name);
 }
 
-export const requiredNames = (properties: Properties): string[] => namesOf(properties, (property) => property.required === true);
+export const requiredNames = (properties: PropertyDefinitions): string[] => namesOf(properties, (property) => property.required === true);
 
-export const changingBy = (properties: Properties, onChange: OnChange): string[] =>
+export const changingBy = (properties: PropertyDefinitions, onChange: OnChange): string[] =>
   namesOf(properties, (property) => property.onChange === onChange);

@@ -1,7 +1,7 @@
 import { REVOKED_KEYS } from "../rotation/key-pair-rule";
 import { DEFAULT_API_URL, DEFAULTS, SETTING_KEYS, type SettingName } from "../settings/settings-keys";
 import { ACCESS_TYPES } from "../types/api";
-import { requiredNames, type Definition, type Properties } from "../definitions/property";
+import { requiredNames, type Definition, type PropertyDefinitions } from "../definitions/property";
 import { GET_REPO_API_KEY, GET_REPO_API_KEYS, LISTED_REPO_API_KEY } from "../definitions/key-functions";
 import { REPO_API_KEY } from "../definitions/repo-api-key";
 import { ROTATING_REPO_API_KEY } from "../definitions/rotating-repo-api-key";
@@ -41,7 +41,7 @@ function settingProperties(): Record<string, PropertySpec> {
  * option of that name, the user's way to force a replace the provider would not make
  * (pulumi/pulumi#9017), and would duplicate in each language what the Diff already decides.
  */
-function schemaProperties(properties: Properties): Record<string, PropertySpec> {
+function schemaProperties(properties: PropertyDefinitions): Record<string, PropertySpec> {
   return Object.fromEntries(
     Object.entries(properties).map(([name, property]) => {
       const spec: PropertySpec = {
