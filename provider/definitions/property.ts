@@ -1,12 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 /*
- * One definition per resource and function: each property's name, type, whether it is secret or
- * required, what a change of it does, its description and its rules. The TypeScript argument types,
- * Check, the diff's replace set, the plugin's schema (hence the SDKs and the registry pages) and the
- * testing mocks are derived from it, so a new input is written here once. pulumi-go-provider's
- * `infer` reads a schema from a Go struct's tags; TypeScript keeps no types at run time, so here
- * the object comes first and the types are derived from it.
+ * A resource's or function's properties, declared once; types, Check, the diff, the schema and the
+ * mocks derive from them. Unlike pulumi-go-provider's `infer`, which reads Go types at run time, the
+ * object comes first: TypeScript keeps no types to read.
  */
 
 /** A property's type in Pulumi's schema; `integer` is a number that must be whole. */

@@ -18,14 +18,9 @@ type Callback = (error: Partial<grpcJs.ServiceError> | null, response?: unknown)
 type ResourceMethod = "check" | "diff" | "create" | "read" | "update" | "delete";
 
 /**
- * The `flashback` resource provider plugin: Pulumi's ResourceProvider gRPC service for YAML,
- * Python, Go, C# and Java programs. Every call translates the protocol's messages (Structs, secrets,
- * previews) and hands over to the same lifecycle the dynamic `RepoApiKey` runs, so validation,
- * the HTTP client, retries, orphan-free creates, token renewal and redaction are one code.
- *
- * The calls are answered by groups of handlers, one per concern as pulumi-go-provider splits them:
- * the provider's config, each resource type's calls, the functions and List, and Construct. This
- * class only wires them to the gRPC service.
+ * The plugin's ResourceProvider gRPC service, over the lifecycle the dynamic `RepoApiKey` runs too.
+ * Its handlers are split by concern, as pulumi-go-provider's are (config, each resource's calls,
+ * the functions and List, Construct); this class only wires them to gRPC.
  */
 export class ResourceProviderService {
   readonly #session: PluginSession;
