@@ -44,7 +44,7 @@ export function publicApi(): string {
     const file = program.getSourceFile(source);
     const moduleSymbol = file === undefined ? undefined : checker.getSymbolAtLocation(file);
     if (moduleSymbol === undefined) throw new Error(`${entry}: ${source} not found`);
-    return { entry, symbols: checker.getExportsOfModule(moduleSymbol).sort((a, b) => a.name.localeCompare(b.name)) };
+    return { entry, symbols: checker.getExportsOfModule(moduleSymbol).sort((a, b) => a.name.localeCompare(b.name, "en")) };
   });
   const exported = new Set(exportsOf.flatMap(({ symbols }) => symbols.map((symbol) => resolveAlias(checker, symbol))));
   const printer = new Printer(checker, exported);
@@ -86,7 +86,7 @@ class Printer {
         const file = relative(ROOT, symbol.declarations?.[0]?.getSourceFile().fileName ?? "");
         return { key: `${symbol.name} ${file}`, lines: [`${lines[0]} (${file})`, ...lines.slice(1)] };
       })
-      .sort((a, b) => a.key.localeCompare(b.key))
+      .sort((a, b) => a.key.localeCompare(b.key, "en"))
       .flatMap(({ lines }) => lines);
   }
 
@@ -166,7 +166,7 @@ class Printer {
     return this.checker
       .getPropertiesOfType(type)
       .filter((property) => !isPrivate(property) && !isFromLibraries(property))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => a.name.localeCompare(b.name, "en"));
   }
 
   private propertyType(property: ts.Symbol, at: ts.Node): ts.Type {

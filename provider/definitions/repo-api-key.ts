@@ -24,10 +24,7 @@ export const REPO_API_KEY = {
     "A Flashback repository API key. Flashback shows its secret once, at creation; the provider keeps it encrypted in the state. " +
     "Import with `pulumi import flashback:index:RepoApiKey <name> <repoId>/<keyId>` (the secret cannot be imported).",
   inputs: {
-    /**
-     * The Flashback repository the key opens. Changing it replaces the key: a new key is made in the
-     * new repository before the old one is deleted.
-     */
+    /** The Flashback repository the key opens. A new value replaces the key. */
     repoId: {
       type: "string",
       required: true,
@@ -35,7 +32,7 @@ export const REPO_API_KEY = {
       rules: REPO_ID_RULES,
       description: "The Flashback repository the key opens. A new value replaces the key.",
     },
-    /** A name for the key, shown in Flashback's console. 1 to 255 characters. Changing it updates the key in place. */
+    /** The key's name in Flashback. A new value renames the key in place. */
     name: {
       type: "string",
       required: true,
@@ -43,10 +40,7 @@ export const REPO_API_KEY = {
       rules: KEY_NAME_RULES,
       description: "The key's name in Flashback. A new value renames the key in place.",
     },
-    /**
-     * What the key may do: `"READ"`, `"WRITE"` or `"ADMIN"` (upper case). Changing it updates the key
-     * in place; the key and secret stay the same.
-     */
+    /** What the key may do: READ, WRITE or ADMIN. Updated in place. */
     accessType: {
       type: "string",
       required: true,
@@ -56,10 +50,8 @@ export const REPO_API_KEY = {
       description: "What the key may do: READ, WRITE or ADMIN. Updated in place.",
     },
     /**
-     * Rotation: any text (a date, a quarter, a counter) whose change replaces the key with a new one.
-     * The new key is created before the old one is deleted, so consumers updated in the same
-     * deployment never hold a revoked key. Up to 1,024 characters; leave it out for a key that never
-     * rotates.
+     * Any text; a new value replaces the key with a new one, created before the old one is deleted
+     * (rotation). Removing it replaces nothing.
      */
     rotateWhenChanged: {
       type: "string",
@@ -69,10 +61,11 @@ export const REPO_API_KEY = {
         "Any text; a new value replaces the key with a new one, created before the old one is deleted (rotation). Removing it replaces nothing.",
     },
     /**
-     * Who may read the secret: an age recipient (`age1…`, from `age-keygen`) or one ASCII-armored
-     * OpenPGP public key. The secret is encrypted to it as soon as Flashback answers the create;
-     * `encryptedSecret` holds the armored ciphertext and `secret` stays empty, so nobody who reads the
-     * state can read the secret. Changing, adding or removing it replaces the key (created first).
+     * An age recipient (age1…, age1pq1…) or an ASCII-armored block holding exactly one OpenPGP
+     * public key. The secret is encrypted to it as soon as Flashback answers the create:
+     * encryptedSecret holds the ciphertext and secret stays empty. Another recipient (another age
+     * recipient, another OpenPGP primary key), added or removed, replaces the key; the same key
+     * exported again (a new expiry) replaces nothing.
      */
     encryptTo: {
       type: "string",

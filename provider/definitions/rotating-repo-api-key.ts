@@ -38,9 +38,8 @@ export const ROTATING_REPO_API_KEY = {
       description: "The access level of both keys.",
     },
     /**
-     * A whole number of at least 0 that goes up by one at each rotation: a counter you raise by
-     * hand (or a `RotationSchedule`'s `rotation`). Each step replaces the older of the two keys; the
-     * newer one stays valid for one more period. Required unless `rotateEveryDays` is given; beside it,
+     * A whole number of at least 0; each rise, of any size, rotates once: the older of the two keys
+     * is replaced, at most one per deployment. Required unless rotateEveryDays is given; beside it,
      * a counter you may still raise by hand for a rotation now.
      */
     rotation: {
@@ -50,9 +49,9 @@ export const ROTATING_REPO_API_KEY = {
         "Required unless rotateEveryDays is given; beside it, a counter you may still raise by hand for a rotation now.",
     },
     /**
-     * A schedule: rotate when this many days have passed since the last rotation, at the next
-     * deployment, with nobody raising a number. The component keeps a `RotationSchedule` child
-     * (`<name>-schedule`) that stores when it last rotated and steps at most once per deployment.
+     * A schedule: rotate at the first deployment once this many days have passed since the last
+     * rotation, with nobody raising a number. The component keeps a RotationSchedule child,
+     * `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.
      */
     rotateEveryDays: {
       type: "number",
@@ -61,9 +60,10 @@ export const ROTATING_REPO_API_KEY = {
         "The component keeps a RotationSchedule child, `<name>-schedule`, that stores when it last rotated and steps at most once per deployment.",
     },
     /**
-     * Who may read the secrets: an age recipient or an armored OpenPGP public key, as on `RepoApiKey`.
-     * Both keys' secrets are then encrypted to it (`currentEncryptedSecret`, `previousEncryptedSecret`)
-     * and `currentSecret` and `previousSecret` stay empty. Changing it replaces both keys.
+     * Who may read the secrets: an age recipient (`age1…`, `age1pq1…`) or an armored block of
+     * exactly one OpenPGP public key, as on RepoApiKey. Both keys' secrets are then encrypted to it
+     * (currentEncryptedSecret, previousEncryptedSecret) and currentSecret and previousSecret stay
+     * empty. Another recipient replaces both keys; the same key exported again replaces nothing.
      */
     encryptTo: {
       type: "string",
@@ -73,8 +73,8 @@ export const ROTATING_REPO_API_KEY = {
         "the same key exported again replaces nothing.",
     },
     /**
-     * Which keys a revocation replaces: `"current"` (the default), `"previous"` or `"both"`. Used with
-     * `revokeWhenChanged`.
+     * Which keys a revocation replaces: current (the default), previous or both. Used with
+     * revokeWhenChanged.
      */
     revokeKeys: {
       type: "string",
@@ -83,9 +83,8 @@ export const ROTATING_REPO_API_KEY = {
       description: "Which keys a revocation replaces: current (the default), previous or both. Used with revokeWhenChanged.",
     },
     /**
-     * For a leaked key: each new value revokes the keys `revokeKeys` names at the next `pulumi up`,
-     * which makes a new key in each one's place and deletes the old one at its end. A revoked current
-     * key's successor is current at once; a revoked previous key's successor becomes current.
+     * For a leaked key: each new value revokes the keys revokeKeys names at the next deployment,
+     * which makes a new key in each one's place and deletes the old one at its end.
      */
     revokeWhenChanged: {
       type: "string",

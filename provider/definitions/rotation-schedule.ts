@@ -11,7 +11,10 @@ export const ROTATION_SCHEDULE = {
     "A rotation number that goes up by exactly one at the first deployment after each period, with nobody raising it, and never more than one per deployment: " +
     "feed `rotation` to a rotating key. It stores when it last stepped; it calls nobody.",
   inputs: {
-    /** The period, in days: greater than 0, at most 36,525 (a hundred years); fractions allowed (`1 / 24` is an hour). */
+    /**
+     * The period, in days: greater than 0 and at most 36525; fractions allowed. Changing it steps
+     * nothing by itself.
+     */
     everyDays: {
       type: "number",
       required: true,
@@ -19,8 +22,8 @@ export const ROTATION_SCHEDULE = {
       description: `The period, in days: greater than 0 and at most ${MAX_EVERY_DAYS}; fractions allowed. Changing it steps nothing by itself.`,
     },
     /**
-     * Optional: a whole number of at least 0 you may still raise by hand. The schedule starts at it;
-     * each deployment that sees it higher than the last one did steps once, whatever the period.
+     * Optional: a whole number of at least 0 you may still raise by hand. The schedule starts at
+     * it; a deployment that sees it higher than the last one did steps once.
      */
     rotation: {
       type: "integer",

@@ -2,8 +2,8 @@ import type { Rule } from "./property";
 
 /** Flashback documents no bound; 255 is what common databases index, and keeps a name readable in a console. */
 export const MAX_NAME_LENGTH = 255;
-const MAX_REPO_ID_LENGTH = 128;
-const MAX_ROTATION_TRIGGER_LENGTH = 1024;
+export const MAX_REPO_ID_LENGTH = 128;
+export const MAX_ROTATION_TRIGGER_LENGTH = 1024;
 
 /** The name prefix of a create's reservation (lifecycle/reservation.ts), which no user's key may take. */
 export const RESERVATION_PREFIX = "pulumi-pending-";

@@ -50,7 +50,10 @@ function presentFields(news: Record<string, unknown>, fields: readonly string[])
   );
 }
 
-/** True when no input is the unknown placeholder: the values are final. */
+/**
+ * True when the inputs a request is built from are final. Not the rotation trigger: a pair's Check
+ * may leave it unknown in a preview (pair-check.ts), and no request carries it.
+ */
 export function isKnown(inputs: Record<string, unknown>): inputs is Record<string, unknown> & RepoApiKeyInputs {
   return [inputs.repoId, inputs.name, inputs.accessType, inputs.encryptTo].every((value) => value !== UNKNOWN_VALUE);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkInputs, MAX_NAME_LENGTH, UNKNOWN_VALUE } from "../../provider/lifecycle/check-inputs";
+import { pickInputs } from "../../provider/lifecycle/to-outputs";
 
 const valid = { repoId: "repo-1", name: "ci-reader", accessType: "READ" };
 
@@ -86,5 +87,13 @@ describe("checkInputs", () => {
   it("lets unknown values pass during preview", () => {
     const news = { repoId: UNKNOWN_VALUE, name: UNKNOWN_VALUE, accessType: UNKNOWN_VALUE };
     expect(checkInputs(news)).toEqual({ inputs: news, failures: [] });
+  });
+});
+
+describe("pickInputs", () => {
+  it("stores the required inputs, and an optional one only when it is of its type", () => {
+    const required = { repoId: "r", name: "n", accessType: "READ" as const };
+    expect(pickInputs({ ...required, rotateWhenChanged: 5, encryptTo: null } as never)).toEqual(required);
+    expect(pickInputs({ ...required, rotateWhenChanged: "r1", extra: "x" } as never)).toEqual({ ...required, rotateWhenChanged: "r1" });
   });
 });

@@ -7,8 +7,9 @@ import type { ArgsOf, Definition, OnChange, OutputsOf, PropertyDefinition } from
 import type { RepoApiKey } from "../../provider/resources/repo-api-key";
 import { REPO_API_KEY, type RepoApiKeyArgs } from "../../provider/definitions/repo-api-key";
 import { ROTATING_REPO_API_KEY, type RotatingRepoApiKeyArgs } from "../../provider/definitions/rotating-repo-api-key";
-import { ROTATION_SCHEDULE, type RotationScheduleArgs } from "../../provider/definitions/rotation-schedule";
+import { MAX_EVERY_DAYS, ROTATION_SCHEDULE, type RotationScheduleArgs } from "../../provider/definitions/rotation-schedule";
 import { type GET_REPO_API_KEYS, type GET_REPO_API_KEY } from "../../provider/definitions/key-functions";
+import { MAX_NAME_LENGTH, MAX_REPO_ID_LENGTH, MAX_ROTATION_TRIGGER_LENGTH } from "../../provider/definitions/rules";
 import type * as RepoApiKeyDefinition from "../../provider/definitions/repo-api-key";
 import type { GetRepoApiKeyArgs, GetRepoApiKeysArgs } from "../../provider";
 
@@ -183,7 +184,7 @@ describe("the TypeScript types a user's editor shows", () => {
     return docs;
   }
 
-  it("document every input on the derived arguments and the dynamic RepoApiKey's outputs, from the definitions' doc comments", () => {
+  it("document every input on the derived arguments and the dynamic RepoApiKey's outputs with its description, word for word", () => {
     const docs = fieldDocs();
     const fields: [string, Definition][] = [
       ["RepoApiKeyArgs", REPO_API_KEY],
@@ -191,12 +192,14 @@ describe("the TypeScript types a user's editor shows", () => {
       ["RotatingRepoApiKeyArgs", ROTATING_REPO_API_KEY],
       ["RotationScheduleArgs", ROTATION_SCHEDULE],
     ];
-    const undocumented = fields.flatMap(([type, definition]) =>
-      Object.keys(definition.inputs)
-        .filter((name) => (docs.get(`${type}.${name}`) ?? "").length < 20)
-        .map((name) => `${type}.${name}`),
+    const words = (text: string): string => text.replace(/\s+/g, " ").trim();
+    // One text for every language: what an editor shows a TypeScript user is what the schema gives the SDKs and the registry.
+    const differing = fields.flatMap(([type, definition]) =>
+      Object.entries(definition.inputs)
+        .filter(([name, property]) => words(docs.get(`${type}.${name}`) ?? "") !== words(property.description))
+        .map(([name]) => `${type}.${name}`),
     );
-    expect(undocumented).toEqual([]);
+    expect(differing).toEqual([]);
   }, 60_000);
 });
 
@@ -219,8 +222,16 @@ describe("what is generated or written from the definitions names every input", 
     }
   });
 
-  it("RepoApiKey's user guide (docs/repo-api-key.md) has a row for each input", () => {
+  it("RepoApiKey's user guide (docs/repo-api-key.md) has a row for each input, with the limits the rules hold", () => {
     const guide = read("docs/repo-api-key.md");
-    for (const name of Object.keys(REPO_API_KEY.inputs)) expect(guide).toMatch(new RegExp(`^\\| \`${name}\``, "m"));
+    const row = (name: string): string => new RegExp(`^\\| \`${name}\`.*$`, "m").exec(guide)?.[0] ?? "";
+    for (const name of Object.keys(REPO_API_KEY.inputs)) expect(row(name), name).not.toBe("");
+    const limits: [string, number][] = [
+      ["repoId", MAX_REPO_ID_LENGTH],
+      ["name", MAX_NAME_LENGTH],
+      ["rotateWhenChanged", MAX_ROTATION_TRIGGER_LENGTH],
+    ];
+    for (const [name, limit] of limits) expect(row(name), name).toContain(`${limit.toLocaleString("en-US")} characters`);
+    expect(read("docs/rotation.md")).toContain(`at most ${MAX_EVERY_DAYS.toLocaleString("en-US")};`);
   });
 });

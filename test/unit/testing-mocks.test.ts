@@ -56,4 +56,16 @@ describe("repoApiKeyMocks", () => {
     expect(repoApiKeyMocks().newResource(args("aws:s3/bucket:Bucket", "b", { x: 1 }))).toEqual({ id: "b-id", state: { x: 1 } });
     expect(repoApiKeyMocks().call({ token: "f", inputs: { y: 2 } } as never)).toEqual({ y: 2 });
   });
+
+  it("leaves a key's encryptTo out of its state unless it is a recipient, as the provider stores no other", () => {
+    const state = (encryptTo: unknown) =>
+      (
+        repoApiKeyMocks().newResource(args(REPO_API_KEY_TYPE, "k", { repoId: "r", name: "k", accessType: "READ", encryptTo })) as {
+          state: Record<string, unknown>;
+        }
+      ).state;
+    expect(state(null)).not.toHaveProperty("encryptTo");
+    expect(state(undefined)).not.toHaveProperty("encryptTo");
+    expect(state("age1example")).toHaveProperty("encryptTo", "age1example");
+  });
 });
