@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
+import { TEST_REPO, stackOnEmulatorPerSuite } from "../helpers/emulator-provider";
 import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import { UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 
@@ -17,15 +17,10 @@ describe.skipIf(suite.skip)(suite.title, () => {
   let emulator: RunningEmulator;
   let stack: CliStack;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    stack = await cliStackOnEmulator(emulator, { programDir: join(__dirname, "programs", "exists"), stackName: "exists" });
-  });
-
-  afterAll(async () => {
-    await stack?.dispose();
-    await emulator?.close();
-  });
+  stackOnEmulatorPerSuite(
+    { programDir: join(__dirname, "programs", "exists"), stackName: "exists" },
+    (made) => ({ emulator, stack } = made),
+  );
 
   it("answers true for a key Flashback lists and false for one it does not, sending no write; a key id alone fails naming the form", async () => {
     const { stored } = emulator.store.create(TEST_REPO, "made-by-hand", "READ");

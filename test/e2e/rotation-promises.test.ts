@@ -7,7 +7,7 @@ import { DAY_MS } from "../../provider/utils/time-units";
 import { TEST_NOW_ENV } from "../../provider/schedule/schedule-now";
 import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import { UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
-import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
+import { cliStackOnEmulator, startTestEmulator, TEST_REPO, stackOnEmulatorPerSuite } from "../helpers/emulator-provider";
 import { REPO_ROOT } from "../helpers/run-node";
 import { sequentialSteps } from "../helpers/sequential-steps";
 
@@ -147,18 +147,13 @@ describe.skipIf(tsSuite.skip)(tsSuite.title, () => {
   let emulator: RunningEmulator;
   let stack: CliStack;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    stack = await cliStackOnEmulator(emulator, {
+  stackOnEmulatorPerSuite(
+    {
       programDir: join(__dirname, "programs", "pair-runbook-ts"),
       stackName: "pair-runbook-ts",
-    });
-  });
-
-  afterAll(async () => {
-    await stack?.dispose();
-    await emulator?.close();
-  });
+    },
+    (made) => ({ emulator, stack } = made),
+  );
 
   it("README's leak runbook, as written, deletes the leaked current key in one up", async () => {
     await stack.succeed("up", ...UNATTENDED);

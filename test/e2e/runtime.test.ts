@@ -1,8 +1,8 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { supportedNodeFloor } from "../../scripts/supported-node";
-import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
+import { TEST_REPO, stackOnEmulatorPerSuite } from "../helpers/emulator-provider";
 import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import { UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
 
@@ -18,15 +18,10 @@ describe.skipIf(suite.skip)(suite.title, () => {
   let emulator: RunningEmulator;
   let stack: CliStack;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    stack = await cliStackOnEmulator(emulator, { programDir: join(__dirname, "programs", "runtime-versions"), stackName: "runtime" });
-  });
-
-  afterAll(async () => {
-    await stack?.dispose();
-    await emulator?.close();
-  });
+  stackOnEmulatorPerSuite(
+    { programDir: join(__dirname, "programs", "runtime-versions"), stackName: "runtime" },
+    (made) => ({ emulator, stack } = made),
+  );
 
   it("runs the program and the dynamic provider on this Node.js, one the package supports, and creates the key", async () => {
     const up = await stack.run(["up", ...UNATTENDED]);

@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { cliStackOnEmulator, startTestEmulator } from "../helpers/emulator-provider";
+import { stackOnEmulatorPerSuite } from "../helpers/emulator-provider";
 import { expectSealedThroughCli } from "../helpers/encrypt-to-through-cli";
 import { encryptionToolsSuite } from "../../testkit/encryption-tools-suite";
 import { UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
@@ -18,18 +18,13 @@ describe.skipIf(suite.skip)(suite.title, () => {
   let emulator: RunningEmulator;
   let stack: CliStack;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    stack = await cliStackOnEmulator(emulator, {
+  stackOnEmulatorPerSuite(
+    {
       programDir: join(__dirname, "programs", "yaml-encrypt-to"),
       stackName: "yaml-encrypt-to",
-    });
-  });
-
-  afterAll(async () => {
-    await stack?.dispose();
-    await emulator?.close();
-  });
+    },
+    (made) => ({ emulator, stack } = made),
+  );
 
   it("seals a key to age and one to OpenPGP, and a RotatingRepoApiKey through a rotation; no plaintext anywhere", async () => {
     await expectSealedThroughCli(stack, emulator, (...flags) => stack.succeed("up", ...UNATTENDED, ...flags), {

@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { cliStackOnEmulator, startTestEmulator, TEST_REPO, TEST_TOKEN } from "../helpers/emulator-provider";
+import { TEST_REPO, TEST_TOKEN, stackOnEmulatorPerSuite } from "../helpers/emulator-provider";
 import { plantStrangers } from "../helpers/function-results";
 import { PLUGIN_EXECUTABLE } from "../helpers/plugin-program-suite";
 import { expectLookupsThroughCli } from "../helpers/function-results";
@@ -24,15 +24,10 @@ describe.skipIf(suite.skip)(suite.title, () => {
   let stack: CliStack;
   const up = () => stack.succeed("up", ...UNATTENDED);
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    stack = await cliStackOnEmulator(emulator, { programDir: join(__dirname, "programs", "yaml-functions"), stackName: "yaml-functions" });
-  });
-
-  afterAll(async () => {
-    await stack?.dispose();
-    await emulator?.close();
-  });
+  stackOnEmulatorPerSuite(
+    { programDir: join(__dirname, "programs", "yaml-functions"), stackName: "yaml-functions" },
+    (made) => ({ emulator, stack } = made),
+  );
 
   it("answers every key of the repository and the key found by its name, never a secret", async () => {
     await up();

@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
-import { cliStackOnEmulator, startTestEmulator, TEST_REPO } from "../helpers/emulator-provider";
+import { cliStackOnEmulator, TEST_REPO, stackOnEmulatorPerSuite } from "../helpers/emulator-provider";
 import { expectRotationsThroughCli } from "../helpers/rotation-through-cli";
 import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import { UNATTENDED, type CliStack } from "../../testkit/pulumi-cli-stack";
@@ -18,15 +18,10 @@ describe.skipIf(suite.skip)(suite.title, () => {
   let emulator: RunningEmulator;
   let stack: CliStack;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    stack = await cliStackOnEmulator(emulator, { programDir: join(__dirname, "programs", "yaml-rotating"), stackName: "yaml-rotating" });
-  });
-
-  afterAll(async () => {
-    await stack?.dispose();
-    await emulator?.close();
-  });
+  stackOnEmulatorPerSuite(
+    { programDir: join(__dirname, "programs", "yaml-rotating"), stackName: "yaml-rotating" },
+    (made) => ({ emulator, stack } = made),
+  );
 
   it("refuses a rotation below 0 at preview, naming the field, and sends nothing", async () => {
     await stack.succeed("config", "set-all", "--plaintext", "rotation=-1"); // as a flag's value: `config set` reads -1 as a flag

@@ -1,8 +1,8 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { REPO_API_KEY_TOKEN } from "../../provider/definitions/tokens";
-import { cliStackOnEmulator, startTestEmulator } from "../helpers/emulator-provider";
+import { stackOnEmulatorPerSuite } from "../helpers/emulator-provider";
 import { realCliSuite } from "../../testkit/find-pulumi-cli";
 import type { CliStack } from "../../testkit/pulumi-cli-stack";
 import { exerciseSecretShapes } from "../helpers/secret-shapes";
@@ -19,15 +19,10 @@ describe.skipIf(suite.skip)(suite.title, () => {
   let emulator: RunningEmulator;
   let stack: CliStack;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    stack = await cliStackOnEmulator(emulator, { programDir: join(__dirname, "programs", "yaml-shapes"), stackName: "yaml-shapes" });
-  });
-
-  afterAll(async () => {
-    await stack?.dispose();
-    await emulator?.close();
-  });
+  stackOnEmulatorPerSuite(
+    { programDir: join(__dirname, "programs", "yaml-shapes"), stackName: "yaml-shapes" },
+    (made) => ({ emulator, stack } = made),
+  );
 
   it("keeps the secrets secret through up (under --logflow -v=1), a rename, refresh and the adoption; the child works", async () => {
     await exerciseSecretShapes(stack, emulator, { childType: REPO_API_KEY_TOKEN, upFlags: ["--logflow", "--logtostderr", "-v=1"] });

@@ -1,4 +1,5 @@
 import { inspect } from "node:util";
+import { afterAll, beforeAll } from "vitest";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { RepoApiKeyLifecycle, RepoApiKeyProvider, type LifecycleOptions } from "../../provider/lifecycle-entry";
 import { newReservationName } from "../../provider/lifecycle/reservation";
@@ -69,4 +70,24 @@ export async function cliStackOnEmulator(
   await stack.setConfig({ repoId: TEST_REPO, ...options.config });
   await stack.setConfig({ "flashback:accessToken": TEST_TOKEN }, true);
   return stack;
+}
+
+/**
+ * A real-CLI suite's emulator and one stack on it: made before the suite's tests, handed to `use`
+ * (which keeps them in the suite's own variables), removed after them.
+ */
+export function stackOnEmulatorPerSuite(
+  options: Parameters<typeof cliStackOnEmulator>[1],
+  use: (made: { emulator: RunningEmulator; stack: CliStack }) => void,
+): void {
+  let made: { emulator: RunningEmulator; stack?: CliStack } | undefined;
+  beforeAll(async () => {
+    made = { emulator: await startTestEmulator() };
+    made.stack = await cliStackOnEmulator(made.emulator, options);
+    use({ emulator: made.emulator, stack: made.stack });
+  });
+  afterAll(async () => {
+    await made?.stack?.dispose();
+    await made?.emulator.close();
+  });
 }
