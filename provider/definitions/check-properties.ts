@@ -8,6 +8,9 @@ export interface InputFailure {
   reason: string;
 }
 
+/** The reason a missing string is refused, whether a definition or a function's argument asks for it. */
+const REQUIRED_STRING = "is required: give a non-empty string";
+
 /** Reports a failure of `property`; `reason` does not name it. */
 export type Fail = (property: string, reason: string) => void;
 
@@ -29,8 +32,7 @@ function checkProperty(name: string, property: PropertyDefinition, value: unknow
   if (value === UNKNOWN_VALUE) return;
   if (property.values !== undefined) return checkOneOf(name, property.values, property.required === true, value, fail);
   if (value === undefined || value === null) {
-    if (property.required === true)
-      fail(name, property.type === "string" ? "is required: give a non-empty string" : `is required: give a ${property.type}`);
+    if (property.required === true) fail(name, property.type === "string" ? REQUIRED_STRING : `is required: give a ${property.type}`);
     return;
   }
   if (property.type === "string") return checkString(name, value, property.rules ?? [], fail);
@@ -41,7 +43,7 @@ function checkProperty(name: string, property: PropertyDefinition, value: unknow
 /** A string value (`value` not missing) against its rules; the first reason refuses it. */
 export function checkString(name: string, value: unknown, rules: readonly Rule[], fail: Fail): void {
   if (value === UNKNOWN_VALUE) return;
-  if (value === undefined || value === null) return fail(name, "is required: give a non-empty string");
+  if (value === undefined || value === null) return fail(name, REQUIRED_STRING);
   if (typeof value !== "string") return fail(name, `must be a string; got ${describeType(value)}`);
   for (const rule of rules) {
     const reason = rule(value);
