@@ -5,7 +5,7 @@ import ts from "typescript";
 import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import type { ArgsOf, Definition, OnChange, OutputsOf, PropertyDefinition } from "../../provider/definitions/property";
 import type { RepoApiKey } from "../../provider/resources/repo-api-key";
-import { REPO_API_KEY, type RepoApiKeyArgs } from "../../provider/definitions/repo-api-key";
+import { REPO_API_KEY, SECRET_OUTPUTS, type RepoApiKeyArgs } from "../../provider/definitions/repo-api-key";
 import { ROTATING_REPO_API_KEY, type RotatingRepoApiKeyArgs } from "../../provider/definitions/rotating-repo-api-key";
 import { MAX_EVERY_DAYS, ROTATION_SCHEDULE, type RotationScheduleArgs } from "../../provider/definitions/rotation-schedule";
 import { type GET_REPO_API_KEYS, type GET_REPO_API_KEY } from "../../provider/definitions/key-functions";
@@ -145,6 +145,13 @@ describe("a throwaway input's change, as its definition says, reaches the diff a
       REPO_API_KEY.token
     ];
     expect(resource?.requiredInputs).toContain("throwaway");
+  });
+});
+
+describe("the secret outputs", () => {
+  it("registered on every RepoApiKey are the outputs its definition marks secret", () => {
+    const marked = Object.entries(REPO_API_KEY.outputs).filter(([, property]) => "secret" in property && property.secret === true);
+    expect([...SECRET_OUTPUTS].sort()).toEqual(marked.map(([name]) => name).sort());
   });
 });
 
